@@ -1,0 +1,219 @@
+"""Stage 1, load: `content/` -> sources (path, kind, front matter with the line of each value, body).
+
+Nothing here judges the content; reading problems (encoding, YAML syntax, file size) are
+returned beside the sources so that validation can report them all at once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import frontmatter
+from .frontmatter import Map, YamlProblem
+from .problems import Problem
+
+MAX_FILE_BYTES = 1024 * 1024  # a story of a million bytes is a mistake (a pasted PDF, an image)
+
+# Folders of a territory and the kind of content each holds.
+KIND_FOLDERS = {"storie": "storia", "persone": "persona", "bisogni": "bisogno"}
+
+
+@dataclass
+class Source:
+    path: Path  # absolute
+    rel: str  # as shown to editors: "content/aurora/storie/festa.md"
+    kind: str  # territorio | storia | persona | bisogno
+    territory: str  # folder name of the territory
+    slug: str
+    meta: Map
+    body: str
+    body_line: int
+    digest: str  # sha256 of the file's bytes
+    bundle: Path | None = None  # folder of a page bundle (storie/<slug>/index.md), for images and audio
+    duplicate_keys: list[tuple[int, str]] = field(default_factory=list)
+    data: dict = field(default_factory=dict)  # checked front matter, filled by validate.check
+
+
+@dataclass
+class Sources:
+    root: Path  # the project root (parent of content/)
+    portal: Map
+    portal_rel: str
+    vocabulary: Map
+    vocabulary_rel: str
+    territories: list[str]  # folder names, sorted
+    files: list[Source]
+    problems: list[Problem]
+    # territory folders with no territorio.md
+    missing_territory_files: list[str] = field(default_factory=list)
+    portal_data: dict = field(default_factory=dict)  # filled by validate.check
+    vocabulary_data: dict = field(default_factory=dict)
+
+
+def read_sources(content: Path) -> Sources:
+    content = content.resolve()
+    root = content.parent
+    problems: list[Problem] = []
+
+    def rel(path: Path) -> str:
+        return path.relative_to(root).as_posix()
+
+    portal = _read_yaml_file(content / "portale.yml", rel, problems, required=True)
+    vocabulary = _read_yaml_file(content / "saperi.yml", rel, problems, required=True)
+    files: list[Source] = []
+    territories: list[str] = []
+    missing: list[str] = []
+    for folder in sorted(content.iterdir()) if content.is_dir() else []:
+        if folder.name.startswith((".", "_")):
+            continue
+        if _is_symlink_outside(folder, content, rel, problems):
+            continue
+        if not folder.is_dir():
+            if folder.name not in ("portale.yml", "saperi.yml"):
+                problems.append(Problem(rel(folder), 0, "file inatteso nella cartella content/", "le storie vanno in content/<territorio>/storie/; sposta o togli questo file", "file-inatteso", warning=folder.suffix != ".md"))
+            continue
+        territories.append(folder.name)
+        territory_file = folder / "territorio.md"
+        if territory_file.is_file():
+            source = _read_markdown(territory_file, "territorio", folder.name, folder.name, rel, problems)
+            if source:
+                files.append(source)
+        else:
+            missing.append(folder.name)
+        for child in sorted(folder.iterdir()):
+            if child.name.startswith(".") or child.name == "territorio.md":
+                continue
+            if _is_symlink_outside(child, content, rel, problems):
+                continue
+            kind = KIND_FOLDERS.get(child.name)
+            if kind is None:
+                if child.is_dir() or child.suffix == ".md":
+                    problems.append(Problem(rel(child), 0, f'cartella o file sconosciuto "{child.name}" nel territorio', "le cartelle di un territorio sono storie/, persone/ e bisogni/; questo contenuto non verrebbe pubblicato", "cartella-sconosciuta"))
+                continue
+            if not child.is_dir():
+                continue
+            for entry in sorted(child.iterdir()):
+                if entry.name.startswith("."):
+                    continue
+                if _is_symlink_outside(entry, content, rel, problems):
+                    continue
+                if entry.is_dir():
+                    index = entry / "index.md"
+                    if index.is_file():
+                        source = _read_markdown(index, kind, folder.name, entry.name, rel, problems, bundle=entry)
+                        if source:
+                            files.append(source)
+                    else:
+                        problems.append(Problem(rel(entry), 0, "cartella senza index.md", f"una cartella dentro {child.name}/ deve contenere index.md con il testo", "bundle-senza-index"))
+                elif entry.suffix == ".md":
+                    source = _read_markdown(entry, kind, folder.name, entry.stem, rel, problems)
+                    if source:
+                        files.append(source)
+                else:
+                    problems.append(Problem(rel(entry), 0, f"file inatteso in {child.name}/", "immagini e audio vanno in una cartella insieme a index.md (un «bundle»)", "file-inatteso", warning=True))
+    return Sources(root, portal or Map(1), rel(content / "portale.yml"), vocabulary or Map(1), rel(content / "saperi.yml"), territories, files, problems, missing)
+
+
+def _is_symlink_outside(path: Path, content: Path, rel, problems: list[Problem]) -> bool:
+    """A symlink that leaves content/ (or loops) is refused: it would publish files from elsewhere."""
+    if not path.is_symlink():
+        return False
+    try:
+        target = path.resolve(strict=True)
+    except (OSError, RuntimeError):
+        problems.append(Problem(rel(path), 0, "collegamento simbolico rotto o circolare", "togli il collegamento e copia il file vero", "collegamento"))
+        return True
+    if not target.is_relative_to(content):
+        problems.append(Problem(rel(path), 0, "collegamento simbolico che punta fuori da content/", "copia il file dentro content/ invece di collegarlo", "collegamento"))
+        return True
+    return False
+
+
+def decode(data: bytes) -> tuple[str | None, tuple[int, int, str] | None]:
+    """UTF-8 (a BOM is dropped, CRLF becomes LF). On failure: (None, (line, column, bad bytes))."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        before = data[: exc.start]
+        line = before.count(b"\n") + 1
+        column = exc.start - (before.rfind(b"\n") + 1) + 1
+        return None, (line, column, data[exc.start : exc.end].hex(" "))
+    return text.replace("\r\n", "\n").replace("\r", "\n"), None
+
+
+def _read_bytes(path: Path, rel, problems: list[Problem]) -> bytes | None:
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            problems.append(Problem(rel(path), 0, f"file troppo grande ({size // 1024} KB, il massimo è {MAX_FILE_BYTES // 1024} KB)", "controlla di non aver incollato un'immagine o un documento intero", "dimensione"))
+            return None
+        return path.read_bytes()
+    except OSError as exc:
+        problems.append(Problem(rel(path), 0, f"impossibile leggere il file ({exc.strerror})", "controlla i permessi del file", "lettura"))
+        return None
+
+
+def _decode_or_report(path: Path, data: bytes, rel, problems: list[Problem]) -> str | None:
+    text, bad = decode(data)
+    if bad:
+        line, column, shown = bad
+        problems.append(Problem(rel(path), line, f"il file non è in UTF-8 (byte {shown} alla colonna {column})", "salva il file con codifica UTF-8 (nell'editor: «Salva con codifica» → UTF-8)", "utf8"))
+    return text
+
+
+def _read_yaml_file(path: Path, rel, problems: list[Problem], required: bool) -> Map | None:
+    if not path.is_file():
+        if required:
+            problems.append(Problem(rel(path), 0, f"manca il file {path.name}", "copialo dal contenuto di esempio del progetto", "file-mancante"))
+        return None
+    data = _read_bytes(path, rel, problems)
+    text = _decode_or_report(path, data, rel, problems) if data is not None else None
+    if text is None:
+        return None
+    try:
+        value, duplicates = frontmatter.parse(text, line_offset=1, where="file")
+    except YamlProblem as exc:
+        problems.append(Problem(rel(path), exc.line, exc.message, exc.hint, exc.code))
+        return None
+    for line, key in duplicates:
+        problems.append(Problem(rel(path), line, f'la chiave "{key}" è ripetuta', "tieni una sola riga con questa chiave", "chiave-ripetuta"))
+    return value
+
+
+def _read_markdown(path: Path, kind: str, territory: str, slug: str, rel, problems: list[Problem], bundle: Path | None = None) -> Source | None:
+    data = _read_bytes(path, rel, problems)
+    if data is None:
+        return None
+    text = _decode_or_report(path, data, rel, problems)
+    if text is None:
+        return None
+    try:
+        parsed = frontmatter.parse_file_text(text)
+    except YamlProblem as exc:
+        problems.append(Problem(rel(path), exc.line, exc.message, exc.hint, exc.code))
+        return None
+    return Source(
+        path=path,
+        rel=rel(path),
+        kind=kind,
+        territory=territory,
+        slug=slug,
+        meta=parsed.meta,
+        body=parsed.body,
+        body_line=parsed.body_line,
+        digest=hashlib.sha256(data).hexdigest(),
+        bundle=bundle,
+        duplicate_keys=parsed.duplicate_keys,
+    )
+
+
+def content_files(content: Path) -> list[Path]:
+    """Every file under content/, for watchers and caches."""
+    out = []
+    for dirpath, dirnames, filenames in os.walk(content):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        out.extend(Path(dirpath) / f for f in sorted(filenames) if not f.startswith("."))
+    return out

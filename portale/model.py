@@ -1,0 +1,410 @@
+"""Stage 3, model: checked sources -> an Archive of territories, stories, people, needs and skills,
+with links resolved both ways (a story's people, a person's stories, a skill's offers and needs).
+
+What is not published never enters the archive: drafts (unless previewing with --bozze) and
+people without a consent record covering the web, or whose consent was revoked.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from .load import Source, Sources
+from .markup import render_markdown
+from .problems import Problem
+from .slugs import slugify
+
+NEUTRAL_MENTION = "una persona della comunità"
+
+
+@dataclass
+class Portal:
+    title: str
+    subtitle: str
+    description: str
+    base_url: str  # always ends with "/"
+    contacts: dict
+
+
+@dataclass
+class Skill:
+    slug: str
+    name: str
+    description: str
+    synonyms: list[str]
+    category: "Category"
+    offers: list["Offer"] = field(default_factory=list)
+    needs: list["Need"] = field(default_factory=list)
+
+
+@dataclass
+class Category:
+    slug: str
+    name: str
+    description: str
+    skills: list[Skill] = field(default_factory=list)
+
+
+@dataclass
+class Portineria:
+    name: str
+    address: str
+    hours: str
+    phone: str
+    email: str
+    site: str
+
+
+@dataclass
+class Image:
+    file: str
+    alt: str
+
+
+@dataclass
+class Offer:
+    person: "Person"
+    skill: Skill
+    description: str
+
+
+@dataclass
+class Tag:
+    slug: str
+    label: str
+    territory: "Territory"
+    stories: list["Story"] = field(default_factory=list)
+
+    @property
+    def path(self) -> str:
+        return f"{self.territory.slug}/tag/{self.slug}/"
+
+
+@dataclass
+class Person:
+    territory: "Territory"
+    slug: str
+    name: str  # the name as shown: first name only or pseudonym when visibilita asks for it
+    kind: str  # persona | organizzazione
+    category: str
+    role: str
+    site: str
+    body_html: str
+    draft: bool
+    source: str
+    image: Image | None = None
+    offers: list[Offer] = field(default_factory=list)
+    stories: list["Story"] = field(default_factory=list)
+
+    @property
+    def path(self) -> str:
+        return f"{self.territory.slug}/persone/{self.slug}/"
+
+
+@dataclass
+class Mention:
+    """A person named by a story: linked when published, a neutral mention otherwise."""
+
+    person: Person | None
+    label: str
+
+
+@dataclass
+class Story:
+    territory: "Territory"
+    slug: str
+    title: str
+    date: dt.date
+    category: str
+    summary: str
+    body_html: str
+    draft: bool
+    source: str
+    mentions: list[Mention] = field(default_factory=list)
+    tags: list[Tag] = field(default_factory=list)
+    image: Image | None = None
+    audio: dict | None = None
+
+    @property
+    def path(self) -> str:
+        return f"{self.territory.slug}/storie/{self.slug}/"
+
+
+@dataclass
+class Need:
+    territory: "Territory"
+    slug: str
+    title: str
+    date: dt.date
+    skills: list[Skill]
+    status: str
+    deadline: dt.date | None
+    summary: str
+    body_html: str
+    draft: bool
+    source: str
+    is_open: bool = True
+
+    @property
+    def path(self) -> str:
+        return f"{self.territory.slug}/bisogni/{self.slug}/"
+
+
+@dataclass
+class Territory:
+    slug: str
+    name: str
+    comune: str
+    kind: str
+    summary: str
+    coordinates: tuple[float, float] | None
+    portinerie: list[Portineria]
+    body_html: str
+    image: Image | None = None
+    stories: list[Story] = field(default_factory=list)  # newest first
+    people: list[Person] = field(default_factory=list)  # by name
+    needs: list[Need] = field(default_factory=list)  # newest first
+    tags: list[Tag] = field(default_factory=list)  # by label
+
+    @property
+    def path(self) -> str:
+        return f"{self.slug}/"
+
+    @property
+    def open_needs(self) -> list[Need]:
+        return [n for n in self.needs if n.is_open]
+
+
+@dataclass
+class Archive:
+    portal: Portal
+    categories: list[Category]
+    skills: dict[str, Skill]
+    territories: list[Territory]
+    today: dt.date
+    drafts: bool
+    warnings: list[Problem] = field(default_factory=list)
+
+    def territory(self, slug: str) -> Territory:
+        return next(t for t in self.territories if t.slug == slug)
+
+    @property
+    def stories(self) -> list[Story]:
+        return sorted((s for t in self.territories for s in t.stories), key=story_order)
+
+
+def story_order(story: Story):
+    return (-story.date.toordinal(), story.title.casefold(), story.territory.slug, story.slug)
+
+
+def consent_allows(data: dict, scope: str, today: dt.date) -> bool:
+    """Organisations publish freely; a person needs a consent record covering `scope`, not revoked."""
+    if data.get("tipo") != "persona":
+        return True
+    consent = data.get("consenso")
+    if not consent:
+        return False
+    revoked = consent.get("revocato")
+    if revoked and revoked <= today:
+        return False
+    scopes = consent.get("ambito", ["web"])  # a record without ambito is the minimal consent: the web page
+    return scope in scopes
+
+
+def shown_name(data: dict) -> str:
+    visibility = data.get("visibilita", "pubblica")
+    if visibility == "pseudonimo":
+        return data.get("pseudonimo", "")
+    if visibility == "solo-nome":
+        return data["nome"].split()[0]
+    return data["nome"]
+
+
+def build_archive(sources: Sources, *, drafts: bool = False, today: dt.date | None = None) -> Archive:
+    today = today or dt.date.today()
+    portal_data = sources.portal_data
+    base_url = portal_data.get("base_url", "https://example.org/")
+    portal = Portal(
+        title=portal_data.get("titolo", "Portale dei Saperi"),
+        subtitle=portal_data.get("sottotitolo", ""),
+        description=portal_data.get("descrizione", ""),
+        base_url=base_url if base_url.endswith("/") else base_url + "/",
+        contacts={k: v for k, v in portal_data.get("contatti", {}).items() if not k.startswith("_")},
+    )
+    categories, skills = _vocabulary(sources.vocabulary_data)
+    archive = Archive(portal, categories, skills, [], today, drafts)
+
+    def published(source: Source) -> bool:
+        return drafts or not source.data.get("bozza", False)
+
+    by_kind: dict[str, list[Source]] = {"territorio": [], "storia": [], "persona": [], "bisogno": []}
+    for source in sources.files:
+        by_kind[source.kind].append(source)
+
+    territories: dict[str, Territory] = {}
+    for source in by_kind["territorio"]:
+        territories[source.territory] = _territory(source)
+    archive.territories = [territories[k] for k in sorted(territories)]
+
+    people: dict[tuple[str, str], Person] = {}
+    for source in by_kind["persona"]:
+        if not published(source) or not consent_allows(source.data, "web", today):
+            continue
+        person = _person(source, territories[source.territory], skills, today)
+        people[(source.territory, source.slug)] = person
+        territories[source.territory].people.append(person)
+
+    for source in by_kind["storia"]:
+        if not published(source):
+            continue
+        territory = territories[source.territory]
+        story = _story(source, territory)
+        for ref in source.data.get("persone", []):
+            owner, _, slug = ref.rpartition("/")
+            person = people.get((owner or source.territory, slug))
+            if person is None:
+                story.mentions.append(Mention(None, NEUTRAL_MENTION))
+                archive.warnings.append(Problem(source.rel, source.meta.key_lines.get("persone", 1), f'la persona "{ref}" non è pubblicata (bozza o senza consenso per il web): nella storia compare come «{NEUTRAL_MENTION}»', "", "persona-non-pubblicata", warning=True))
+                continue
+            story.mentions.append(Mention(person, person.name))
+            if story not in person.stories:
+                person.stories.append(story)
+        tags: dict[str, Tag] = {t.slug: t for t in territory.tags}
+        for label in source.data.get("tag", []):
+            slug = slugify(label)
+            if not slug:
+                continue
+            tag = tags.get(slug)
+            if tag is None:
+                tag = tags[slug] = Tag(slug, label, territory)
+                territory.tags.append(tag)
+            if tag not in story.tags:
+                story.tags.append(tag)
+                tag.stories.append(story)
+        territory.stories.append(story)
+
+    for source in by_kind["bisogno"]:
+        if not published(source):
+            continue
+        need = _need(source, territories[source.territory], skills, today)
+        territories[source.territory].needs.append(need)
+        if need.is_open:
+            for skill in need.skills:
+                skill.needs.append(need)
+
+    for territory in archive.territories:
+        territory.stories.sort(key=story_order)
+        territory.people.sort(key=lambda p: (p.name.casefold(), p.slug))
+        territory.needs.sort(key=lambda n: (-n.date.toordinal(), n.title.casefold(), n.slug))
+        territory.tags.sort(key=lambda t: (t.label.casefold(), t.slug))
+        for tag in territory.tags:
+            tag.stories.sort(key=story_order)
+        for person in territory.people:
+            person.stories.sort(key=story_order)
+    for skill in skills.values():
+        skill.offers.sort(key=lambda o: (o.person.territory.slug, o.person.name.casefold(), o.person.slug))
+        skill.needs.sort(key=lambda n: (n.territory.slug, -n.date.toordinal(), n.slug))
+    return archive
+
+
+def _vocabulary(data: dict) -> tuple[list[Category], dict[str, Skill]]:
+    categories: list[Category] = []
+    skills: dict[str, Skill] = {}
+    for raw in data.get("categorie", []):
+        category = Category(raw.get("slug", ""), raw.get("nome", ""), raw.get("descrizione", ""))
+        for item in raw.get("saperi", []):
+            if item.get("slug") in skills or "slug" not in item:
+                continue
+            skill = Skill(item["slug"], item.get("nome", item["slug"]), item.get("descrizione", ""), item.get("sinonimi", []), category)
+            category.skills.append(skill)
+            skills[skill.slug] = skill
+        categories.append(category)
+    return categories, skills
+
+
+def _image(data: dict | None) -> Image | None:
+    return Image(data["file"], data["alt"]) if data else None
+
+
+def _territory(source: Source) -> Territory:
+    data = source.data
+    coords = data.get("coordinate")
+    return Territory(
+        slug=source.territory,
+        name=data.get("nome", source.territory),
+        comune=data.get("comune", ""),
+        kind=data.get("tipo", "quartiere"),
+        summary=data.get("sommario", ""),
+        coordinates=(coords["lat"], coords["lon"]) if coords and "lat" in coords and "lon" in coords else None,
+        portinerie=[
+            Portineria(p.get("nome", ""), p.get("indirizzo", ""), p.get("orari", ""), p.get("contatti", {}).get("telefono", ""), p.get("contatti", {}).get("email", ""), p.get("contatti", {}).get("sito", ""))
+            for p in data.get("portinerie", [])
+        ],
+        body_html=render_markdown(source.body),
+        image=_image(data.get("immagine")),
+    )
+
+
+def _person(source: Source, territory: Territory, skills: dict[str, Skill], today: dt.date) -> Person:
+    data = source.data
+    person = Person(
+        territory=territory,
+        slug=source.slug,
+        name=shown_name(data),
+        kind=data.get("tipo", "persona"),
+        category=data.get("categoria", ""),
+        role=data.get("ruolo", ""),
+        site=data.get("sito", "") if data.get("tipo") == "organizzazione" else "",
+        body_html=render_markdown(source.body),
+        draft=data.get("bozza", False),
+        source=source.rel,
+        image=_image(data.get("immagine")) if consent_allows(data, "foto", today) else None,
+    )
+    for entry in data.get("saperi", []):
+        skill = skills.get(entry["sapere"])
+        if skill is None:
+            continue
+        if any(o.skill is skill for o in person.offers):
+            continue
+        offer = Offer(person, skill, entry.get("descrizione", ""))
+        person.offers.append(offer)
+        skill.offers.append(offer)
+    return person
+
+
+def _story(source: Source, territory: Territory) -> Story:
+    data = source.data
+    return Story(
+        territory=territory,
+        slug=source.slug,
+        title=data["titolo"],
+        date=data["data"],
+        category=data.get("categoria", ""),
+        summary=data.get("sommario", ""),
+        body_html=render_markdown(source.body),
+        draft=data.get("bozza", False),
+        source=source.rel,
+        image=_image(data.get("immagine")),
+        audio=data.get("audio"),
+    )
+
+
+def _need(source: Source, territory: Territory, skills: dict[str, Skill], today: dt.date) -> Need:
+    data = source.data
+    deadline = data.get("scadenza")
+    status = data.get("stato", "aperto")
+    return Need(
+        territory=territory,
+        slug=source.slug,
+        title=data["titolo"],
+        date=data["data"],
+        skills=[skills[s] for s in dict.fromkeys(data.get("saperi", [])) if s in skills],
+        status=status,
+        deadline=deadline,
+        summary=data.get("sommario", ""),
+        body_html=render_markdown(source.body),
+        draft=data.get("bozza", False),
+        source=source.rel,
+        is_open=status != "chiuso" and (deadline is None or deadline >= today),
+    )

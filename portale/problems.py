@@ -1,0 +1,48 @@
+"""Problems found in the content, reported to editors as `path:line: messaggio`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    path: str  # relative to the project root, e.g. "content/aurora/storie/festa.md"
+    line: int  # 1-based; 0 when the problem concerns the whole file or folder
+    message: str  # Italian, for the editor
+    hint: str = ""  # Italian: how to fix it
+    code: str = ""  # short rule code, the anchor of the rule in docs/guida-redazione.md
+    warning: bool = False  # warnings are printed but do not stop the build
+
+    def format(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line else self.path
+        text = f"{where}: {'avviso: ' if self.warning else ''}{self.message}"
+        if self.hint:
+            text += f" — {self.hint}"
+        return text
+
+
+class ContentError(Exception):
+    """Raised when the content has errors: nothing is written."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = sorted(problems)
+        super().__init__(f"{len(self.errors)} problemi nel contenuto")
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if not p.warning]
+
+
+class Problems:
+    """Collects problems for one file: `add(line, message, hint, code)`."""
+
+    def __init__(self, path: str, sink: list[Problem]):
+        self.path = path
+        self.sink = sink
+
+    def error(self, line: int, message: str, hint: str = "", code: str = "") -> None:
+        self.sink.append(Problem(self.path, line, message, hint, code))
+
+    def warn(self, line: int, message: str, hint: str = "", code: str = "") -> None:
+        self.sink.append(Problem(self.path, line, message, hint, code, warning=True))

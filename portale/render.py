@@ -1,0 +1,124 @@
+"""Stage 4, render: Archive -> {output path: HTML bytes}. Jinja2, autoescaped; never touches the disk.
+
+Every page is rendered with `url(target)`, which makes a link relative to the page itself, so a
+territory folder works wherever it is copied. A link from one territory to another (or to the
+network pages) is absolute, from `base_url`: it leaves the territory's own site.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import posixpath
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterator
+
+import jinja2
+
+from .model import Archive, Territory
+
+MONTHS = ["gennaio", "febbraio", "marzo", "aprile", "maggio", "giugno", "luglio", "agosto", "settembre", "ottobre", "novembre", "dicembre"]
+CATEGORY_NAMES = {
+    "terzo-settore": "Terzo settore",
+    "scuola": "Scuola",
+    "commercio": "Commercio",
+    "impresa": "Impresa",
+    "abitanti": "Abitanti",
+    "istituzione": "Istituzione",
+}
+
+
+def italian_date(value: dt.date) -> str:
+    return f"{value.day} {MONTHS[value.month - 1]} {value.year}"
+
+
+@dataclass
+class Page:
+    path: str  # output path of the directory, "" for the root, "aurora/storie/festa/" for a story
+    template: str
+    context: dict[str, Any]
+    territory: Territory | None = None  # the territory site the page belongs to
+    filename: str = "index.html"
+
+    @property
+    def output(self) -> str:
+        return self.path + self.filename
+
+
+def make_environment(templates: Path) -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(templates)),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["data_it"] = italian_date
+    env.filters["categoria_it"] = lambda slug: CATEGORY_NAMES.get(slug, slug)
+    return env
+
+
+def link_maker(page: Page, archive: Archive):
+    """url(target): a link from `page` to the output path `target` (a directory ends with /)."""
+    base_url = archive.portal.base_url
+    here = page.path
+    home = page.territory.path if page.territory else ""
+
+    def url(target: Any) -> str:
+        target = getattr(target, "path", target)
+        if page.territory and not target.startswith(home):
+            return base_url + target  # leaves this territory's self-contained site
+        relative = posixpath.relpath(target or ".", here or ".")
+        if target.endswith("/") or target == "":
+            relative = "./" if relative == "." else relative + "/"
+        return relative
+
+    def absolute(target: Any) -> str:
+        return base_url + getattr(target, "path", target)
+
+    return url, absolute
+
+
+def pages(archive: Archive) -> Iterator[Page]:
+    yield Page("", "home.html", {"title": archive.portal.title})
+    for territory in archive.territories:
+        t = territory
+        yield Page(t.path, "territorio.html", {"title": t.name}, t)
+        yield Page(f"{t.slug}/storie/", "storie.html", {"title": f"Storie · {t.name}"}, t)
+        for story in t.stories:
+            yield Page(story.path, "storia.html", {"title": story.title, "story": story}, t)
+        yield Page(f"{t.slug}/persone/", "persone.html", {"title": f"Persone e organizzazioni · {t.name}"}, t)
+        for person in t.people:
+            yield Page(person.path, "persona.html", {"title": person.name, "person": person}, t)
+        yield Page(f"{t.slug}/bisogni/", "bisogni.html", {"title": f"Bisogni · {t.name}"}, t)
+        for need in t.needs:
+            yield Page(need.path, "bisogno.html", {"title": need.title, "need": need}, t)
+        yield Page(f"{t.slug}/tag/", "tags.html", {"title": f"Temi · {t.name}"}, t)
+        for tag in t.tags:
+            yield Page(tag.path, "tag.html", {"title": f"Tema: {tag.label}", "tag": tag}, t)
+
+
+def render_site(archive: Archive, templates: Path) -> dict[str, bytes]:
+    env = make_environment(templates)
+    out: dict[str, bytes] = {}
+    for page in pages(archive):
+        out[page.output] = render_page(env, archive, page)
+    return out
+
+
+def render_page(env: jinja2.Environment, archive: Archive, page: Page) -> bytes:
+    url, absolute = link_maker(page, archive)
+    context = {
+        "archive": archive,
+        "portal": archive.portal,
+        "territory": page.territory,
+        "page": page,
+        "url": url,
+        "absolute": absolute,
+        "assets": url(f"{page.territory.slug}/assets/" if page.territory else "assets/"),
+        "home": url(page.territory.path if page.territory else ""),
+        **page.context,
+    }
+    html = env.get_template(page.template).render(context)
+    return html.encode("utf-8")

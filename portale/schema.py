@@ -1,0 +1,317 @@
+"""The content model's front-matter keys, their types, and how a raw YAML value is checked.
+
+Each field turns a raw value from `frontmatter` (Text, Seq, Map) into a plain Python value,
+or reports a problem at the value's own line. Keys are Italian because editors type them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+import unicodedata
+from dataclasses import dataclass
+from typing import Any, Callable
+from urllib.parse import urlsplit
+
+from .frontmatter import Map, Seq, Text
+from .problems import Problems
+
+CATEGORIES = ["terzo-settore", "scuola", "commercio", "impresa", "abitanti", "istituzione"]
+CONSENT_SCOPES = ["web", "ricerca", "foto", "audio"]
+
+_DATE_RE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+# C0/C1 controls (tab and newline are fine in long text) and the bidi overrides that can disguise text.
+_BAD_CHARS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]")
+
+
+@dataclass
+class Ctx:
+    report: Problems
+    key: str  # the dotted key shown to the editor, e.g. "consenso.data"
+    line: int  # fallback line when the value has none
+
+
+def _line(value: Any, ctx: Ctx) -> int:
+    return getattr(value, "line", 0) or ctx.line
+
+
+def _describe(value: Any) -> str:
+    if isinstance(value, Map):
+        return "un gruppo di chiavi"
+    if isinstance(value, Seq):
+        return "una lista"
+    return f'"{value}"'
+
+
+class Field:
+    required = False
+
+    def __init__(self, required: bool = False):
+        self.required = required
+
+    def check(self, value: Any, ctx: Ctx) -> Any:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def scalar(self, value: Any, ctx: Ctx, expected: str, example: str) -> Text | None:
+        if isinstance(value, Text):
+            return value
+        ctx.report.error(_line(value, ctx), f'"{ctx.key}" deve essere {expected}, non {_describe(value)}', f"scrivi per esempio {ctx.key.split('.')[-1]}: {example}", "tipo")
+        return None
+
+
+class TextField(Field):
+    def __init__(self, required: bool = False, max_length: int = 0, multiline: bool = False):
+        super().__init__(required)
+        self.max_length = max_length
+        self.multiline = multiline
+
+    def check(self, value, ctx):
+        text = self.scalar(value, ctx, "un testo", "Un testo")
+        if text is None:
+            return None
+        clean = unicodedata.normalize("NFC", str(text)).strip()
+        bad = _BAD_CHARS.search(clean if self.multiline else clean.replace("\t", "\x01"))
+        if bad:
+            ctx.report.error(_line(value, ctx), f'"{ctx.key}" contiene un carattere invisibile o di controllo (U+{ord(bad.group()):04X})', "riscrivi il testo a mano invece di incollarlo", "carattere-controllo")
+            return None
+        if self.required and not clean:
+            ctx.report.error(_line(value, ctx), f'"{ctx.key}" è vuoto', f"scrivi un valore dopo {ctx.key.split('.')[-1]}:", "chiave-mancante")
+            return None
+        if self.max_length and len(clean) > self.max_length:
+            ctx.report.error(_line(value, ctx), f'"{ctx.key}" è troppo lungo ({len(clean)} caratteri, al massimo {self.max_length})', "accorcialo, il resto può andare nel testo", "troppo-lungo")
+            return None
+        return clean
+
+
+class DateField(Field):
+    def check(self, value, ctx):
+        text = self.scalar(value, ctx, "una data", "2024-03-15")
+        if text is None:
+            return None
+        match = _DATE_RE.match(text.strip())
+        if not match:
+            ctx.report.error(_line(value, ctx), f'"{ctx.key}" deve essere una data nel formato AAAA-MM-GG, non "{text}"', f"scrivi per esempio {ctx.key.split('.')[-1]}: 2024-03-15", "data")
+            return None
+        try:
+            return dt.date(*map(int, match.groups()))
+        except ValueError:
+            ctx.report.error(_line(value, ctx), f'la data "{text}" non esiste', "controlla giorno e mese (AAAA-MM-GG)", "data")
+            return None
+
+
+class BoolField(Field):
+    def check(self, value, ctx):
+        text = self.scalar(value, ctx, "true oppure false", "true")
+        if text is None:
+            return None
+        if text.strip() in ("true", "True", "TRUE"):
+            return True
+        if text.strip() in ("false", "False", "FALSE"):
+            return False
+        ctx.report.error(_line(value, ctx), f'"{ctx.key}" deve essere true oppure false, non "{text}"', f"scrivi {ctx.key.split('.')[-1]}: true (sì) oppure {ctx.key.split('.')[-1]}: false (no)", "vero-falso")
+        return None
+
+
+class NumberField(Field):
+    def __init__(self, required: bool = False, low: float = -1e9, high: float = 1e9):
+        super().__init__(required)
+        self.low, self.high = low, high
+
+    def check(self, value, ctx):
+        text = self.scalar(value, ctx, "un numero", "45.07")
+        if text is None:
+            return None
+        try:
+            number = float(text.replace(",", ".")) if re.fullmatch(r"[-+]?\d+([.,]\d+)?", text.strip()) else None
+        except ValueError:
+            number = None
+        if number is None or not self.low <= number <= self.high:
+            ctx.report.error(_line(value, ctx), f'"{ctx.key}" deve essere un numero tra {self.low:g} e {self.high:g}, non "{text}"', "scrivi il numero con il punto decimale, per esempio 45.07", "numero")
+            return None
+        return number
+
+
+class ChoiceField(Field):
+    def __init__(self, choices: list[str], required: bool = False):
+        super().__init__(required)
+        self.choices = choices
+
+    def check(self, value, ctx):
+        text = self.scalar(value, ctx, "una parola", self.choices[0])
+        if text is None:
+            return None
+        if text.strip() in self.choices:
+            return text.strip()
+        close = difflib.get_close_matches(text.strip(), self.choices, n=1)
+        hint = f'forse "{close[0]}"? ' if close else ""
+        ctx.report.error(_line(value, ctx), f'valore non ammesso per "{ctx.key}": "{text}"', f"{hint}valori possibili: {', '.join(self.choices)}", "valore")
+        return None
+
+
+class UrlField(TextField):
+    schemes = ("http", "https")
+
+    def check(self, value, ctx):
+        text = super().check(value, ctx)
+        if text is None:
+            return None
+        parts = urlsplit(text)
+        if parts.scheme.lower() not in self.schemes or not parts.netloc:
+            ctx.report.error(_line(value, ctx), f'"{ctx.key}" deve essere un indirizzo web che inizia con https:// o http://, non "{text}"', "copia l'indirizzo dalla barra del browser", "indirizzo-web")
+            return None
+        return text
+
+
+class ListField(Field):
+    def __init__(self, item: Field, required: bool = False, example: str = "[uno, due]"):
+        super().__init__(required)
+        self.item = item
+        self.example = example
+
+    def check(self, value, ctx):
+        if not isinstance(value, Seq):
+            ctx.report.error(_line(value, ctx), f'"{ctx.key}" deve essere una lista, non {_describe(value)}', f"scrivi {ctx.key.split('.')[-1]}: {self.example} oppure una voce per riga che inizia con \"- \"", "lista")
+            return None
+        out = []
+        for item in value:
+            if item is None:
+                ctx.report.error(_line(value, ctx), f'"{ctx.key}" contiene una voce vuota', 'togli il "-" senza niente dopo', "lista")
+                continue
+            checked = self.item.check(item, Ctx(ctx.report, ctx.key, _line(item, ctx)))
+            if checked is not None:
+                out.append(checked)
+        return out
+
+
+class MapField(Field):
+    def __init__(self, fields: dict[str, Field], required: bool = False, scalar_key: str | None = None, example: str = ""):
+        super().__init__(required)
+        self.fields = fields
+        self.scalar_key = scalar_key  # a lone value stands for this key (saperi: [slug] or [{sapere: slug}])
+        self.example = example
+
+    def check(self, value, ctx):
+        if self.scalar_key and isinstance(value, Text):
+            inner = self.fields[self.scalar_key].check(value, Ctx(ctx.report, f"{ctx.key}", _line(value, ctx)))
+            return None if inner is None else {self.scalar_key: inner, "_line": _line(value, ctx)}
+        if not isinstance(value, Map):
+            ctx.report.error(_line(value, ctx), f'"{ctx.key}" deve essere un gruppo di chiavi, non {_describe(value)}', f"scrivi per esempio: {self.example}" if self.example else "una chiave per riga, rientrata di due spazi", "gruppo")
+            return None
+        return check_mapping(value, self.fields, ctx.report, prefix=ctx.key + ".") | {"_line": value.line}
+
+
+def check_mapping(mapping: Map, fields: dict[str, Field], report: Problems, prefix: str = "") -> dict[str, Any]:
+    """Check every key of a mapping; unknown keys are warnings with the closest known key."""
+    out: dict[str, Any] = {}
+    for key, raw in mapping.items():
+        line = mapping.key_lines.get(key, mapping.line)
+        spec = fields.get(key)
+        if spec is None:
+            close = difflib.get_close_matches(key, list(fields), n=1, cutoff=0.6)
+            hint = f'forse "{close[0]}"?' if close else f"chiavi possibili: {', '.join(fields)}"
+            report.warn(line, f'chiave sconosciuta "{prefix}{key}", sarà ignorata', hint, "chiave-sconosciuta")
+            continue
+        if raw is None:
+            if spec.required:
+                report.error(line, f'"{prefix}{key}" è vuoto', f"scrivi un valore dopo {key}:", "chiave-mancante")
+            continue
+        checked = spec.check(raw, Ctx(report, prefix + key, line))
+        if checked is not None:
+            out[key] = checked
+    for key, spec in fields.items():
+        if spec.required and key not in mapping:
+            where = f' in "{prefix[:-1]}"' if prefix else ""
+            report.error(mapping.line, f'manca "{key}"{where}: è obbligatorio', f"aggiungi una riga {key}: ...", "chiave-mancante")
+    return out
+
+
+def slug_text(required: bool = False) -> TextField:
+    return TextField(required=required, max_length=120)
+
+
+IMAGE = MapField({"file": TextField(required=True), "alt": TextField(required=True, max_length=300)}, example="immagine: {file: foto.jpg, alt: descrizione della foto}")
+AUDIO = MapField({"file": TextField(required=True), "trascrizione": TextField(required=True, multiline=True)}, example="audio: {file: intervista.mp3, trascrizione: ...}")
+
+PORTALE = {
+    "titolo": TextField(required=True, max_length=120),
+    "sottotitolo": TextField(max_length=200),
+    "descrizione": TextField(max_length=500),
+    "base_url": UrlField(required=True),
+    "lingua": ChoiceField(["it"]),
+    "contatti": MapField({"nome": TextField(), "indirizzo": TextField(), "email": TextField(), "telefono": TextField(), "sito": UrlField()}),
+}
+
+SKILL = MapField({"slug": slug_text(True), "nome": TextField(required=True, max_length=120), "descrizione": TextField(max_length=500), "sinonimi": ListField(TextField(max_length=80))})
+SAPERI = {
+    "categorie": ListField(MapField({"slug": slug_text(True), "nome": TextField(required=True, max_length=120), "descrizione": TextField(max_length=500), "saperi": ListField(SKILL, required=True)}), required=True),
+}
+
+TERRITORIO = {
+    "nome": TextField(required=True, max_length=120),
+    "comune": TextField(required=True, max_length=120),
+    "tipo": ChoiceField(["quartiere", "comune"], required=True),
+    "sommario": TextField(max_length=300),
+    "coordinate": MapField({"lat": NumberField(True, -90, 90), "lon": NumberField(True, -180, 180)}, example="coordinate: {lat: 45.07, lon: 7.68}"),
+    "portinerie": ListField(
+        MapField({
+            "nome": TextField(required=True, max_length=160),
+            "indirizzo": TextField(max_length=200),
+            "orari": TextField(max_length=300),
+            "contatti": MapField({"telefono": TextField(max_length=60), "email": TextField(max_length=120), "sito": UrlField()}),
+        }),
+        required=True,
+        example="\n  - nome: Portineria di comunità ...",
+    ),
+    "immagine": IMAGE,
+}
+
+STORIA = {
+    "titolo": TextField(required=True, max_length=200),
+    "data": DateField(required=True),
+    "persone": ListField(slug_text(), example="[anna-rossi, aurora/ciclofficina]"),
+    "categoria": ChoiceField(CATEGORIES),
+    "tag": ListField(TextField(max_length=60), example="[mercato, cucina]"),
+    "sommario": TextField(max_length=300),
+    "immagine": IMAGE,
+    "audio": AUDIO,
+    "bozza": BoolField(),
+}
+
+PERSONA = {
+    "nome": TextField(required=True, max_length=160),
+    "tipo": ChoiceField(["persona", "organizzazione"], required=True),
+    "consenso": MapField(
+        {
+            "data": DateField(required=True),
+            "riferimento": TextField(required=True, max_length=200),
+            "ambito": ListField(ChoiceField(CONSENT_SCOPES), example="[web, foto]"),
+            "revocato": DateField(),
+        },
+        example="consenso: {data: 2024-05-10, riferimento: modulo 2024/12, ambito: [web]}",
+    ),
+    "visibilita": ChoiceField(["pubblica", "solo-nome", "pseudonimo"]),
+    "pseudonimo": TextField(max_length=120),
+    "categoria": ChoiceField(CATEGORIES),
+    "ruolo": TextField(max_length=200),
+    "saperi": ListField(MapField({"sapere": slug_text(True), "descrizione": TextField(max_length=300)}, scalar_key="sapere"), example="[cucina-etnica, sartoria]"),
+    "immagine": IMAGE,
+    "sito": UrlField(),
+    "bozza": BoolField(),
+}
+
+BISOGNO = {
+    "titolo": TextField(required=True, max_length=200),
+    "data": DateField(required=True),
+    "saperi": ListField(slug_text(), required=True, example="[riparazione-biciclette]"),
+    "stato": ChoiceField(["aperto", "chiuso"]),
+    "scadenza": DateField(),
+    "sommario": TextField(max_length=300),
+    "categoria": ChoiceField(CATEGORIES),
+    "tag": ListField(TextField(max_length=60), example="[scuola, compiti]"),
+    "bozza": BoolField(),
+}
+
+BY_KIND: dict[str, dict[str, Field]] = {"territorio": TERRITORIO, "storia": STORIA, "persona": PERSONA, "bisogno": BISOGNO}
+
+Checker = Callable[[Any, Ctx], Any]

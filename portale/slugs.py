@@ -1,0 +1,30 @@
+"""Slugs: the URL-safe names of files, tags and saperi."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+# Names that the generator itself writes inside a territory folder or at the network root:
+# a slug with one of these names would overwrite a generated page.
+RESERVED_IN_TERRITORY = {"assets", "pagefind", "cerca", "dati", "feed.xml", "sitemap.xml", "index.html", "robots.txt", "404.html", "storie", "persone", "bisogni", "saperi", "tag"}
+RESERVED_AT_ROOT = RESERVED_IN_TERRITORY
+
+
+def slugify(text: str) -> str:
+    """"Caffè ì Già" -> "caffe-i-gia": accents folded, apostrophes and spaces become hyphens."""
+    folded = unicodedata.normalize("NFKD", text)
+    folded = "".join(c for c in folded if not unicodedata.combining(c))
+    folded = folded.lower().replace("ß", "ss").replace("æ", "ae").replace("œ", "oe").replace("ø", "o").replace("đ", "d").replace("ł", "l")
+    return re.sub(r"[^a-z0-9]+", "-", folded).strip("-")
+
+
+def is_slug(text: str) -> bool:
+    return bool(SLUG_RE.match(text))
+
+
+def collision_key(text: str) -> str:
+    """Two names that would become the same URL on a case-insensitive or normalising file system."""
+    return unicodedata.normalize("NFKC", text).casefold()

@@ -1,0 +1,122 @@
+"""Stage 2, validate: sources -> every problem of every file, sorted by path and line.
+
+Each source gets `source.data`, its front matter as checked plain values, which the model uses.
+Nothing stops at the first problem: an editor fixes a whole batch in one go.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections import defaultdict
+
+from . import schema
+from .load import Source, Sources
+from .problems import Problem, Problems
+from .slugs import RESERVED_AT_ROOT, collision_key, is_slug, slugify
+
+
+def check(sources: Sources) -> list[Problem]:
+    sink: list[Problem] = list(sources.problems)
+    portal_report = Problems(sources.portal_rel, sink)
+    sources.portal_data = schema.check_mapping(sources.portal, schema.PORTALE, portal_report) if sources.portal else {}
+    vocabulary = _check_vocabulary(sources, sink)
+    sources.vocabulary_data = vocabulary
+
+    for name in sources.missing_territory_files:
+        sink.append(Problem(f"content/{name}", 0, f'la cartella del territorio "{name}" non ha territorio.md', f"crea content/{name}/territorio.md con nome, comune, tipo e portinerie", "territorio-mancante"))
+    for name in sources.territories:
+        if not is_slug(name):
+            sink.append(Problem(f"content/{name}", 0, f'nome di cartella non valido "{name}"', f'usa solo lettere minuscole, cifre e trattini, per esempio "{slugify(name)}"', "slug"))
+        elif name in RESERVED_AT_ROOT:
+            sink.append(Problem(f"content/{name}", 0, f'"{name}" è un nome riservato dal portale', "rinomina la cartella del territorio", "slug-riservato"))
+
+    for source in sources.files:
+        report = Problems(source.rel, sink)
+        for line, key in source.duplicate_keys:
+            report.error(line, f'la chiave "{key}" è ripetuta', "tieni una sola riga con questa chiave", "chiave-ripetuta")
+        source.data = schema.check_mapping(source.meta, schema.BY_KIND[source.kind], report)
+        if source.kind != "territorio" and not is_slug(source.slug):
+            report.error(1, f'nome del file non valido "{source.slug}"', f'usa solo lettere minuscole, cifre e trattini: rinomina in "{slugify(source.slug) or "nome-file"}"', "slug")
+        if source.kind == "persona":
+            _check_person(source, report)
+
+    _check_duplicates(sources, sink)
+    _check_references(sources, vocabulary, sink)
+    return sorted(set(sink))
+
+
+def _check_vocabulary(sources: Sources, sink: list[Problem]) -> dict:
+    report = Problems(sources.vocabulary_rel, sink)
+    data = schema.check_mapping(sources.vocabulary, schema.SAPERI, report) if sources.vocabulary else {}
+    seen: dict[str, int] = {}
+    for category in data.get("categorie", []):
+        for skill in category.get("saperi", []):
+            slug = skill.get("slug")
+            if not slug:
+                continue
+            if not is_slug(slug):
+                report.error(skill["_line"], f'slug di sapere non valido "{slug}"', f'usa solo lettere minuscole, cifre e trattini, per esempio "{slugify(slug)}"', "slug")
+            elif slug in seen:
+                report.error(skill["_line"], f'il sapere "{slug}" è già definito alla riga {seen[slug]}', "ogni sapere deve comparire una volta sola", "slug-doppio")
+            else:
+                seen[slug] = skill["_line"]
+    data["_known"] = seen
+    return data
+
+
+def _check_person(source: Source, report: Problems) -> None:
+    data = source.data
+    line = source.meta.line
+    if data.get("tipo") == "persona" and "consenso" not in source.meta:
+        report.error(line, 'manca "consenso": è obbligatorio quando tipo è "persona"', "aggiungi consenso: {data: AAAA-MM-GG, riferimento: numero del modulo firmato, ambito: [web]}", "consenso")
+    if data.get("visibilita") == "pseudonimo" and not data.get("pseudonimo"):
+        report.error(source.meta.key_lines.get("visibilita", line), 'con visibilita: pseudonimo serve anche la chiave "pseudonimo"', 'aggiungi pseudonimo: "Il nome da mostrare"', "pseudonimo")
+    if "sito" in data and data.get("tipo") == "persona":
+        report.error(source.meta.key_lines["sito"], '"sito" è ammesso solo per le organizzazioni', "togli la riga: i lettori contattano la portineria", "sito-persona")
+
+
+def _check_duplicates(sources: Sources, sink: list[Problem]) -> None:
+    """Two files that would write the same page, also when they differ only by case or accents."""
+    by_url: dict[tuple, list[Source]] = defaultdict(list)
+    for source in sources.files:
+        if source.kind != "territorio":
+            by_url[(collision_key(source.territory), source.kind, collision_key(source.slug))].append(source)
+    for group in by_url.values():
+        if len(group) > 1:
+            first = group[0]
+            for other in group[1:]:
+                sink.append(Problem(other.rel, 1, f'slug doppio "{other.slug}": {first.rel} pubblica già la stessa pagina', "rinomina uno dei due file", "slug-doppio"))
+
+
+def _check_references(sources: Sources, vocabulary: dict, sink: list[Problem]) -> None:
+    known_skills = vocabulary.get("_known", {})
+    people = {(s.territory, s.slug) for s in sources.files if s.kind == "persona"}
+    for source in sources.files:
+        report = Problems(source.rel, sink)
+        meta = source.meta
+        if source.kind == "storia":
+            raw = meta.get("persone")
+            for index, ref in enumerate(source.data.get("persone", [])):
+                line = getattr(raw[index], "line", meta.key_lines.get("persone", 1)) if isinstance(raw, list) and index < len(raw) else meta.key_lines.get("persone", 1)
+                territory, _, slug = ref.rpartition("/")
+                territory = territory or source.territory
+                if (territory, slug) not in people:
+                    candidates = [s for (t, s) in people if t == territory] or [f"{t}/{s}" for t, s in people]
+                    close = difflib.get_close_matches(slug, candidates, n=1)
+                    hint = f'forse "{close[0]}"?' if close else f"crea content/{territory}/persone/{slug}.md"
+                    if territory not in sources.territories:
+                        hint = f'il territorio "{territory}" non esiste; territori: {", ".join(sources.territories)}'
+                    report.error(line, f'persona sconosciuta "{ref}"', f"{hint} (le persone sono i file in content/{territory}/persone/)", "persona-sconosciuta")
+        if source.kind in ("persona", "bisogno"):
+            raw = meta.get("saperi")
+            values = source.data.get("saperi", [])
+            for index, entry in enumerate(values):
+                slug = entry["sapere"] if isinstance(entry, dict) else entry
+                line = entry.get("_line") if isinstance(entry, dict) else None
+                if not line:
+                    line = getattr(raw[index], "line", 0) if isinstance(raw, list) and index < len(raw) else 0
+                line = line or meta.key_lines.get("saperi", 1)
+                if slug not in known_skills:
+                    close = difflib.get_close_matches(slug, list(known_skills), n=1, cutoff=0.5)
+                    hint = f'forse "{close[0]}"? (vedi {sources.vocabulary_rel})' if close else f"aggiungilo a {sources.vocabulary_rel} o scegli un sapere che c'è già"
+                    report.error(line, f'sapere sconosciuto "{slug}"', hint, "sapere-sconosciuto")

@@ -1,0 +1,122 @@
+"""Stage 5, write: pages -> a staging folder beside the output, swapped into place only when the
+whole build succeeded. A failed or killed build leaves the last good site exactly as it was.
+
+The swap uses Linux renameat2(RENAME_EXCHANGE), which exchanges the two folders in one step;
+elsewhere, two renames with a very short gap. Leftover staging folders of a killed build are
+removed by the next build. A lock file keeps two builds from writing at the same time.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import errno
+import fcntl
+import os
+import shutil
+from pathlib import Path
+from typing import Iterator
+
+STAGING_SUFFIX = ".nuovo"
+OLD_SUFFIX = ".vecchio"
+_RENAME_EXCHANGE = 2
+
+
+class BuildLocked(Exception):
+    pass
+
+
+def _hidden_sibling(out: Path, suffix: str) -> Path:
+    return out.parent / f".{out.name}{suffix}"
+
+
+@contextlib.contextmanager
+def lock(out: Path, wait: bool = True) -> Iterator[None]:
+    """One build at a time per output folder: the second waits (or fails when wait=False)."""
+    out.parent.mkdir(parents=True, exist_ok=True)
+    path = out.parent / f".{out.name}.lock"
+    with open(path, "a+") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+        except BlockingIOError:
+            raise BuildLocked(str(path)) from None
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def clean_leftovers(out: Path) -> None:
+    for suffix in (STAGING_SUFFIX, OLD_SUFFIX):
+        leftover = _hidden_sibling(out, suffix)
+        if leftover.exists():
+            shutil.rmtree(leftover)
+
+
+@contextlib.contextmanager
+def staging(out: Path) -> Iterator[Path]:
+    """Yield a fresh folder; when the block ends without an exception it becomes `out`."""
+    out = out.resolve()
+    clean_leftovers(out)
+    tmp = _hidden_sibling(out, STAGING_SUFFIX)
+    tmp.mkdir(parents=True)
+    try:
+        yield tmp
+        swap_into_place(tmp, out)
+    finally:
+        if tmp.exists():
+            shutil.rmtree(tmp)
+
+
+def swap_into_place(new: Path, out: Path) -> None:
+    if out.exists() and not out.is_symlink():
+        if _exchange(new, out):
+            return  # `new` now holds the old site and is removed by the caller
+        old = _hidden_sibling(out, OLD_SUFFIX)
+        os.rename(out, old)
+        os.rename(new, out)
+        shutil.rmtree(old)
+    else:
+        os.rename(new, out)
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    at_fdcwd = -100
+    result = renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), _RENAME_EXCHANGE)
+    if result == 0:
+        return True
+    if ctypes.get_errno() in (errno.ENOSYS, errno.EINVAL, errno.EXDEV, errno.ENOTSUP):
+        return False
+    raise OSError(ctypes.get_errno(), os.strerror(ctypes.get_errno()), str(b))
+
+
+def write_site(folder: Path, pages: dict[str, bytes]) -> int:
+    """Write every page under `folder`. Paths come from slugs that validation already checked;
+    the containment check here is a last line of defence, on resolved paths."""
+    root = folder.resolve()
+    made: set[Path] = set()
+    for rel_path in sorted(pages):
+        target = (root / rel_path).resolve()
+        if not target.is_relative_to(root) or target == root:
+            raise ValueError(f"refusing to write outside the output folder: {rel_path!r}")
+        parent = target.parent
+        if parent not in made:
+            parent.mkdir(parents=True, exist_ok=True)
+            made.add(parent)
+        target.write_bytes(pages[rel_path])
+    return len(pages)
+
+
+def copy_assets(folder: Path, assets: Path, destinations: list[str]) -> None:
+    """Copy the stylesheet (and any other asset) into every site that needs its own copy."""
+    for destination in destinations:
+        target = folder / destination
+        target.mkdir(parents=True, exist_ok=True)
+        for item in sorted(assets.iterdir()):
+            if item.is_file():
+                shutil.copyfile(item, target / item.name)

@@ -1,0 +1,137 @@
+"""Shared fixtures: `make_site(files)` writes a small project under tmp_path; `run(argv, cwd)`
+calls the CLI in-process and returns (exit code, everything it printed)."""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import io
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from portale import cli
+
+PORTALE = """\
+titolo: Portale dei Saperi
+sottotitolo: Rete delle Portinerie di comunità
+descrizione: Storie, persone e saperi dei territori.
+base_url: https://saperi.example.org/
+lingua: it
+"""
+
+SAPERI = """\
+categorie:
+  - slug: cucina-e-alimentazione
+    nome: Cucina e alimentazione
+    saperi:
+      - slug: cucina-etnica
+        nome: Cucina etnica
+        descrizione: Ricette dei paesi d’origine.
+        sinonimi: [cucina del mondo]
+      - slug: panificazione
+        nome: Panificazione
+        sinonimi: [pane, forno]
+  - slug: riparazioni
+    nome: Riparazioni e manualità
+    saperi:
+      - slug: riparazione-biciclette
+        nome: Riparazione biciclette
+        sinonimi: [ciclofficina]
+      - slug: sartoria
+        nome: Sartoria
+        sinonimi: [cucito]
+"""
+
+
+def territory_md(name: str = "Aurora", comune: str = "Torino", lat: float = 45.08, lon: float = 7.69) -> str:
+    return f"""\
+---
+nome: {name}
+comune: {comune}
+tipo: quartiere
+coordinate: {{lat: {lat}, lon: {lon}}}
+portinerie:
+  - nome: Portineria di comunità {name}
+    indirizzo: Via Esempio 1, Torino
+    orari: lunedì–venerdì 9–13
+    contatti:
+      telefono: "011 000 0001"
+      email: portineria@example.org
+---
+La portineria di {name}.
+"""
+
+
+def story_md(title: str, date: str = "2025-03-01", persone: str = "[]", extra: str = "", body: str = "Una storia del quartiere.") -> str:
+    return f"---\ntitolo: {title}\ndata: {date}\npersone: {persone}\n{extra}---\n{body}\n"
+
+
+def person_md(name: str, saperi: str = "[]", extra: str = "", body: str = "Una biografia.") -> str:
+    return f"---\nnome: {name}\ntipo: persona\nconsenso: {{data: 2025-01-10, riferimento: modulo 1, ambito: [web]}}\nsaperi: {saperi}\n{extra}---\n{body}\n"
+
+
+def org_md(name: str, saperi: str = "[]", extra: str = "", body: str = "Un'associazione.") -> str:
+    return f"---\nnome: {name}\ntipo: organizzazione\ncategoria: terzo-settore\nsaperi: {saperi}\n{extra}---\n{body}\n"
+
+
+def need_md(title: str, saperi: str, extra: str = "", date: str = "2026-09-01") -> str:
+    return f"---\ntitolo: {title}\ndata: {date}\nsaperi: {saperi}\n{extra}---\nCerchiamo aiuto.\n"
+
+
+BASE_FILES = {
+    "content/portale.yml": PORTALE,
+    "content/saperi.yml": SAPERI,
+    "content/aurora/territorio.md": territory_md("Aurora"),
+    "content/aurora/persone/anna-rossi.md": person_md("Anna Rossi", "[cucina-etnica]"),
+    "content/aurora/persone/ciclofficina.md": org_md("Ciclofficina Aurora", "[riparazione-biciclette]"),
+    "content/aurora/storie/la-festa.md": story_md("La festa di via Como", persone="[anna-rossi, ciclofficina]", extra="tag: [festa, cucina]\n"),
+    "content/aurora/bisogni/biciclette.md": need_md("Biciclette per i ragazzi", "[riparazione-biciclette]"),
+    "content/dora/territorio.md": territory_md("Dora", lat=45.09, lon=7.67),
+    "content/dora/storie/il-parco.md": story_md("Il parco Dora", persone="[aurora/anna-rossi]", extra="tag: [parco]\n"),
+}
+
+
+@pytest.fixture
+def make_site(tmp_path: Path):
+    """make_site(files, base=True) -> project root. Values are dedented; None removes a base file."""
+
+    def make(files: dict[str, str | bytes | None] | None = None, base: bool = True) -> Path:
+        root = tmp_path / "progetto"
+        merged: dict[str, str | bytes | None] = dict(BASE_FILES) if base else {}
+        merged.update(files or {})
+        for rel, text in merged.items():
+            path = root / rel
+            if text is None:
+                if path.exists():
+                    path.unlink()
+                continue
+            path.parent.mkdir(parents=True, exist_ok=True)
+            if isinstance(text, bytes):
+                path.write_bytes(text)
+            else:
+                path.write_text(textwrap.dedent(text), encoding="utf-8")
+        return root
+
+    return make
+
+
+@pytest.fixture
+def run():
+    def run_cli(argv: list[str], cwd: Path) -> tuple[int, str]:
+        buffer = io.StringIO()
+        with contextlib.redirect_stdout(buffer), contextlib.redirect_stderr(buffer):
+            code = cli.main(argv, root=cwd)
+        return code, buffer.getvalue()
+
+    return run_cli
+
+
+def tree_digest(folder: Path) -> dict[str, str]:
+    """{relative path: sha256} of every file under folder: to assert a site is byte-identical."""
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def read(root: Path, rel: str) -> str:
+    return (root / rel).read_text(encoding="utf-8")
