@@ -83,6 +83,7 @@ def _check_duplicates(sources: Sources, sink: list[Problem]) -> None:
             by_url[(collision_key(source.territory), source.kind, collision_key(source.slug))].append(source)
     for group in by_url.values():
         if len(group) > 1:
+            group.sort(key=lambda s: s.rel)
             first = group[0]
             for other in group[1:]:
                 sink.append(Problem(other.rel, 1, f'slug doppio "{other.slug}": {first.rel} pubblica già la stessa pagina', "rinomina uno dei due file", "slug-doppio"))
