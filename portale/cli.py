@@ -7,10 +7,11 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import difflib
 import sys
 from pathlib import Path
 
-from . import pipeline
+from . import pipeline, scaffold
 from .problems import ContentError, Problem
 
 COMMANDS = ("build", "check", "serve", "new")
@@ -35,7 +36,22 @@ def make_parser() -> argparse.ArgumentParser:
     build = sub.add_parser("build", help="costruisce il sito (comando predefinito)")
     common(build)
     check = sub.add_parser("check", help="controlla i contenuti senza scrivere niente")
-    check.add_argument("--format", choices=["testo", "github"], default="testo", help="formato dei messaggi")
+    check.add_argument("--format", choices=["testo", "github"], default="testo", help="formato dei messaggi (github: annotazioni di GitHub Actions)")
+
+    serve = sub.add_parser("serve", help="anteprima con le bozze su http://127.0.0.1, aggiornata a ogni modifica")
+    serve.add_argument("--port", type=int, default=8000, help="porta (predefinita: 8000; 0 = una porta libera qualsiasi)")
+    serve.add_argument("--output", type=Path, default=Path(".anteprima"), help="cartella dell'anteprima (predefinita: .anteprima, mai site/)")
+    serve.add_argument("--senza-bozze", dest="bozze", action="store_false", help="mostra il sito esattamente come sarà pubblicato")
+    serve.add_argument("--oggi", type=_date, default=None, help="la data di oggi, AAAA-MM-GG")
+
+    new = sub.add_parser("new", help="crea un nuovo file da compilare: storia, persona o bisogno")
+    new.add_argument("tipo", metavar="storia|persona|bisogno", help="che cosa creare")
+    new.add_argument("titolo", nargs="+", help='il titolo (o il nome), tra virgolette: "La festa di via Como"')
+    new.add_argument("--territorio", default=None, help="la cartella del territorio in content/, es. aurora")
+    new.add_argument("--slug", default=None, help="il nome del file, se non va bene quello ricavato dal titolo")
+    new.add_argument("--cartella", action="store_true", help="crea storie/<nome>/index.md, per mettere foto e audio accanto al testo")
+    new.add_argument("--organizzazione", action="store_true", help="per persona: una scheda di organizzazione (senza consenso)")
+    new.add_argument("--oggi", type=_date, default=None, help="la data da scrivere, AAAA-MM-GG (predefinita: oggi)")
     return parser
 
 
@@ -51,18 +67,60 @@ def main(argv: list[str] | None = None, root: Path | None = None) -> int:
     root = (root or Path.cwd()).resolve()
     if args.command == "check":
         return run_check(root, args)
+    if args.command == "new":
+        return run_new(root, args)
+    if args.command == "serve":
+        from . import serve  # the HTTP server and the watcher are loaded only when previewing
+
+        return serve.run_serve(root, args)
     return run_build(root, args)
+
+
+def run_new(root: Path, args) -> int:
+    kind = args.tipo.strip().lower()
+    if kind not in scaffold.LINES:
+        close = difflib.get_close_matches(kind, list(scaffold.LINES), n=1, cutoff=0.5)
+        guess = f'forse "{close[0]}"? ' if close else ""
+        print(f'non so creare "{args.tipo}" — {guess}scegli storia, persona oppure bisogno')
+        return 2
+    if args.cartella and kind != "storia":
+        print("--cartella vale solo per le storie (foto e audio accanto al testo)")
+        return 2
+    try:
+        created = scaffold.new_content(
+            root / "content", kind, args.territorio, " ".join(args.titolo), today=args.oggi, slug=args.slug,
+            bundle=args.cartella, person_type="organizzazione" if args.organizzazione else "persona",
+        )
+    except scaffold.ScaffoldError as exc:
+        print(exc)
+        return exc.code
+    print(f"Creato {created.path.relative_to(root).as_posix()}: {created.next_step}.")
+    print("Guarda l'anteprima con: python build.py serve")
+    return 0
+
+
+def _escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(text: str) -> str:
+    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def github_annotation(problem: Problem) -> str:
+    """`::error file=...,line=...,title=...::message`, escaped as the GitHub Actions toolkit does."""
+    level = "warning" if problem.warning else "error"
+    props = [f"file={_escape_property(problem.path)}"]
+    if problem.line:
+        props.append(f"line={problem.line}")
+    props.append("title=" + _escape_property(f"Portale dei Saperi: {problem.code}" if problem.code else "Portale dei Saperi"))
+    text = problem.explain() + (f" (guida: {problem.guide})" if problem.guide else "")
+    return f"::{level} {','.join(props)}::{_escape_data(text)}"
 
 
 def print_problems(problems: list[Problem], fmt: str = "testo") -> None:
     for problem in sorted(problems):
-        if fmt == "github":
-            level = "warning" if problem.warning else "error"
-            where = f"file={problem.path}" + (f",line={problem.line}" if problem.line else "")
-            text = problem.message + (f" — {problem.hint}" if problem.hint else "")
-            print(f"::{level} {where}::{text}")
-        else:
-            print(problem.format())
+        print(github_annotation(problem) if fmt == "github" else problem.format())
 
 
 def _count(problems: list[Problem]) -> tuple[int, int]:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+GUIDE = "docs/guida-redazione.md"  # the editors' guide: one section per problem code, anchored by the code
+
 
 @dataclass(frozen=True, order=True)
 class Problem:
@@ -14,11 +16,23 @@ class Problem:
     code: str = ""  # short rule code, the anchor of the rule in docs/guida-redazione.md
     warning: bool = False  # warnings are printed but do not stop the build
 
+    @property
+    def where(self) -> str:
+        return f"{self.path}:{self.line}" if self.line else self.path
+
+    @property
+    def guide(self) -> str:
+        """The section of the editors' guide that explains this rule, e.g. docs/guida-redazione.md#data."""
+        return f"{GUIDE}#{self.code}" if self.code else ""
+
+    def explain(self) -> str:
+        """Message and hint, without the place: `messaggio — suggerimento`."""
+        return self.message + (f" — {self.hint}" if self.hint else "")
+
     def format(self) -> str:
-        where = f"{self.path}:{self.line}" if self.line else self.path
-        text = f"{where}: {'avviso: ' if self.warning else ''}{self.message}"
-        if self.hint:
-            text += f" — {self.hint}"
+        text = f"{self.where}: {'avviso: ' if self.warning else ''}{self.explain()}"
+        if self.code:
+            text += f" (guida: {self.guide})"
         return text
 
 
