@@ -1,0 +1,55 @@
+"""The sample content shipped in content/ is the first thing a newcomer sees: it must stay valid and rich."""
+
+from __future__ import annotations
+
+import shutil
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from portale import load, validate
+
+ROOT = Path(__file__).resolve().parent.parent
+TERRITORIES = ["aurora", "avigliana", "borgo-san-paolo", "dora", "madonna-di-campagna", "oulx", "porta-palazzo", "rivarolo"]
+
+
+@pytest.fixture(scope="module")
+def sources():
+    sources = load.read_sources(ROOT / "content")
+    problems = validate.check(sources)
+    assert [p.format() for p in problems if not p.warning] == []
+    return sources
+
+
+def test_sample_content_has_every_territory_of_the_seed(sources):
+    assert sources.territories == TERRITORIES
+
+
+def test_each_territory_is_richly_filled(sources):
+    kinds = Counter((s.territory, s.kind) for s in sources.files if not s.data.get("bozza"))
+    for territory in TERRITORIES:
+        assert kinds[(territory, "territorio")] == 1
+        assert kinds[(territory, "storia")] >= 4, territory
+        assert kinds[(territory, "persona")] >= 3, territory
+        open_needs = [s for s in sources.files if s.territory == territory and s.kind == "bisogno" and s.data.get("stato", "aperto") == "aperto"]
+        assert len(open_needs) >= 2, territory
+        assert any(s.data.get("persone") for s in sources.files if s.territory == territory and s.kind == "storia"), territory
+
+
+def test_actor_categories_and_skills_vocabulary(sources):
+    categories = {s.data.get("categoria") for s in sources.files if s.kind == "persona"}
+    assert {"terzo-settore", "scuola", "commercio", "impresa", "abitanti"} <= categories
+    vocabulary = sources.vocabulary_data
+    assert len(vocabulary["categorie"]) >= 8
+    assert len(vocabulary["_known"]) >= 40
+    offered = {entry["sapere"] for s in sources.files if s.kind == "persona" for entry in s.data.get("saperi", [])}
+    assert len(offered) >= 20
+
+
+def test_sample_site_builds(tmp_path, run):
+    shutil.copytree(ROOT / "content", tmp_path / "content")
+    code, out = run(["--oggi", "2026-11-25"], cwd=tmp_path)
+    assert code == 0, out
+    for territory in TERRITORIES:
+        assert (tmp_path / "site" / territory / "index.html").is_file()
