@@ -10,7 +10,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import load, model, render, validate, write
+from . import load, model, opendata, render, validate, write
 from .model import Archive
 from .problems import ContentError, Problem
 
@@ -45,6 +45,7 @@ def build(root: Path, out: Path, *, drafts: bool = False, today: dt.date | None 
     archive = model.build_archive(sources, drafts=drafts, today=today)
     templates = templates_dir(root)
     pages = render.render_site(archive, templates)
+    pages.update(opendata.export_data(archive))
     with write.lock(out), write.staging(out) as tmp:
         write.write_site(tmp, pages)
         write.copy_assets(tmp, templates / "assets", ["assets"] + [f"{t.slug}/assets" for t in archive.territories])

@@ -15,6 +15,7 @@ from typing import Any, Iterator
 
 import jinja2
 
+from . import directory, matching
 from .model import Archive, Territory
 
 MONTHS = ["gennaio", "febbraio", "marzo", "aprile", "maggio", "giugno", "luglio", "agosto", "settembre", "ottobre", "novembre", "dicembre"]
@@ -30,6 +31,15 @@ CATEGORY_NAMES = {
 
 def italian_date(value: dt.date) -> str:
     return f"{value.day} {MONTHS[value.month - 1]} {value.year}"
+
+
+def italian_km(value: float) -> str:
+    """A distance as an Italian reader says it: "800 m", "2,4 km", "37 km"."""
+    if value < 1:
+        return f"{max(100, round(value * 10) * 100)} m"
+    if value < 10:
+        return f"{value:.1f} km".replace(".", ",")
+    return f"{round(value)} km"
 
 
 @dataclass
@@ -55,6 +65,7 @@ def make_environment(templates: Path) -> jinja2.Environment:
         keep_trailing_newline=True,
     )
     env.filters["data_it"] = italian_date
+    env.filters["km_it"] = italian_km
     env.filters["categoria_it"] = lambda slug: CATEGORY_NAMES.get(slug, slug)
     return env
 
@@ -93,10 +104,38 @@ def pages(archive: Archive) -> Iterator[Page]:
             yield Page(person.path, "persona.html", {"title": person.name, "person": person}, t)
         yield Page(f"{t.slug}/bisogni/", "bisogni.html", {"title": f"Bisogni · {t.name}"}, t)
         for need in t.needs:
-            yield Page(need.path, "bisogno.html", {"title": need.title, "need": need}, t)
+            nearby = matching.match_need(need, archive.territories) if need.is_open else []
+            yield Page(need.path, "bisogno.html", {"title": need.title, "need": need, "nearby": nearby}, t)
         yield Page(f"{t.slug}/tag/", "tags.html", {"title": f"Temi · {t.name}"}, t)
         for tag in t.tags:
             yield Page(tag.path, "tag.html", {"title": f"Tema: {tag.label}", "tag": tag}, t)
+    yield from directory_pages(archive)
+
+
+def directory_pages(archive: Archive) -> Iterator[Page]:
+    """The skills directory of each territory and of the network, the network's open needs, the open data page."""
+    everywhere = archive.territories
+    for t in everywhere:
+        shelves = directory.shelve(archive, directory.offered(archive, t))
+        yield Page(f"{t.slug}/saperi/", "saperi.html", {"title": f"Saperi · {t.name}", "shelves": shelves, "wanted": directory.wanted(archive, t)}, t)
+        for skill in directory.territory_skill_pages(archive, t):
+            groups = matching.offers_by_territory(skill, t, everywhere)
+            context = {
+                "title": skill.name,
+                "skill": skill,
+                "here": next((g for g in groups if g.home), None),
+                "elsewhere": [g for g in groups if not g.home],
+                "needs": matching.nearest_first(skill.needs, t, everywhere),
+            }
+            yield Page(directory.skill_path(skill, t), "sapere.html", context, t)
+    shelves = directory.shelve(archive, directory.offered(archive))
+    yield Page("saperi/", "rete-saperi.html", {"title": "Saperi della rete", "shelves": shelves, "wanted": directory.wanted(archive)})
+    for skill in directory.network_skill_pages(archive):
+        context = {"title": skill.name, "skill": skill, "groups": matching.offers_by_territory(skill, None, everywhere)}
+        yield Page(directory.skill_path(skill), "rete-sapere.html", context)
+    needs = [(n, matching.match_need(n, everywhere)) for n in directory.open_needs(archive)]
+    yield Page("bisogni/", "rete-bisogni.html", {"title": "Bisogni aperti della rete", "needs": needs})
+    yield Page("dati/", "dati.html", {"title": "Dati aperti"})
 
 
 def render_site(archive: Archive, templates: Path) -> dict[str, bytes]:
@@ -118,6 +157,10 @@ def render_page(env: jinja2.Environment, archive: Archive, page: Page) -> bytes:
         "absolute": absolute,
         "assets": url(f"{page.territory.slug}/assets/" if page.territory else "assets/"),
         "home": url(page.territory.path if page.territory else ""),
+        "skill_path": directory.skill_path,
+        "offer_counts": directory.offer_counts,
+        "offers_in": directory.offers_in,
+        "directory_offered": lambda t: sorted(directory.offered(archive, t), key=directory.skill_order),
         **page.context,
     }
     html = env.get_template(page.template).render(context)

@@ -1,0 +1,86 @@
+"""Open data: Archive -> {output path: bytes} for `site/dati/` (saperi.csv, saperi.json, storie.json).
+
+Published content only, from structured fields only: names as shown on the site (the privacy level
+of each person applies), never a body, a description or a contact. Drafts previewed with --bozze are
+left out too. Columns are documented in README.md ("Open data") and on the page `dati/`.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+from .model import Archive
+
+FOLDER = "dati/"
+SKILL_COLUMNS = ["sapere", "sapere_nome", "categoria", "categoria_nome", "chi", "tipo", "territorio", "territorio_nome", "url", "url_sapere"]
+
+
+def skill_rows(archive: Archive) -> list[dict[str, str]]:
+    """One row per offer: which skill, who offers it, where, and the pages to read more."""
+    base = archive.portal.base_url
+    rows = []
+    for skill in archive.skills.values():
+        for offer in skill.offers:
+            person = offer.person
+            if person.draft:
+                continue
+            rows.append(
+                {
+                    "sapere": skill.slug,
+                    "sapere_nome": skill.name,
+                    "categoria": skill.category.slug,
+                    "categoria_nome": skill.category.name,
+                    "chi": person.name,
+                    "tipo": person.kind,
+                    "territorio": person.territory.slug,
+                    "territorio_nome": person.territory.name,
+                    "url": base + person.path,
+                    "url_sapere": f"{base}{person.territory.slug}/saperi/{skill.slug}/",
+                }
+            )
+    rows.sort(key=lambda r: (r["sapere"], r["territorio"], r["chi"].casefold(), r["url"]))
+    return rows
+
+
+def story_rows(archive: Archive) -> list[dict]:
+    """One entry per published story: title, date, territory, the published people it names, tags, URL."""
+    base = archive.portal.base_url
+    rows = []
+    for story in archive.stories:
+        if story.draft:
+            continue
+        rows.append(
+            {
+                "titolo": story.title,
+                "data": story.date.isoformat(),
+                "territorio": story.territory.slug,
+                "territorio_nome": story.territory.name,
+                "persone": [m.person.name for m in story.mentions if m.person is not None and not m.person.draft],
+                "tag": [t.label for t in story.tags],
+                "url": base + story.path,
+            }
+        )
+    return rows
+
+
+def to_csv(rows: list[dict[str, str]], columns: list[str]) -> bytes:
+    buffer = io.StringIO(newline="")
+    writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\r\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    return buffer.getvalue().encode("utf-8")
+
+
+def to_json(rows: list[dict]) -> bytes:
+    return (json.dumps(rows, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+
+
+def export_data(archive: Archive) -> dict[str, bytes]:
+    skills = skill_rows(archive)
+    return {
+        FOLDER + "saperi.csv": to_csv(skills, SKILL_COLUMNS),
+        FOLDER + "saperi.json": to_json(skills),
+        FOLDER + "storie.json": to_json(story_rows(archive)),
+    }
