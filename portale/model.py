@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from .load import Source, Sources
 from .markup import render_markdown
+from .media import AUDIO_TYPES, Audio, Picture, resolve_in_bundle
 from .problems import Problem
 from .slugs import slugify
 
@@ -57,12 +58,6 @@ class Portineria:
 
 
 @dataclass
-class Image:
-    file: str
-    alt: str
-
-
-@dataclass
 class Offer:
     person: "Person"
     skill: Skill
@@ -93,7 +88,7 @@ class Person:
     body_html: str
     draft: bool
     source: str
-    image: Image | None = None
+    image: Picture | None = None
     offers: list[Offer] = field(default_factory=list)
     stories: list["Story"] = field(default_factory=list)
 
@@ -123,8 +118,8 @@ class Story:
     source: str
     mentions: list[Mention] = field(default_factory=list)
     tags: list[Tag] = field(default_factory=list)
-    image: Image | None = None
-    audio: dict | None = None
+    image: Picture | None = None
+    audio: Audio | None = None
 
     @property
     def path(self) -> str:
@@ -161,7 +156,7 @@ class Territory:
     coordinates: tuple[float, float] | None
     portinerie: list[Portineria]
     body_html: str
-    image: Image | None = None
+    image: Picture | None = None
     stories: list[Story] = field(default_factory=list)  # newest first
     people: list[Person] = field(default_factory=list)  # by name
     needs: list[Need] = field(default_factory=list)  # newest first
@@ -323,8 +318,23 @@ def _vocabulary(data: dict) -> tuple[list[Category], dict[str, Skill]]:
     return categories, skills
 
 
-def _image(data: dict | None) -> Image | None:
-    return Image(data["file"], data["alt"]) if data else None
+def _image(source: Source) -> Picture | None:
+    """The picture of a page; validation already refused a missing file or alt."""
+    data = source.data.get("immagine")
+    if not data:
+        return None
+    origin, _ = resolve_in_bundle(source, data["file"])
+    return Picture(origin, data["alt"]) if origin else None
+
+
+def _audio(source: Source) -> Audio | None:
+    data = source.data.get("audio")
+    if not data:
+        return None
+    origin, _ = resolve_in_bundle(source, data["file"])
+    if origin is None:
+        return None
+    return Audio(origin, render_markdown(data["trascrizione"]), AUDIO_TYPES[origin.suffix.lower()])
 
 
 def _territory(source: Source) -> Territory:
@@ -342,7 +352,7 @@ def _territory(source: Source) -> Territory:
             for p in data.get("portinerie", [])
         ],
         body_html=render_markdown(source.body),
-        image=_image(data.get("immagine")),
+        image=_image(source),
     )
 
 
@@ -359,7 +369,7 @@ def _person(source: Source, territory: Territory, skills: dict[str, Skill], toda
         body_html=render_markdown(source.body),
         draft=data.get("bozza", False),
         source=source.rel,
-        image=_image(data.get("immagine")) if consent_allows(data, "foto", today) else None,
+        image=_image(source) if consent_allows(data, "foto", today) else None,
     )
     for entry in data.get("saperi", []):
         skill = skills.get(entry["sapere"])
@@ -385,8 +395,8 @@ def _story(source: Source, territory: Territory) -> Story:
         body_html=render_markdown(source.body),
         draft=data.get("bozza", False),
         source=source.rel,
-        image=_image(data.get("immagine")),
-        audio=data.get("audio"),
+        image=_image(source),
+        audio=_audio(source),
     )
 
 

@@ -10,7 +10,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import load, model, opendata, render, validate, write
+from . import feeds, load, media, model, opendata, render, validate, write
 from .model import Archive
 from .problems import ContentError, Problem
 
@@ -44,10 +44,12 @@ def build(root: Path, out: Path, *, drafts: bool = False, today: dt.date | None 
         raise ContentError(problems)  # the output folder is untouched
     archive = model.build_archive(sources, drafts=drafts, today=today)
     templates = templates_dir(root)
+    files = media.publish_media(archive)  # before render: pages need the images' sizes
     pages = render.render_site(archive, templates)
     pages.update(opendata.export_data(archive))
+    files |= feeds.render_feeds(archive, pages)
     with write.lock(out), write.staging(out) as tmp:
-        write.write_site(tmp, pages)
+        write.write_site(tmp, pages | files)
         write.copy_assets(tmp, templates / "assets", ["assets"] + [f"{t.slug}/assets" for t in archive.territories])
     per_site: dict[str, int] = {}
     for path in pages:

@@ -15,7 +15,7 @@ from typing import Any, Iterator
 
 import jinja2
 
-from . import directory, matching
+from . import directory, matching, metadata
 from .model import Archive, Territory
 
 MONTHS = ["gennaio", "febbraio", "marzo", "aprile", "maggio", "giugno", "luglio", "agosto", "settembre", "ottobre", "novembre", "dicembre"]
@@ -49,6 +49,7 @@ class Page:
     context: dict[str, Any]
     territory: Territory | None = None  # the territory site the page belongs to
     filename: str = "index.html"
+    absolute_links: bool = False  # a page served at any URL (404.html) links with absolute URLs
 
     @property
     def output(self) -> str:
@@ -78,6 +79,8 @@ def link_maker(page: Page, archive: Archive):
 
     def url(target: Any) -> str:
         target = getattr(target, "path", target)
+        if page.absolute_links:
+            return base_url + target
         if page.territory and not target.startswith(home):
             return base_url + target  # leaves this territory's self-contained site
         relative = posixpath.relpath(target or ".", here or ".")
@@ -93,9 +96,11 @@ def link_maker(page: Page, archive: Archive):
 
 def pages(archive: Archive) -> Iterator[Page]:
     yield Page("", "home.html", {"title": archive.portal.title})
+    yield Page("", "404.html", {"title": "Pagina non trovata"}, filename="404.html", absolute_links=True)
     for territory in archive.territories:
         t = territory
         yield Page(t.path, "territorio.html", {"title": t.name}, t)
+        yield Page(t.path, "404.html", {"title": "Pagina non trovata"}, t, filename="404.html", absolute_links=True)
         yield Page(f"{t.slug}/storie/", "storie.html", {"title": f"Storie · {t.name}"}, t)
         for story in t.stories:
             yield Page(story.path, "storia.html", {"title": story.title, "story": story}, t)
@@ -161,6 +166,7 @@ def render_page(env: jinja2.Environment, archive: Archive, page: Page) -> bytes:
         "offer_counts": directory.offer_counts,
         "offers_in": directory.offers_in,
         "directory_offered": lambda t: sorted(directory.offered(archive, t), key=directory.skill_order),
+        "meta": metadata.describe(page, archive),
         **page.context,
     }
     html = env.get_template(page.template).render(context)

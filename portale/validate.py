@@ -9,7 +9,7 @@ from __future__ import annotations
 import difflib
 from collections import defaultdict
 
-from . import schema
+from . import media, schema
 from .load import Source, Sources
 from .problems import Problem, Problems
 from .slugs import RESERVED_AT_ROOT, collision_key, is_slug, slugify
@@ -40,6 +40,7 @@ def check(sources: Sources) -> list[Problem]:
         if source.kind == "persona":
             _check_person(source, report)
 
+    sink.extend(media.check_media(sources))
     _check_duplicates(sources, sink)
     _check_references(sources, vocabulary, sink)
     return sorted(set(sink))

@@ -1,0 +1,250 @@
+"""Images and audio of page bundles: checked with the content, published beside their page.
+
+`check_media(sources)` (called by validation) finds every problem of an `immagine` or `audio`
+key: a file outside its bundle, a missing or unreadable file, an unknown format, an original
+too large. `publish_media(archive)` (a build stage after the model) makes the published files:
+- an image becomes a few resized copies (Pillow), EXIF orientation applied first, then rebuilt
+  from its pixels alone, so no EXIF, GPS, XMP, ICC profile, comment or PNG text survives;
+- an audio file is copied as it is (only its container type is checked).
+Originals never reach the site. Every file reference must stay inside its bundle.
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass, field
+from io import BytesIO
+from pathlib import Path, PurePosixPath
+
+from PIL import Image as PILImage
+from PIL import ImageCms, ImageOps, UnidentifiedImageError
+
+from .load import Source, Sources
+from .problems import Problem, Problems
+from .slugs import slugify
+
+IMAGE_WIDTHS = (480, 800, 1200)  # phone, tablet, desktop at 2x of the 46rem column
+JPEG_QUALITY = 78
+IMAGE_FORMATS = {"JPEG", "PNG", "WEBP"}
+WARN_IMAGE_BYTES = 5 * 1024 * 1024  # an original this large is published reduced, but weighs on the archive
+MAX_IMAGE_BYTES = 25 * 1024 * 1024
+MAX_IMAGE_PIXELS = 50_000_000  # beyond this an "image" is likely a decompression bomb
+
+AUDIO_TYPES = {".mp3": "audio/mpeg", ".ogg": "audio/ogg", ".oga": "audio/ogg", ".opus": "audio/ogg", ".m4a": "audio/mp4", ".wav": "audio/wav"}
+WARN_AUDIO_BYTES = 10 * 1024 * 1024
+MAX_AUDIO_BYTES = 40 * 1024 * 1024
+
+
+@dataclass
+class Variant:
+    path: str  # output path, e.g. "aurora/storie/festa/mercato-800.jpg"
+    width: int
+    height: int
+
+
+@dataclass
+class Picture:
+    """An image of a story, person or territory; `variants` are filled by publish_media."""
+
+    origin: Path  # the original inside its bundle (already checked)
+    alt: str
+    variants: list[Variant] = field(default_factory=list)
+
+    @property
+    def main(self) -> Variant:  # the `src`: the middle width, or the largest there is
+        return self.variants[min(1, len(self.variants) - 1)]
+
+    @property
+    def largest(self) -> Variant:
+        return self.variants[-1]
+
+
+@dataclass
+class Audio:
+    origin: Path
+    transcript_html: str
+    mime: str
+    path: str = ""  # output path, filled by publish_media
+    size: int = 0
+
+    @property
+    def label(self) -> str:
+        return self.origin.suffix.lstrip(".").upper()
+
+    @property
+    def size_text(self) -> str:  # shown beside the download link: readers on little data decide
+        return _size_mb(self.size) if self.size >= 1024 * 1024 else f"{max(1, round(self.size / 1024))} KB"
+
+
+def bundle_folder(source: Source) -> Path | None:
+    """Where the files of a page live: its bundle folder; a territory's own folder for territorio.md."""
+    if source.bundle is not None:
+        return source.bundle
+    if source.kind == "territorio":
+        return source.path.parent
+    return None
+
+
+def resolve_in_bundle(source: Source, name: str) -> tuple[Path | None, str]:
+    """(path, "") when `name` is a file inside the bundle, else (None, Italian reason)."""
+    folder = bundle_folder(source)
+    if folder is None:
+        return None, f"i file vanno in una cartella: sposta {source.rel} in {source.rel[:-3]}/index.md e metti il file accanto"
+    pure = PurePosixPath(name)
+    if "\\" in name or pure.is_absolute() or ".." in pure.parts or not pure.parts or name.startswith("~"):
+        return None, "scrivi solo il nome del file che sta accanto a index.md, per esempio foto.jpg (niente percorsi)"
+    root = folder.resolve()
+    target = (root / pure).resolve()
+    if not target.is_relative_to(root) or target == root:
+        return None, "il file deve stare nella cartella della pagina, non fuori"
+    if not target.is_file():
+        present = sorted(p.name for p in root.iterdir() if p.is_file() and p.name != "index.md" and not p.name.startswith("."))
+        return None, f"metti il file accanto a index.md ({'file presenti: ' + ', '.join(present) if present else 'la cartella non ha altri file'})"
+    return target, ""
+
+
+def check_media(sources: Sources) -> list[Problem]:
+    sink: list[Problem] = []
+    for source in sources.files:
+        report = Problems(source.rel, sink)
+        image = source.data.get("immagine")
+        if image and image.get("file"):
+            _check_image(source, image["file"], _file_line(source, "immagine"), report)
+        audio = source.data.get("audio")
+        if audio and audio.get("file"):
+            _check_audio(source, audio["file"], _file_line(source, "audio"), report)
+    return sink
+
+
+def _file_line(source: Source, key: str) -> int:
+    raw = source.meta.get(key)
+    line = getattr(raw, "key_lines", {}).get("file") if raw is not None else None
+    return line or source.meta.key_lines.get(key, 1)
+
+
+def _size_mb(size: int) -> str:
+    return f"{size / 1024 / 1024:.1f} MB".replace(".", ",")
+
+
+def _check_image(source: Source, name: str, line: int, report: Problems) -> None:
+    path, reason = resolve_in_bundle(source, name)
+    if path is None:
+        report.error(line, f'immagine "{name}" non trovata', reason, "immagine-file")
+        return
+    size = path.stat().st_size
+    if size > MAX_IMAGE_BYTES:
+        report.error(line, f'immagine "{name}" troppo grande ({_size_mb(size)}, al massimo {_size_mb(MAX_IMAGE_BYTES)})', "riducila a circa 2000 pixel di lato prima di aggiungerla", "immagine-grande")
+        return
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", PILImage.DecompressionBombWarning)
+            with PILImage.open(path) as im:
+                kind, pixels = im.format, im.width * im.height
+                im.verify()
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, PILImage.DecompressionBombWarning, PILImage.DecompressionBombError):
+        report.error(line, f'"{name}" non è un\'immagine leggibile', "salvala di nuovo come JPEG o PNG", "immagine-formato")
+        return
+    if kind not in IMAGE_FORMATS:
+        report.error(line, f'formato d\'immagine non supportato ({kind}) per "{name}"', "salvala come JPEG (foto) o PNG (disegni)", "immagine-formato")
+    elif pixels > MAX_IMAGE_PIXELS:
+        report.error(line, f'immagine "{name}" troppo grande ({pixels // 1_000_000} megapixel)', "riducila a circa 2000 pixel di lato", "immagine-grande")
+    elif size > WARN_IMAGE_BYTES:
+        report.warn(line, f'immagine "{name}" molto pesante ({_size_mb(size)}): il sito ne pubblica copie ridotte, ma l\'archivio si appesantisce', "riducila a circa 2000 pixel di lato", "immagine-grande")
+
+
+def _audio_kind(head: bytes) -> str | None:
+    if head[:4] == b"RIFF" and head[8:12] == b"WAVE":
+        return ".wav"
+    if head[:4] == b"OggS":
+        return ".ogg"
+    if head[:3] == b"ID3" or (len(head) > 1 and head[0] == 0xFF and head[1] & 0xE0 == 0xE0):
+        return ".mp3"
+    if head[4:8] == b"ftyp":
+        return ".m4a"
+    return None
+
+
+def _check_audio(source: Source, name: str, line: int, report: Problems) -> None:
+    path, reason = resolve_in_bundle(source, name)
+    if path is None:
+        report.error(line, f'audio "{name}" non trovato', reason, "audio-file")
+        return
+    suffix = path.suffix.lower()
+    size = path.stat().st_size
+    with open(path, "rb") as handle:
+        found = _audio_kind(handle.read(16))
+    same_family = found is not None and AUDIO_TYPES.get(found) == AUDIO_TYPES.get(suffix)
+    if suffix not in AUDIO_TYPES or not same_family:
+        report.error(line, f'"{name}" non è un file audio che i browser sanno suonare', "convertilo in MP3 (per esempio con Audacity) e scrivi il nuovo nome", "audio-formato")
+    elif size > MAX_AUDIO_BYTES:
+        report.error(line, f'audio "{name}" troppo grande ({_size_mb(size)}, al massimo {_size_mb(MAX_AUDIO_BYTES)})', "dividilo in parti o salvalo come MP3 mono a 64 kbps", "audio-grande")
+    elif size > WARN_AUDIO_BYTES:
+        report.warn(line, f'audio "{name}" pesante ({_size_mb(size)})', "salvalo come MP3 mono a 64 kbps: basta per la voce", "audio-grande")
+
+
+# --- publishing -------------------------------------------------------------------------------
+
+
+def publish_media(archive) -> dict[str, bytes]:
+    """Every published image and audio file of the archive, as {output path: bytes}.
+    Fills `variants` of each Picture and `path` of each Audio, which the templates read."""
+    out: dict[str, bytes] = {}
+    for territory in archive.territories:
+        owners = [territory, *territory.people, *territory.stories]
+        for owner in owners:
+            if owner.image is not None:
+                owner.image.variants = []
+                for variant, data in resize_image(owner.image.origin, owner.path):
+                    owner.image.variants.append(variant)
+                    out[variant.path] = data
+        for story in territory.stories:
+            if story.audio is not None:
+                story.audio.path = story.path + _file_name(story.audio.origin.stem, story.audio.origin.suffix.lower())
+                data = story.audio.origin.read_bytes()
+                story.audio.size = len(data)
+                out[story.audio.path] = data
+    return out
+
+
+def _file_name(stem: str, suffix: str) -> str:
+    return (slugify(stem) or "file") + suffix
+
+
+def resize_image(origin: Path, folder: str) -> list[tuple[Variant, bytes]]:
+    """The published copies of one image: at most len(IMAGE_WIDTHS) widths, never upscaled,
+    oriented, converted to sRGB, with no metadata at all."""
+    with PILImage.open(origin) as source:
+        if source.format == "JPEG":
+            source.draft("RGB", (max(IMAGE_WIDTHS), max(IMAGE_WIDTHS)))  # decode at a reduced scale: faster
+        oriented = ImageOps.exif_transpose(source)
+        icc = source.info.get("icc_profile")
+        pixels = _to_srgb(oriented, icc)
+    alpha = pixels.mode in ("RGBA", "LA") or (pixels.mode == "P" and "transparency" in pixels.info)
+    pixels = pixels.convert("RGBA" if alpha else "RGB")
+    fmt, suffix = ("PNG", ".png") if alpha else ("JPEG", ".jpg")
+    widths = [w for w in IMAGE_WIDTHS if w < pixels.width] + [min(pixels.width, max(IMAGE_WIDTHS))]
+    stem = slugify(origin.stem) or "immagine"
+    result = []
+    for width in dict.fromkeys(widths):
+        height = max(1, round(pixels.height * width / pixels.width))
+        resized = pixels.resize((width, height), PILImage.Resampling.LANCZOS) if width != pixels.width else pixels
+        clean = PILImage.frombytes(resized.mode, resized.size, resized.tobytes())  # pixels only: no info, no EXIF
+        buffer = BytesIO()
+        if fmt == "JPEG":
+            clean.save(buffer, "JPEG", quality=JPEG_QUALITY, optimize=True, progressive=True)
+        else:
+            clean.save(buffer, "PNG", optimize=True)
+        result.append((Variant(f"{folder}{stem}-{width}{suffix}", width, height), buffer.getvalue()))
+    return result
+
+
+def _to_srgb(image: PILImage.Image, icc: bytes | None) -> PILImage.Image:
+    """Photos from phones may carry a wide-gamut profile: convert them, since the profile is dropped."""
+    if not icc or image.mode not in ("RGB", "RGBA", "CMYK"):
+        return image.convert("RGB") if image.mode == "CMYK" else image
+    try:
+        profile = ImageCms.ImageCmsProfile(BytesIO(icc))
+        output_mode = "RGBA" if image.mode == "RGBA" else "RGB"
+        return ImageCms.profileToProfile(image, profile, ImageCms.createProfile("sRGB"), outputMode=output_mode)
+    except (ImageCms.PyCMSError, OSError):
+        return image.convert("RGB") if image.mode == "CMYK" else image

@@ -1,0 +1,171 @@
+"""Images and audio of page bundles: resized copies without metadata, srcset, refusals with file:line."""
+
+from __future__ import annotations
+
+import io
+import re
+
+import pytest
+from PIL import Image
+
+from conftest import person_md, read, story_md, tree_digest
+from media_samples import has_metadata, photo_with_gps, png_with_text, short_wav
+from portale import media
+
+FESTA = "content/aurora/storie/la-festa.md"
+BUNDLE = "content/aurora/storie/la-festa/"
+
+
+def story_bundle(extra: str, files: dict | None = None) -> dict:
+    out = {FESTA: None, BUNDLE + "index.md": story_md("La festa di via Como", persone="[anna-rossi]", extra=extra)}
+    out.update({BUNDLE + name: data for name, data in (files or {}).items()})
+    return out
+
+
+IMAGE = "immagine: {file: mercato.jpg, alt: Le bancarelle del mercato di via Como}\n"
+
+
+def test_published_image_has_no_exif_gps_xmp_or_comment(make_site, run):
+    original = photo_with_gps()
+    assert {"exif", "gps", "comment", "xmp"} <= set(has_metadata(original))  # the source really carries them
+    root = make_site(story_bundle(IMAGE, {"mercato.jpg": original}))
+    code, out = run([], cwd=root)
+    assert code == 0, out
+    folder = root / "site/aurora/storie/la-festa"
+    published = sorted(folder.glob("*.jpg"))
+    assert [p.name for p in published] == ["mercato-480.jpg", "mercato-600.jpg"]
+    for path in published:
+        assert has_metadata(path.read_bytes()) == [], path.name
+    assert not (folder / "mercato.jpg").exists()  # the original never reaches the site
+
+
+def test_exif_orientation_is_applied_before_stripping(make_site, run):
+    # 900x600 pixels with orientation 6 (rotate 90°): a portrait photo once turned
+    root = make_site(story_bundle(IMAGE, {"mercato.jpg": photo_with_gps(900, 600, orientation=6)}))
+    assert run([], cwd=root)[0] == 0
+    with Image.open(root / "site/aurora/storie/la-festa/mercato-600.jpg") as im:
+        assert im.size == (600, 900)
+
+
+def test_story_page_has_srcset_dimensions_lazy_loading_and_alt(make_site, run):
+    root = make_site(story_bundle(IMAGE, {"mercato.jpg": photo_with_gps(2000, 1500, orientation=1)}))
+    assert run([], cwd=root)[0] == 0
+    html = read(root, "site/aurora/storie/la-festa/index.html")
+    img = re.search(r"<img [^>]+>", html).group()
+    assert 'srcset="mercato-480.jpg 480w, mercato-800.jpg 800w, mercato-1200.jpg 1200w"' in img
+    assert 'src="mercato-800.jpg"' in img and 'width="800" height="600"' in img
+    assert 'loading="lazy"' in img and 'alt="Le bancarelle del mercato di via Como"' in img
+    for width, height in [(480, 360), (800, 600), (1200, 900)]:
+        with Image.open(root / f"site/aurora/storie/la-festa/mercato-{width}.jpg") as im:
+            assert im.size == (width, height)
+
+
+def test_png_text_chunks_are_dropped_and_transparency_kept(make_site, run):
+    root = make_site(story_bundle("immagine: {file: disegno.png, alt: Un disegno}\n", {"disegno.png": png_with_text()}))
+    assert run([], cwd=root)[0] == 0
+    data = (root / "site/aurora/storie/la-festa/disegno-300.png").read_bytes()
+    assert has_metadata(data) == []
+    assert Image.open(io.BytesIO(data)).mode == "RGBA"
+
+
+def test_two_builds_with_images_are_byte_identical(make_site, run):
+    root = make_site(story_bundle(IMAGE, {"mercato.jpg": photo_with_gps()}))
+    assert run(["--output", "a"], cwd=root)[0] == 0
+    assert run(["--output", "b"], cwd=root)[0] == 0
+    assert tree_digest(root / "a") == tree_digest(root / "b")
+
+
+@pytest.mark.parametrize(
+    "extra, files, expected",
+    [
+        ("immagine: {file: mercato.jpg}\n", {"mercato.jpg": b"x"}, ':5: manca "alt" in "immagine": è obbligatorio'),
+        ("immagine: {file: manca.jpg, alt: Foto}\n", {}, ':5: immagine "manca.jpg" non trovata — metti il file accanto a index.md'),
+        ("immagine: {file: ../altra/foto.jpg, alt: Foto}\n", {}, ':5: immagine "../altra/foto.jpg" non trovata — scrivi solo il nome del file'),
+        ("immagine: {file: /etc/passwd, alt: Foto}\n", {}, ':5: immagine "/etc/passwd" non trovata — scrivi solo il nome del file'),
+        ("immagine: {file: finta.jpg, alt: Foto}\n", {"finta.jpg": b"non sono una foto"}, ':5: "finta.jpg" non è un\'immagine leggibile'),
+        ("audio: {file: voce.mp3}\n", {"voce.mp3": short_wav()}, ':5: manca "trascrizione" in "audio": è obbligatorio'),
+        ("audio: {file: voce.mp3, trascrizione: Ciao}\n", {"voce.mp3": b"testo, non audio" * 4}, ':5: "voce.mp3" non è un file audio che i browser sanno suonare'),
+        ("audio: {file: assente.mp3, trascrizione: Ciao}\n", {}, ':5: audio "assente.mp3" non trovato'),
+    ],
+)
+def test_bad_media_is_refused_with_file_and_line(make_site, run, extra, files, expected):
+    root = make_site(story_bundle(extra, files))
+    code, out = run([], cwd=root)
+    assert code == 1
+    assert BUNDLE + "index.md" + expected in out
+    assert not (root / "site").exists()
+
+
+def test_image_reference_through_a_symlink_out_of_the_bundle_is_refused(make_site, run, tmp_path):
+    secret = tmp_path / "segreto.jpg"
+    secret.write_bytes(photo_with_gps())
+    root = make_site(story_bundle(IMAGE))
+    (root / BUNDLE / "mercato.jpg").symlink_to(secret)
+    code, out = run(["check"], cwd=root)
+    assert code == 1
+    assert 'immagine "mercato.jpg" non trovata — il file deve stare nella cartella della pagina' in out
+
+
+def test_image_of_a_story_that_is_not_a_bundle_is_refused(make_site, run):
+    root = make_site({FESTA: story_md("La festa", extra=IMAGE)})
+    code, out = run(["check"], cwd=root)
+    assert code == 1
+    assert f'{FESTA}:5: immagine "mercato.jpg" non trovata — i file vanno in una cartella: sposta {FESTA} in content/aurora/storie/la-festa/index.md' in out
+
+
+def test_large_original_gets_a_warning_and_is_still_published_reduced(make_site, run, monkeypatch):
+    monkeypatch.setattr(media, "WARN_IMAGE_BYTES", 10_000)
+    root = make_site(story_bundle(IMAGE, {"mercato.jpg": photo_with_gps()}))
+    code, out = run([], cwd=root)
+    assert code == 0
+    assert f"{BUNDLE}index.md:5: avviso: immagine \"mercato.jpg\" molto pesante" in out
+    assert (root / "site/aurora/storie/la-festa/mercato-480.jpg").is_file()
+
+
+def test_too_large_original_is_an_error(make_site, run, monkeypatch):
+    monkeypatch.setattr(media, "MAX_IMAGE_BYTES", 10_000)
+    root = make_site(story_bundle(IMAGE, {"mercato.jpg": photo_with_gps()}))
+    code, out = run([], cwd=root)
+    assert code == 1
+    assert f'{BUNDLE}index.md:5: immagine "mercato.jpg" troppo grande' in out
+
+
+def test_person_photo_only_with_consent_for_photos(make_site, run):
+    photo = "immagine: {file: ritratto.jpg, alt: Anna al banco del mercato}\n"
+    files = {
+        "content/aurora/persone/anna-rossi.md": None,
+        "content/aurora/persone/anna-rossi/index.md": person_md("Anna Rossi", "[cucina-etnica]", extra=photo),
+        "content/aurora/persone/anna-rossi/ritratto.jpg": photo_with_gps(),
+        "content/aurora/persone/bruno/index.md": person_md("Bruno Bianchi", extra=photo).replace("ambito: [web]", "ambito: [web, foto]"),
+        "content/aurora/persone/bruno/ritratto.jpg": photo_with_gps(),
+    }
+    root = make_site(files)
+    code, out = run([], cwd=root)
+    assert code == 0, out
+    anna = root / "site/aurora/persone/anna-rossi"
+    assert "<img" not in read(anna, "index.html") and not list(anna.glob("*.jpg"))
+    bruno = root / "site/aurora/persone/bruno"
+    assert 'alt="Anna al banco del mercato"' in read(bruno, "index.html")
+    assert all(has_metadata(p.read_bytes()) == [] for p in bruno.glob("*.jpg"))
+
+
+def test_territory_image_sits_beside_territorio_md(make_site, run):
+    from conftest import territory_md
+
+    text = territory_md("Aurora").replace("---\nLa portineria", "immagine: {file: piazza.jpg, alt: La piazza del mercato}\n---\nLa portineria")
+    root = make_site({"content/aurora/territorio.md": text, "content/aurora/piazza.jpg": photo_with_gps()})
+    code, out = run([], cwd=root)
+    assert code == 0, out
+    assert 'src="piazza-600.jpg"' in read(root, "site/aurora/index.html")
+    assert has_metadata((root / "site/aurora/piazza-600.jpg").read_bytes()) == []
+
+
+def test_oral_history_plays_with_its_transcript(make_site, run):
+    extra = "audio:\n  file: intervista.wav\n  trascrizione: |\n    Anna: nel 1990 la festa durava tre giorni.\n\n    Il giorno dopo si puliva tutti insieme.\n"
+    root = make_site(story_bundle(extra, {"intervista.wav": short_wav()}))
+    code, out = run([], cwd=root)
+    assert code == 0, out
+    html = read(root, "site/aurora/storie/la-festa/index.html")
+    assert '<audio controls preload="none">\n<source src="intervista.wav" type="audio/wav">' in html
+    assert "<p>Anna: nel 1990 la festa durava tre giorni.</p>\n<p>Il giorno dopo si puliva tutti insieme.</p>" in html
+    assert (root / "site/aurora/storie/la-festa/intervista.wav").read_bytes() == short_wav()
