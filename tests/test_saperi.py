@@ -394,3 +394,26 @@ def test_directory_and_need_pages_work_on_a_phone_without_javascript(site, serve
     tab.get_by_role("link", name="Carla").click()
     assert tab.url.endswith("/aurora/persone/carla-bianchi/")
     context.close()
+
+
+def test_sample_content_shows_the_directory_and_matching(tmp_path, run):
+    """The shipped sample shows every state: needs met nearby and far away, closed and expired needs, open data."""
+    import shutil
+
+    shutil.copytree(Path(__file__).resolve().parent.parent / "content", tmp_path / "content")
+    code, out = run(["--oggi", "2026-11-25"], cwd=tmp_path)
+    assert code == 0, out
+    sample = tmp_path / "site"
+    rows = list(csv.DictReader(io.StringIO(read(sample, "dati/saperi.csv"), newline="")))
+    assert len({r["sapere"] for r in rows}) >= 20 and len({r["territorio"] for r in rows}) == 8
+    network = read(sample, "saperi/index.html")
+    assert network.count('<h2 id="categoria-') >= 8
+    need = read(sample, "aurora/bisogni/compagnia-per-le-signore-del-cortile/index.html")
+    assert len(links(need, "sezione-aiuto").headings) >= 4  # here, then three other territories
+    expired = read(sample, "dora/bisogni/cassette-rialzate-per-l-orto-della-scuola/index.html")
+    assert "la scadenza era il 30 giugno 2026" in expired
+    closed = read(sample, "rivarolo/bisogni/sarte-per-i-costumi-di-carnevale/index.html")
+    assert '<span class="stato chiuso">Chiuso</span>' in closed
+    open_list = read(sample, "bisogni/index.html")
+    assert "cassette-rialzate" not in open_list and "sarte-per-i-costumi" not in open_list
+    assert not EMAIL.search(read(sample, "dati/saperi.csv") + read(sample, "dati/storie.json"))
