@@ -417,3 +417,16 @@ def test_sample_content_shows_the_directory_and_matching(tmp_path, run):
     open_list = read(sample, "bisogni/index.html")
     assert "cassette-rialzate" not in open_list and "sarte-per-i-costumi" not in open_list
     assert not EMAIL.search(read(sample, "dati/saperi.csv") + read(sample, "dati/storie.json"))
+
+
+def test_open_data_leaves_drafts_out_even_in_a_preview(make_site, run):
+    root = make_site({
+        "content/aurora/persone/in-bozza.md": person_md("Bice Bozza", "[sartoria]", extra="bozza: true\n"),
+        "content/aurora/storie/segreta.md": story_md("Storia in bozza", persone="[anna-rossi]", extra="bozza: true\n"),
+    })
+    code, out = run(["--bozze", "--oggi", TODAY], cwd=root)
+    assert code == 0, out
+    assert "Bice Bozza" in read(root / "site", "aurora/saperi/sartoria/index.html")  # the preview shows the draft...
+    data = read(root / "site", "dati/saperi.csv") + read(root / "site", "dati/saperi.json") + read(root / "site", "dati/storie.json")
+    assert "Bice Bozza" not in data and "Storia in bozza" not in data  # ...the open data never does
+    assert "Anna Rossi" in data
