@@ -1,0 +1,63 @@
+// Live preview helper: added by `python build.py serve` to the HTML it serves, never written
+// into a built site. It listens to the preview server; when a build succeeds the tab reloads,
+// when the content has errors it shows them above the page (the page itself stays the last
+// good one). Text from the content is only ever set with textContent.
+(function () {
+  "use strict";
+  var script = document.currentScript;
+  var generation = script ? script.getAttribute("data-generazione") : "";
+  var base = "/__anteprima/";
+  var box = null;
+
+  function el(tag, attrs, text) {
+    var node = document.createElement(tag);
+    for (var key in attrs) { node.setAttribute(key, attrs[key]); }
+    if (text) { node.textContent = text; }
+    return node;
+  }
+
+  function show(state) {
+    var errors = state.problemi.filter(function (p) { return !p.avviso; });
+    if (box) { box.remove(); box = null; }
+    if (!errors.length) { return; }
+    box = el("section", {
+      id: "anteprima-errori", role: "alert", "aria-labelledby": "anteprima-errori-titolo",
+      style: "position:fixed;inset:0 0 auto 0;z-index:2147483647;max-height:70vh;overflow:auto;" +
+        "background:#fff4f4;color:#1a1a1a;border-bottom:4px solid #b00020;padding:1rem 1.25rem;" +
+        "font:16px/1.45 system-ui,sans-serif;box-shadow:0 4px 16px rgba(0,0,0,.25)"
+    });
+    var title = errors.length === 1 ? "1 errore nei contenuti" : errors.length + " errori nei contenuti";
+    box.appendChild(el("h2", { id: "anteprima-errori-titolo", style: "margin:0 0 .5rem;font-size:1.2rem;color:#b00020" }, title));
+    box.appendChild(el("p", { style: "margin:0 0 .75rem" },
+      "Stai vedendo l'ultima versione buona. Correggi e salva: la pagina si aggiorna da sola."));
+    var list = el("ul", { style: "margin:0;padding-left:1.2rem" });
+    errors.forEach(function (p) {
+      var item = el("li", { style: "margin:.4rem 0" });
+      item.appendChild(el("code", { style: "font-weight:bold;word-break:break-all" }, p.dove));
+      item.appendChild(document.createTextNode(": " + p.messaggio + " "));
+      if (p.guida) {
+        item.appendChild(el("a", { href: base + "guida#" + p.guida, target: "_blank", style: "color:#0b57d0" }, "(guida: " + p.guida + ")"));
+      }
+      list.appendChild(item);
+    });
+    box.appendChild(list);
+    document.body.appendChild(box);
+  }
+
+  function apply(state) {
+    if (state.generazione && state.generazione !== generation) {  // a newer good build is on disk
+      location.reload();
+      return;
+    }
+    show(state);
+  }
+
+  if (window.EventSource) {
+    var source = new EventSource(base + "eventi");
+    source.onmessage = function (event) { apply(JSON.parse(event.data)); };
+  } else {
+    setInterval(function () {
+      fetch(base + "stato", { cache: "no-store" }).then(function (r) { return r.json(); }).then(apply, function () {});
+    }, 1000);
+  }
+})();
