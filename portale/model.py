@@ -11,12 +11,12 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from .load import Source, Sources
-from .markup import render_markdown
+from .markup import MarkupTooComplex, render_markdown
 from .media import AUDIO_TYPES, Audio, Picture, resolve_in_bundle
-from .problems import Problem
+from .privacy import NEUTRAL_MENTION, consent_allows, shown_name
+from .problems import ContentError, Problem
 from .slugs import slugify
 
-NEUTRAL_MENTION = "una persona della comunità"
 
 
 @dataclass
@@ -180,6 +180,7 @@ class Archive:
     today: dt.date
     drafts: bool
     warnings: list[Problem] = field(default_factory=list)
+    errors: list[Problem] = field(default_factory=list)  # found while rendering bodies: the build stops
 
     def territory(self, slug: str) -> Territory:
         return next(t for t in self.territories if t.slug == slug)
@@ -191,29 +192,6 @@ class Archive:
 
 def story_order(story: Story):
     return (-story.date.toordinal(), story.title.casefold(), story.territory.slug, story.slug)
-
-
-def consent_allows(data: dict, scope: str, today: dt.date) -> bool:
-    """Organisations publish freely; a person needs a consent record covering `scope`, not revoked."""
-    if data.get("tipo") != "persona":
-        return True
-    consent = data.get("consenso")
-    if not consent:
-        return False
-    revoked = consent.get("revocato")
-    if revoked and revoked <= today:
-        return False
-    scopes = consent.get("ambito", ["web"])  # a record without ambito is the minimal consent: the web page
-    return scope in scopes
-
-
-def shown_name(data: dict) -> str:
-    visibility = data.get("visibilita", "pubblica")
-    if visibility == "pseudonimo":
-        return data.get("pseudonimo", "")
-    if visibility == "solo-nome":
-        return data["nome"].split()[0]
-    return data["nome"]
 
 
 def build_archive(sources: Sources, *, drafts: bool = False, today: dt.date | None = None) -> Archive:
@@ -239,14 +217,14 @@ def build_archive(sources: Sources, *, drafts: bool = False, today: dt.date | No
 
     territories: dict[str, Territory] = {}
     for source in by_kind["territorio"]:
-        territories[source.territory] = _territory(source)
+        territories[source.territory] = _territory(source, archive.errors)
     archive.territories = [territories[k] for k in sorted(territories)]
 
     people: dict[tuple[str, str], Person] = {}
     for source in by_kind["persona"]:
         if not published(source) or not consent_allows(source.data, "web", today):
             continue
-        person = _person(source, territories[source.territory], skills, today)
+        person = _person(source, territories[source.territory], skills, today, archive.errors)
         people[(source.territory, source.slug)] = person
         territories[source.territory].people.append(person)
 
@@ -254,7 +232,7 @@ def build_archive(sources: Sources, *, drafts: bool = False, today: dt.date | No
         if not published(source):
             continue
         territory = territories[source.territory]
-        story = _story(source, territory)
+        story = _story(source, territory, archive.errors)
         for ref in source.data.get("persone", []):
             owner, _, slug = ref.rpartition("/")
             person = people.get((owner or source.territory, slug))
@@ -282,7 +260,7 @@ def build_archive(sources: Sources, *, drafts: bool = False, today: dt.date | No
     for source in by_kind["bisogno"]:
         if not published(source):
             continue
-        need = _need(source, territories[source.territory], skills, today)
+        need = _need(source, territories[source.territory], skills, today, archive.errors)
         territories[source.territory].needs.append(need)
         if need.is_open:
             for skill in need.skills:
@@ -297,6 +275,8 @@ def build_archive(sources: Sources, *, drafts: bool = False, today: dt.date | No
             tag.stories.sort(key=story_order)
         for person in territory.people:
             person.stories.sort(key=story_order)
+    if archive.errors:
+        raise ContentError(archive.errors + archive.warnings)
     for skill in skills.values():
         skill.offers.sort(key=lambda o: (o.person.territory.slug, o.person.name.casefold(), o.person.slug))
         skill.needs.sort(key=lambda n: (n.territory.slug, -n.date.toordinal(), n.slug))
@@ -318,6 +298,15 @@ def _vocabulary(data: dict) -> tuple[list[Category], dict[str, Skill]]:
     return categories, skills
 
 
+def _body(source: Source, errors: list[Problem]) -> str:
+    """The body as safe HTML; a body too deep or too slow for Markdown is a content error."""
+    try:
+        return render_markdown(source.body)
+    except MarkupTooComplex as exc:
+        errors.append(Problem(source.rel, source.body_line + exc.line - 1, exc.message, "semplifica il testo: meno rientri, elenchi e citazioni uno dentro l'altro", "testo-complesso"))
+        return ""
+
+
 def _image(source: Source) -> Picture | None:
     """The picture of a page; validation already refused a missing file or alt."""
     data = source.data.get("immagine")
@@ -337,7 +326,7 @@ def _audio(source: Source) -> Audio | None:
     return Audio(origin, render_markdown(data["trascrizione"]), AUDIO_TYPES[origin.suffix.lower()])
 
 
-def _territory(source: Source) -> Territory:
+def _territory(source: Source, errors: list[Problem]) -> Territory:
     data = source.data
     coords = data.get("coordinate")
     return Territory(
@@ -351,12 +340,12 @@ def _territory(source: Source) -> Territory:
             Portineria(p.get("nome", ""), p.get("indirizzo", ""), p.get("orari", ""), p.get("contatti", {}).get("telefono", ""), p.get("contatti", {}).get("email", ""), p.get("contatti", {}).get("sito", ""))
             for p in data.get("portinerie", [])
         ],
-        body_html=render_markdown(source.body),
+        body_html=_body(source, errors),
         image=_image(source),
     )
 
 
-def _person(source: Source, territory: Territory, skills: dict[str, Skill], today: dt.date) -> Person:
+def _person(source: Source, territory: Territory, skills: dict[str, Skill], today: dt.date, errors: list[Problem]) -> Person:
     data = source.data
     person = Person(
         territory=territory,
@@ -366,7 +355,7 @@ def _person(source: Source, territory: Territory, skills: dict[str, Skill], toda
         category=data.get("categoria", ""),
         role=data.get("ruolo", ""),
         site=data.get("sito", "") if data.get("tipo") == "organizzazione" else "",
-        body_html=render_markdown(source.body),
+        body_html=_body(source, errors),
         draft=data.get("bozza", False),
         source=source.rel,
         image=_image(source) if consent_allows(data, "foto", today) else None,
@@ -383,7 +372,7 @@ def _person(source: Source, territory: Territory, skills: dict[str, Skill], toda
     return person
 
 
-def _story(source: Source, territory: Territory) -> Story:
+def _story(source: Source, territory: Territory, errors: list[Problem]) -> Story:
     data = source.data
     return Story(
         territory=territory,
@@ -392,7 +381,7 @@ def _story(source: Source, territory: Territory) -> Story:
         date=data["data"],
         category=data.get("categoria", ""),
         summary=data.get("sommario", ""),
-        body_html=render_markdown(source.body),
+        body_html=_body(source, errors),
         draft=data.get("bozza", False),
         source=source.rel,
         image=_image(source),
@@ -400,7 +389,7 @@ def _story(source: Source, territory: Territory) -> Story:
     )
 
 
-def _need(source: Source, territory: Territory, skills: dict[str, Skill], today: dt.date) -> Need:
+def _need(source: Source, territory: Territory, skills: dict[str, Skill], today: dt.date, errors: list[Problem]) -> Need:
     data = source.data
     deadline = data.get("scadenza")
     status = data.get("stato", "aperto")
@@ -413,7 +402,7 @@ def _need(source: Source, territory: Territory, skills: dict[str, Skill], today:
         status=status,
         deadline=deadline,
         summary=data.get("sommario", ""),
-        body_html=render_markdown(source.body),
+        body_html=_body(source, errors),
         draft=data.get("bozza", False),
         source=source.rel,
         is_open=status != "chiuso" and (deadline is None or deadline >= today),

@@ -10,7 +10,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import feeds, load, media, model, opendata, render, validate, write
+from . import feeds, load, media, model, opendata, privacy, render, validate, write
 from .model import Archive
 from .problems import ContentError, Problem
 
@@ -32,16 +32,18 @@ def templates_dir(root: Path) -> Path:
     return own if own.is_dir() else PROJECT_DIR / "templates"
 
 
-def check(root: Path) -> tuple[load.Sources, list[Problem]]:
+def check(root: Path, today: dt.date | None = None) -> tuple[load.Sources, list[Problem]]:
     sources = load.read_sources(root / "content")
-    return sources, validate.check(sources)
+    return sources, validate.check(sources, today)
 
 
 def build(root: Path, out: Path, *, drafts: bool = False, today: dt.date | None = None) -> BuildResult:
     started = time.perf_counter()
-    sources, problems = check(root)
+    today = today or dt.date.today()
+    sources, problems = check(root, today)
     if any(not p.warning for p in problems):
         raise ContentError(problems)  # the output folder is untouched
+    privacy.redact(sources, today)  # full names of people not fully public -> what may be shown
     archive = model.build_archive(sources, drafts=drafts, today=today)
     templates = templates_dir(root)
     files = media.publish_media(archive)  # before render: pages need the images' sizes

@@ -240,6 +240,8 @@ PORTALE = {
     "base_url": UrlField(required=True),
     "lingua": ChoiceField(["it"]),
     "contatti": MapField({"nome": TextField(), "indirizzo": TextField(), "email": TextField(), "telefono": TextField(), "sito": UrlField()}),
+    # organisations (territorio/slug) allowed to publish their own e-mail, phone and address
+    "contatti_pubblici": ListField(slug_text(), example="[aurora/biblioteca-civica]"),
 }
 
 SKILL = MapField({"slug": slug_text(True), "nome": TextField(required=True, max_length=120), "descrizione": TextField(max_length=500), "sinonimi": ListField(TextField(max_length=80))})

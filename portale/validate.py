@@ -6,16 +6,17 @@ Nothing stops at the first problem: an editor fixes a whole batch in one go.
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 from collections import defaultdict
 
-from . import media, schema
+from . import markup, media, privacy, schema
 from .load import Source, Sources
 from .problems import Problem, Problems
 from .slugs import RESERVED_AT_ROOT, collision_key, is_slug, slugify
 
 
-def check(sources: Sources) -> list[Problem]:
+def check(sources: Sources, today: dt.date | None = None) -> list[Problem]:
     sink: list[Problem] = list(sources.problems)
     portal_report = Problems(sources.portal_rel, sink)
     sources.portal_data = schema.check_mapping(sources.portal, schema.PORTALE, portal_report) if sources.portal else {}
@@ -39,10 +40,14 @@ def check(sources: Sources) -> list[Problem]:
             report.error(1, f'nome del file non valido "{source.slug}"', f'usa solo lettere minuscole, cifre e trattini: rinomina in "{slugify(source.slug) or "nome-file"}"', "slug")
         if source.kind == "persona":
             _check_person(source, report)
+        for excess in markup.check_budget(source.body):
+            report.error(source.body_line + excess.line - 1, excess.message, excess.hint, "testo-complesso")
 
     sink.extend(media.check_media(sources))
     _check_duplicates(sources, sink)
     _check_references(sources, vocabulary, sink)
+    privacy.check(sources, today or dt.date.today(), sink)
+    privacy.check_allow_list(sources, sink)
     return sorted(set(sink))
 
 

@@ -1,0 +1,270 @@
+"""Privacy of the people in the archive: consent, hidden names and contact data.
+
+Rules (the editors' guide explains them in Italian):
+- `consent_allows`: an organisation publishes freely; a person needs `consenso` whose `ambito` covers the
+  use (`web` for the page, `foto` for the picture) and which is not `revocato` on or before today.
+- `shown_name`: `visibilita: solo-nome` shows the first word of `nome`, `pseudonimo` shows `pseudonimo`.
+- Hidden names. Each person who is not fully public gets a `Shield`:
+  * their full name (two words or more, any case, any spacing) is replaced everywhere in the published
+    text by what may be shown: the shown name, or a neutral mention when the person is not published
+    at all. The build goes on and warns, naming the file and line: a withdrawal must never wait for
+    an editor to rewrite every story;
+  * with `solo-nome` or `pseudonimo`, a hidden word of the name (the surname) still left in the
+    person's own file, file name or picture name, or in a story that lists the person, is an error:
+    it cannot be replaced safely ("la signora Rossi"), so the editor rewrites it;
+  * for a person not published, such a word left in a story that lists them is a warning.
+  What cannot be enforced: a surname alone in a text that does not list the person (it may be
+  another family), nicknames, declensions and misspellings. The guide says so.
+- Contact data: an e-mail address, a phone number or a street address with a house number in a
+  persona's front matter or body is an error, except for organisations listed in `portale.yml` under
+  `contatti_pubblici` (e.g. a public library). A portineria's contacts in territorio.md are fine.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from dataclasses import dataclass
+from typing import Any, Iterator
+
+from .frontmatter import Map, Seq, Text
+from .load import Source, Sources
+from .problems import Problem, Problems
+
+NEUTRAL_MENTION = "una persona della comunità"
+
+# Keys that hold names or references, never redacted (they are not published as text).
+UNREDACTED_KEYS = {"nome", "pseudonimo", "consenso", "persone"}
+# Particles of a surname that identify nobody on their own.
+PARTICLES = {"del", "della", "dei", "degli", "delle", "dal", "dalla", "van", "von", "der", "den", "dos", "das", "bin", "ben", "ibn", "abu", "san", "santa"}
+_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
+
+
+def consent_allows(data: dict, scope: str, today: dt.date) -> bool:
+    """Organisations publish freely; a person needs a consent record covering `scope`, not revoked."""
+    if data.get("tipo") != "persona":
+        return True
+    consent = data.get("consenso")
+    if not consent:
+        return False
+    revoked = consent.get("revocato")
+    if revoked and revoked <= today:
+        return False
+    scopes = consent.get("ambito", ["web"])  # a record without ambito is the minimal consent: the web page
+    return scope in scopes
+
+
+def shown_name(data: dict) -> str:
+    visibility = data.get("visibilita", "pubblica")
+    if visibility == "pseudonimo":
+        return data.get("pseudonimo", "")
+    if visibility == "solo-nome":
+        return data["nome"].split()[0]
+    return data["nome"]
+
+
+def fold(text: str) -> str:
+    """Lower case without accents: "Nicolò" -> "nicolo"."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+
+
+def _letters_pattern(word: str) -> str:
+    """A regex for `word` in any case and with or without accents."""
+    out = []
+    for char in word:
+        variants = {char, char.lower(), char.upper(), fold(char), fold(char).upper()}
+        out.append("[" + "".join(re.escape(v) for v in sorted(variants) if len(v) == 1) + "]" if char.isalpha() else re.escape(char))
+    return "".join(out)
+
+
+@dataclass
+class Shield:
+    person: Source
+    published: bool
+    full_name: re.Pattern | None  # None for a one-word name: replacing "Fatima" everywhere would hit others
+    replacement: str
+    hidden: re.Pattern | None  # folded hidden words, matched on folded text
+
+    @property
+    def ref(self) -> str:
+        return f"{self.person.territory}/{self.person.slug}"
+
+
+def shields(sources: Sources, today: dt.date) -> list[Shield]:
+    out = []
+    for source in sources.files:
+        data = source.data
+        if source.kind != "persona" or "nome" not in data or data.get("bozza"):
+            continue
+        published = consent_allows(data, "web", today)
+        visibility = data.get("visibilita", "pubblica")
+        if published and visibility == "pubblica":
+            continue
+        words = _WORD.findall(data["nome"])
+        shown = shown_name(data) if published else ""
+        shown_words = {fold(w) for w in _WORD.findall(shown)}
+        hidden = sorted({fold(w) for w in words if fold(w) not in shown_words and len(fold(w)) >= 3 and fold(w) not in PARTICLES})
+        full = re.compile(r"(?<![^\W\d_])" + r"[\s\u00a0]+".join(_letters_pattern(w) for w in words) + r"(?![^\W\d_])") if len(words) >= 2 else None
+        hidden_re = re.compile(r"(?<![^\W\d_])(?:" + "|".join(map(re.escape, hidden)) + r")(?![^\W\d_])") if hidden else None
+        out.append(Shield(source, published, full, shown if published else NEUTRAL_MENTION, hidden_re))
+    return out
+
+
+def _texts(source: Source) -> Iterator[tuple[int, str]]:
+    """(line, text) of everything of a source that may be published: front-matter values and body lines."""
+
+    def walk(value: Any, line: int) -> Iterator[tuple[int, str]]:
+        if isinstance(value, Text):
+            yield value.line or line, unicodedata.normalize("NFC", str(value))
+        elif isinstance(value, Seq):
+            for item in value:
+                yield from walk(item, value.line or line)
+        elif isinstance(value, Map):
+            for key, item in value.items():
+                yield from walk(item, value.key_lines.get(key, line))
+
+    for key, value in source.meta.items():
+        if key not in UNREDACTED_KEYS:
+            yield from walk(value, source.meta.key_lines.get(key, 1))
+    for number, line in enumerate(source.body.split("\n")):
+        yield source.body_line + number, unicodedata.normalize("NFC", line)
+
+
+def _lists(story: Source, shield: Shield) -> bool:
+    for ref in story.data.get("persone", []):
+        owner, _, slug = ref.rpartition("/")
+        if (owner or story.territory, slug) == (shield.person.territory, shield.person.slug):
+            return True
+    return False
+
+
+def check(sources: Sources, today: dt.date, sink: list[Problem]) -> None:
+    protected = shields(sources, today)
+    for source in sources.files:
+        report = Problems(source.rel, sink)
+        texts = list(_texts(source))
+        for shield in protected:
+            if source is shield.person and not shield.published:
+                continue  # never published: nothing of it leaves content/
+            if shield.full_name:
+                lines = [line for line, text in texts if shield.full_name.search(text)]
+                if lines:
+                    who = "non è pubblicata (senza consenso per il web o consenso revocato)" if not shield.published else f"ha visibilita: {shield.person.data.get('visibilita')}"
+                    report.warn(lines[0], f'il nome completo di "{shield.ref}" compare nel testo ({len(lines)} volte): la persona {who}, quindi sarà sostituito con «{shield.replacement}»', "se preferisci un'altra formulazione, riscrivi tu la frase", "nome-sostituito")
+            if shield.hidden is None:
+                continue
+            own = source is shield.person
+            if not own and not (source.kind == "storia" and _lists(source, shield)):
+                continue
+            _check_hidden_words(source, texts, shield, report, own)
+        if source.kind == "persona":
+            _check_contacts(source, texts, sources, report)
+
+
+def _check_hidden_words(source: Source, texts: list[tuple[int, str]], shield: Shield, report: Problems, own: bool) -> None:
+    visibility = shield.person.data.get("visibilita", "pubblica")
+    error = shield.published and visibility != "pubblica"
+    slug_words = fold(source.slug).split("-")
+    if error and any(shield.hidden.fullmatch(w) for w in slug_words):
+        suggestion = _slugify(shield.replacement) or "nome-file"
+        report.error(1, f'il nome del file "{source.slug}" contiene la parte nascosta del nome di "{shield.ref}" (visibilita: {visibility})', f'rinomina il file, per esempio in "{suggestion}"' if own else "rinomina il file senza il cognome", "nome-nascosto")
+    for line, text in texts:
+        if shield.full_name:
+            text = shield.full_name.sub(" ", text)
+        match = shield.hidden.search(fold(text))
+        if not match:
+            continue
+        if error:
+            report.error(line, f'compare «{match.group()}», la parte nascosta del nome di "{shield.ref}" (visibilita: {visibility})', f"togli o sostituisci la parola: deve comparire solo «{shield.replacement}»", "nome-nascosto")
+        else:
+            report.warn(line, f'compare «{match.group()}», parte del nome di "{shield.ref}", che non è pubblicata', "togli la parola se identifica la persona", "nome-nascosto")
+
+
+def _slugify(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", fold(text)).strip("-")
+
+
+def redact(sources: Sources, today: dt.date) -> None:
+    """Replace the full names of people who are not fully public in every text that may be published."""
+    protected = [s for s in shields(sources, today) if s.full_name]
+    if not protected:
+        return
+
+    def clean(text: str) -> str:
+        text = unicodedata.normalize("NFC", text)
+        for shield in protected:
+            text = shield.full_name.sub(shield.replacement, text)
+        return text
+
+    def walk(value: Any) -> Any:
+        if isinstance(value, str):
+            return clean(value)
+        if isinstance(value, list):
+            return [walk(v) for v in value]
+        if isinstance(value, dict):
+            return {k: walk(v) if not k.startswith("_") else v for k, v in value.items()}
+        return value
+
+    for source in sources.files:
+        source.data = {k: v if k in UNREDACTED_KEYS else walk(v) for k, v in source.data.items()}
+        source.body = clean(source.body)
+
+
+# --- contact data ---------------------------------------------------------------------------
+
+_EMAIL = re.compile(
+    r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
+    r"|[\w.+-]+\s*[\[(]\s*(?:at|chiocciola)\s*[\])]\s*[\w-]+(?:\s*(?:\.|[\[(]\s*(?:dot|punto)\s*[\])])\s*[\w-]+)+",
+    re.I,
+)
+_PHONE = re.compile(r"(?<![\w+/.-])(?:(?:\+|00)\s?\d{1,3}[\s./-]?)?[03]\d(?:[\s.-]?\d){4,10}(?![\w/-]|[.,]\d)")
+_PHONE_INTERNATIONAL = re.compile(r"(?<![\w+])(?:\+|00)\d{1,3}(?:[\s./-]?\d){6,12}(?!\w)")
+_ODONYM = r"(?i:via|viale|corso|c\.so|piazza|p\.zza|p\.za|piazzale|largo|vicolo|strada|str\.|lungo\s?(?:dora|po|stura)|borgata|borgo|frazione|fraz\.|località|loc\.|regione|contrada|salita|passaggio|galleria|vicolo)"
+_NAME_PART = r"(?:[A-ZÀ-Ý][\w'’.]*|[IVXLC]+|d[i']|del|della|dei|degli|delle|de|da|dal|dalla|e|\d{1,2})"
+_ADDRESS = re.compile(r"(?<!\w)" + _ODONYM + r"\s+(?:" + _NAME_PART + r"[\s]+){0,5}" + r"[A-ZÀ-Ý][\w'’.]*,?\s+(?:n\.\s*|n°\s*|numero\s+|civico\s+)?\d{1,4}(?:\s?[a-zA-Z](?!\w)|/\w+)?(?![\d.,]?\d)(?!\s*(?:anni|volte|km|metri|minuti|ore|euro|persone|%|€))")
+
+
+def find_contact(text: str) -> tuple[str, str] | None:
+    """(kind, the matched text) of the first e-mail address, phone number or street address in `text`."""
+    if match := _EMAIL.search(text):
+        return "un indirizzo e-mail", match.group()
+    for pattern in (_PHONE_INTERNATIONAL, _PHONE):
+        for match in pattern.finditer(text):
+            digits = re.sub(r"\D", "", match.group())
+            national = digits[2:] if match.group().startswith(("+39", "0039")) else digits
+            if len(national) >= (9 if national.startswith("3") else 6):
+                return "un numero di telefono", match.group()
+    if match := _ADDRESS.search(text):
+        return "un indirizzo", match.group()
+    return None
+
+
+def allowed_contacts(sources: Sources) -> set[tuple[str, str]]:
+    return {tuple(ref.split("/", 1)) for ref in sources.portal_data.get("contatti_pubblici", []) if "/" in ref}
+
+
+def _check_contacts(source: Source, texts: list[tuple[int, str]], sources: Sources, report: Problems) -> None:
+    if source.data.get("tipo") == "organizzazione" and (source.territory, source.slug) in allowed_contacts(sources):
+        return
+    for line, text in texts:
+        found = find_contact(text)
+        if found:
+            kind, value = found
+            report.error(line, f"c'è {kind} («{value}»): i contatti personali non si pubblicano", "togli il contatto: chi legge si rivolge alla portineria (per un ente pubblico, vedi «contatti_pubblici» in content/portale.yml)", "contatti")
+
+
+def check_allow_list(sources: Sources, sink: list[Problem]) -> None:
+    """Every entry of portale.yml `contatti_pubblici` names an existing organisation."""
+    raw = sources.portal.get("contatti_pubblici") if sources.portal else None
+    report = Problems(sources.portal_rel, sink)
+    kinds = {(s.territory, s.slug): s.data.get("tipo") for s in sources.files if s.kind == "persona"}
+    for index, ref in enumerate(sources.portal_data.get("contatti_pubblici", [])):
+        line = getattr(raw[index], "line", 0) if isinstance(raw, list) and index < len(raw) else sources.portal.key_lines.get("contatti_pubblici", 1)
+        territory, _, slug = ref.partition("/")
+        kind = kinds.get((territory, slug))
+        if kind is None:
+            report.error(line, f'"contatti_pubblici": "{ref}" non esiste', "scrivi territorio/nome-del-file di un'organizzazione, per esempio aurora/biblioteca", "contatti")
+        elif kind != "organizzazione":
+            report.error(line, f'"contatti_pubblici": "{ref}" è una persona, non un\'organizzazione', "solo le organizzazioni pubbliche possono mostrare i propri contatti", "contatti")
