@@ -128,8 +128,11 @@ def _texts(source: Source) -> Iterator[tuple[int, str]]:
     for key, value in source.meta.items():
         if key not in UNREDACTED_KEYS:
             yield from walk(value, source.meta.key_lines.get(key, 1))
-    for number, line in enumerate(source.body.split("\n")):
-        yield source.body_line + number, unicodedata.normalize("NFC", line)
+    yield source.body_line, unicodedata.normalize("NFC", source.body)
+
+
+def _line_at(line: int, text: str, index: int) -> int:
+    return line + text.count("\n", 0, index)
 
 
 def _lists(story: Source, shield: Shield) -> bool:
@@ -149,10 +152,11 @@ def check(sources: Sources, today: dt.date, sink: list[Problem]) -> None:
             if source is shield.person and not shield.published:
                 continue  # never published: nothing of it leaves content/
             if shield.full_name:
-                lines = [line for line, text in texts if shield.full_name.search(text)]
+                lines = [_line_at(line, text, m.start()) for line, text in texts for m in shield.full_name.finditer(text)]
                 if lines:
                     who = "non è pubblicata (senza consenso per il web o consenso revocato)" if not shield.published else f"ha visibilita: {shield.person.data.get('visibilita')}"
-                    report.warn(lines[0], f'il nome completo di "{shield.ref}" compare nel testo ({len(lines)} volte): la persona {who}, quindi sarà sostituito con «{shield.replacement}»', "se preferisci un'altra formulazione, riscrivi tu la frase", "nome-sostituito")
+                    times = "una volta" if len(lines) == 1 else f"{len(lines)} volte"
+                    report.warn(min(lines), f'il nome completo di "{shield.ref}" compare nel testo ({times}): la persona {who}, quindi sarà sostituito con «{shield.replacement}»', "se preferisci un'altra formulazione, riscrivi tu la frase", "nome-sostituito")
             if shield.hidden is None:
                 continue
             own = source is shield.person
@@ -172,10 +176,11 @@ def _check_hidden_words(source: Source, texts: list[tuple[int, str]], shield: Sh
         report.error(1, f'il nome del file "{source.slug}" contiene la parte nascosta del nome di "{shield.ref}" (visibilita: {visibility})', f'rinomina il file, per esempio in "{suggestion}"' if own else "rinomina il file senza il cognome", "nome-nascosto")
     for line, text in texts:
         if shield.full_name:
-            text = shield.full_name.sub(" ", text)
+            text = shield.full_name.sub(lambda m: " " * len(m.group()), text)  # same length: lines stay right
         match = shield.hidden.search(fold(text))
         if not match:
             continue
+        line = _line_at(line, text, match.start())
         if error:
             report.error(line, f'compare «{match.group()}», la parte nascosta del nome di "{shield.ref}" (visibilita: {visibility})', f"togli o sostituisci la parola: deve comparire solo «{shield.replacement}»", "nome-nascosto")
         else:
@@ -226,18 +231,18 @@ _NAME_PART = r"(?:[A-ZÀ-Ý][\w'’.]*|[IVXLC]+|d[i']|del|della|dei|degli|delle|
 _ADDRESS = re.compile(r"(?<!\w)" + _ODONYM + r"\s+(?:" + _NAME_PART + r"[\s]+){0,5}" + r"[A-ZÀ-Ý][\w'’.]*,?\s+(?:n\.\s*|n°\s*|numero\s+|civico\s+)?\d{1,4}(?:\s?[a-zA-Z](?!\w)|/\w+)?(?![\d.,]?\d)(?!\s*(?:anni|volte|km|metri|minuti|ore|euro|persone|%|€))")
 
 
-def find_contact(text: str) -> tuple[str, str] | None:
-    """(kind, the matched text) of the first e-mail address, phone number or street address in `text`."""
+def find_contact(text: str) -> tuple[str, str, int] | None:
+    """(kind, the matched text, its index) of the first e-mail address, phone number or street address in `text`."""
     if match := _EMAIL.search(text):
-        return "un indirizzo e-mail", match.group()
+        return "un indirizzo e-mail", match.group(), match.start()
     for pattern in (_PHONE_INTERNATIONAL, _PHONE):
         for match in pattern.finditer(text):
             digits = re.sub(r"\D", "", match.group())
             national = digits[2:] if match.group().startswith(("+39", "0039")) else digits
             if len(national) >= (9 if national.startswith("3") else 6):
-                return "un numero di telefono", match.group()
+                return "un numero di telefono", match.group(), match.start()
     if match := _ADDRESS.search(text):
-        return "un indirizzo", match.group()
+        return "un indirizzo", match.group(), match.start()
     return None
 
 
@@ -251,8 +256,8 @@ def _check_contacts(source: Source, texts: list[tuple[int, str]], sources: Sourc
     for line, text in texts:
         found = find_contact(text)
         if found:
-            kind, value = found
-            report.error(line, f"c'è {kind} («{value}»): i contatti personali non si pubblicano", "togli il contatto: chi legge si rivolge alla portineria (per un ente pubblico, vedi «contatti_pubblici» in content/portale.yml)", "contatti")
+            kind, value, start = found
+            report.error(_line_at(line, text, start), f"c'è {kind} («{value}»): i contatti personali non si pubblicano", "togli il contatto: chi legge si rivolge alla portineria (per un ente pubblico, vedi «contatti_pubblici» in content/portale.yml)", "contatti")
 
 
 def check_allow_list(sources: Sources, sink: list[Problem]) -> None:

@@ -187,3 +187,23 @@ def serve_dir():
     for server in servers:
         server.shutdown()
         server.server_close()
+
+
+def site_files_text(folder: Path) -> dict[str, str]:
+    """{relative path: text} of every file under folder, gzip members (Pagefind's fragments and
+    indexes) decompressed, so that a test can grep everything a reader could download."""
+    import gzip
+    import zlib
+
+    out = {}
+    for path in sorted(folder.rglob("*")):
+        if not path.is_file():
+            continue
+        data = path.read_bytes()
+        if data[:2] == b"\x1f\x8b":
+            try:
+                data = gzip.decompress(data)
+            except (OSError, EOFError, zlib.error):
+                pass
+        out[path.relative_to(folder).as_posix()] = data.decode("utf-8", errors="replace")
+    return out
