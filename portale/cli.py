@@ -1,18 +1,21 @@
 """Command line: build | check | serve | new. `main(argv) -> exit code`.
 
-Exit codes: 0 success, 1 content problems (nothing written), 2 usage errors.
+Exit codes: 0 success, 1 content problems (nothing written), 2 usage errors, 3 the output could not be
+written (a full disk, permissions: the previous site stays).
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
+import errno
 import difflib
 import sys
 from pathlib import Path
 
 from . import pipeline, scaffold
 from .problems import ContentError, Problem
+from .write import WriteFailed
 
 COMMANDS = ("build", "check", "serve", "new")
 
@@ -152,6 +155,11 @@ def run_build(root: Path, args) -> int:
         errors, warnings = _count(exc.problems)
         print(f"{_plural(errors, 'problema', 'problemi')}, {_plural(warnings, 'avviso', 'avvisi')}. Niente è stato scritto in {args.output}/.")
         return 1
+    except WriteFailed as exc:
+        error = exc.error
+        reason = {errno.ENOSPC: "il disco è pieno", errno.EDQUOT: "lo spazio concesso è finito", errno.EFBIG: "un file supera la dimensione massima concessa", errno.EACCES: "mancano i permessi", errno.EROFS: "il disco è in sola lettura"}.get(error.errno, error.strerror or str(error))
+        print(f"Impossibile scrivere {args.output}/: {reason} ({error.filename or args.output}). Il sito di prima è rimasto com'era: libera spazio o correggi i permessi e riprova.", file=sys.stderr)
+        return 3
     print_problems(result.warnings)
     total = sum(result.pages.values())
     print(f"Costruito {args.output}/: {_plural(total, 'pagina', 'pagine')} in {result.seconds:.1f} s{' (bozze incluse)' if args.bozze else ''}")

@@ -3,7 +3,11 @@ whole build succeeded. A failed or killed build leaves the last good site exactl
 
 The swap uses Linux renameat2(RENAME_EXCHANGE), which exchanges the two folders in one step;
 elsewhere, two renames with a very short gap. Leftover staging folders of a killed build are
-removed by the next build. A lock file keeps two builds from writing at the same time.
+removed by the next build (or put back, when a build died between the two renames). A lock file
+keeps two builds from writing at the same time: the second one says so and waits.
+
+Any OSError while writing (a full disk, a read-only folder, a file-size limit) becomes a
+`WriteFailed`, which the command line reports in Italian with its own exit code.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ import errno
 import fcntl
 import os
 import shutil
+import sys
 from pathlib import Path
 from typing import Iterator
 
@@ -24,6 +29,14 @@ _RENAME_EXCHANGE = 2
 
 class BuildLocked(Exception):
     pass
+
+
+class WriteFailed(Exception):
+    """The output could not be written; the previous site is untouched."""
+
+    def __init__(self, error: OSError):
+        super().__init__(str(error))
+        self.error = error
 
 
 def _hidden_sibling(out: Path, suffix: str) -> Path:
@@ -37,9 +50,12 @@ def lock(out: Path, wait: bool = True) -> Iterator[None]:
     path = out.parent / f".{out.name}.lock"
     with open(path, "a+") as handle:
         try:
-            fcntl.flock(handle, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            raise BuildLocked(str(path)) from None
+            if not wait:
+                raise BuildLocked(str(path)) from None
+            print(f"Un'altra costruzione sta scrivendo {out.name}/: aspetto che finisca...", file=sys.stderr, flush=True)
+            fcntl.flock(handle, fcntl.LOCK_EX)
         try:
             yield
         finally:
@@ -47,9 +63,16 @@ def lock(out: Path, wait: bool = True) -> Iterator[None]:
 
 
 def clean_leftovers(out: Path) -> None:
+    """Remove what a killed build left behind. A build killed between the two renames of the
+    fallback swap left no `out` but a complete old site: that one is put back, not removed."""
+    old = _hidden_sibling(out, OLD_SUFFIX)
+    if old.is_dir() and not out.exists():
+        os.rename(old, out)
     for suffix in (STAGING_SUFFIX, OLD_SUFFIX):
         leftover = _hidden_sibling(out, suffix)
-        if leftover.exists():
+        if leftover.is_symlink() or leftover.is_file():
+            leftover.unlink()
+        elif leftover.exists():
             shutil.rmtree(leftover)
 
 
@@ -57,15 +80,18 @@ def clean_leftovers(out: Path) -> None:
 def staging(out: Path) -> Iterator[Path]:
     """Yield a fresh folder; when the block ends without an exception it becomes `out`."""
     out = out.resolve()
-    clean_leftovers(out)
     tmp = _hidden_sibling(out, STAGING_SUFFIX)
-    tmp.mkdir(parents=True)
     try:
-        yield tmp
-        swap_into_place(tmp, out)
-    finally:
-        if tmp.exists():
-            shutil.rmtree(tmp)
+        clean_leftovers(out)
+        tmp.mkdir(parents=True)
+        try:
+            yield tmp
+            swap_into_place(tmp, out)
+        finally:
+            if tmp.exists():
+                shutil.rmtree(tmp, ignore_errors=True)
+    except OSError as exc:
+        raise WriteFailed(exc) from exc
 
 
 def swap_into_place(new: Path, out: Path) -> None:

@@ -139,8 +139,9 @@ def test_a_build_that_fails_midway_leaves_the_old_site(make_site, run, monkeypat
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(pipeline.write, "copy_assets", broken)
-    with pytest.raises(OSError):
-        run([], cwd=root)
+    code, out = run([], cwd=root)
+    assert code == 3
+    assert "Impossibile scrivere site/: il disco è pieno" in out
     assert tree_digest(root / "site") == before
     assert not any(p.name.startswith(".site.") and p.is_dir() for p in root.iterdir())
 
