@@ -26,6 +26,9 @@
         "background:#fff4f4;color:#1a1a1a;border-bottom:4px solid #b00020;padding:1rem 1.25rem;" +
         "font:16px/1.45 system-ui,sans-serif;box-shadow:0 4px 16px rgba(0,0,0,.25)"
     });
+    var hide = el("button", { type: "button", style: "float:right;font:inherit;padding:.2rem .6rem;cursor:pointer" }, "Nascondi");
+    hide.addEventListener("click", function () { box.remove(); box = null; });
+    box.appendChild(hide);
     var title = errors.length === 1 ? "1 errore nei contenuti" : errors.length + " errori nei contenuti";
     box.appendChild(el("h2", { id: "anteprima-errori-titolo", style: "margin:0 0 .5rem;font-size:1.2rem;color:#b00020" }, title));
     box.appendChild(el("p", { style: "margin:0 0 .75rem" },

@@ -10,6 +10,7 @@ import argparse
 import datetime as dt
 import errno
 import difflib
+import re
 import sys
 from pathlib import Path
 
@@ -27,8 +28,30 @@ def _date(text: str) -> dt.date:
         raise argparse.ArgumentTypeError(f'data non valida "{text}": usa AAAA-MM-GG') from None
 
 
+class ItalianParser(argparse.ArgumentParser):
+    """argparse with its most common usage errors said in Italian (exit code 2, as argparse)."""
+
+    MESSAGES = [
+        (r"the following arguments are required: (.*)", "manca {0}"),
+        (r"argument command: invalid choice: '([^']*)' \(choose from (.*)\)", "comando sconosciuto \"{0}\" (i comandi sono {1})"),
+        (r"unrecognized arguments: (.*)", "non capisco {0}"),
+        (r"argument (\S+): invalid choice: '([^']*)' \(choose from (.*)\)", "{0}: valore non ammesso \"{1}\" (scegli tra {2})"),
+        (r"argument (\S+): invalid int value: '([^']*)'", "{0}: \"{1}\" non è un numero intero"),
+        (r"argument (\S+): expected one argument", "dopo {0} manca il valore"),
+    ]
+
+    def error(self, message: str):
+        for pattern, italian in self.MESSAGES:
+            match = re.fullmatch(pattern, message)
+            if match:
+                message = italian.format(*match.groups())
+                break
+        self.print_usage(sys.stderr)
+        self.exit(2, f"{self.prog}: {message} — per l'aiuto: {self.prog} --help\n")
+
+
 def make_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="build.py", description="Portale dei Saperi: costruisce il sito dai contenuti in content/.")
+    parser = ItalianParser(prog="build.py", description="Portale dei Saperi: costruisce il sito dai contenuti in content/.")
     sub = parser.add_subparsers(dest="command")
 
     def common(p: argparse.ArgumentParser) -> None:
@@ -52,7 +75,7 @@ def make_parser() -> argparse.ArgumentParser:
     new.add_argument("titolo", nargs="+", help='il titolo (o il nome), tra virgolette: "La festa di via Como"')
     new.add_argument("--territorio", default=None, help="la cartella del territorio in content/, es. aurora")
     new.add_argument("--slug", default=None, help="il nome del file, se non va bene quello ricavato dal titolo")
-    new.add_argument("--cartella", action="store_true", help="crea storie/<nome>/index.md, per mettere foto e audio accanto al testo")
+    new.add_argument("--cartella", action="store_true", help="crea storie/<nome>/index.md (o persone/<nome>/index.md), per mettere foto e audio accanto al testo")
     new.add_argument("--organizzazione", action="store_true", help="per persona: una scheda di organizzazione (senza consenso)")
     new.add_argument("--oggi", type=_date, default=None, help="la data da scrivere, AAAA-MM-GG (predefinita: oggi)")
     return parser
@@ -86,8 +109,11 @@ def run_new(root: Path, args) -> int:
         guess = f'forse "{close[0]}"? ' if close else ""
         print(f'non so creare "{args.tipo}" — {guess}scegli storia, persona oppure bisogno')
         return 2
-    if args.cartella and kind != "storia":
-        print("--cartella vale solo per le storie (foto e audio accanto al testo)")
+    if args.cartella and kind == "bisogno":
+        print("--cartella vale per storie e persone (foto e audio accanto al testo), non per i bisogni")
+        return 2
+    if args.organizzazione and kind != "persona":
+        print("--organizzazione vale solo con persona: python build.py new persona --organizzazione ...")
         return 2
     try:
         created = scaffold.new_content(

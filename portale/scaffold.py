@@ -75,6 +75,8 @@ BODIES = {
     "bisogno": "Scrivi qui il bisogno: che cosa serve, per chi, e come mettersi in contatto con la portineria.\n",
 }
 
+EXAMPLES = {"storia": "La festa di via Como", "persona": "Anna Rossi", "bisogno": "Biciclette per i ragazzi"}
+
 NEXT_STEPS = {
     "storia": "compila le chiavi, scrivi il testo e togli «bozza: true» quando è pronta",
     "persona": "compila il consenso (data e riferimento del modulo firmato): finché manca, «check» lo segnala",
@@ -144,7 +146,8 @@ def new_content(content: Path, kind: str, territory: str | None, title: str, *, 
         guess = f'forse "{close[0]}"? ' if close else ""
         raise ScaffoldError(f'territorio sconosciuto "{territory}" — {guess}territori: {listed}')
     if not title.strip():
-        raise ScaffoldError('il titolo è vuoto: scrivilo tra virgolette, per esempio "La festa di via Como"')
+        what = "il nome" if kind == "persona" else "il titolo"
+        raise ScaffoldError(f'manca {what}: scrivilo tra virgolette alla fine, per esempio python build.py new {kind} --territorio {territory} "{EXAMPLES[kind]}"')
     slug = slugify(slug) if slug else make_slug(title)
     if not slug:
         raise ScaffoldError(f'dal titolo "{title}" non si ricava un nome di file: aggiungi --slug, per esempio --slug la-mia-storia')

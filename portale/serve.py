@@ -15,6 +15,7 @@ import html
 import http.server
 import json
 import mimetypes
+import re
 import signal
 import sys
 import threading
@@ -44,6 +45,19 @@ def resolve_request(out: Path, raw_path: str) -> Path | None:
     return candidate
 
 
+def byte_range(header: str, size: int) -> tuple[int, int] | None:
+    """`bytes=START-END`, `bytes=START-` or `bytes=-SUFFIX` -> (first, last byte), or None to send it all."""
+    match = re.fullmatch(r"bytes=(\d*)-(\d*)", header.strip())
+    if not match or not size or match.groups() == ("", ""):
+        return None
+    first, last = match.groups()
+    if first == "":
+        start, end = max(size - int(last), 0), size - 1
+    else:
+        start, end = int(first), min(int(last), size - 1) if last else size - 1
+    return (start, end) if start <= end < size else None
+
+
 def inject(page: bytes, status: Status) -> bytes:
     """The live-reload script before </body>; links to the published base_url made local."""
     tag = f'<script src="{PREFIX}anteprima.js" data-generazione="{html.escape(status.generation)}"></script>\n'.encode()
@@ -53,9 +67,12 @@ def inject(page: bytes, status: Status) -> bytes:
     return page[:at] + tag + page[at:] if at >= 0 else page + tag
 
 
+def guide_path(root: Path) -> Path:
+    return root / GUIDE if (root / GUIDE).is_file() else pipeline.PROJECT_DIR / GUIDE
+
+
 def render_guide(root: Path) -> bytes:
-    source = root / GUIDE if (root / GUIDE).is_file() else pipeline.PROJECT_DIR / GUIDE
-    body = markdown.markdown(source.read_text(encoding="utf-8"), extensions=["toc", "tables", "fenced_code"])
+    body = markdown.markdown(guide_path(root).read_text(encoding="utf-8"), extensions=["toc", "tables", "fenced_code"])
     return (
         '<!doctype html><html lang="it"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1"><title>Guida per la redazione</title>'
@@ -112,6 +129,9 @@ def make_handler(preview: Preview, root: Path):
             kind = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
             if kind == "text/html":
                 data = inject(data, preview.status)
+            elif code == 200 and (span := byte_range(self.headers.get("Range", ""), len(data))):
+                start, end = span  # an audio player seeking: one range of bytes
+                return self.reply(206, data[start:end + 1], kind, head, {"Content-Range": f"bytes {start}-{end}/{len(data)}"})
             if kind.startswith("text/") or kind in ("application/javascript", "application/json", "application/xml"):
                 kind += "; charset=utf-8"
             self.reply(code, data, kind, head)
@@ -123,6 +143,10 @@ def make_handler(preview: Preview, root: Path):
                 return self.reply(200, json.dumps(preview.status.as_json(), ensure_ascii=False).encode(), "application/json; charset=utf-8", head)
             if name == "guida":
                 return self.reply(200, render_guide(root), "text/html; charset=utf-8", head)
+            if name.startswith("img/"):  # the guide's screenshots
+                image = resolve_request(guide_path(root).parent / "img", name[4:])
+                if image is not None and image.is_file():
+                    return self.send_file(image, 200, head)
             if name == "eventi" and not head:
                 return self.events()
             return self.reply(404, b"Non trovato.\n", "text/plain; charset=utf-8", head)
@@ -154,10 +178,13 @@ def make_handler(preview: Preview, root: Path):
             self.send_header("Content-Length", "0")
             self.end_headers()
 
-        def reply(self, code: int, body: bytes, kind: str, head: bool = False) -> None:
+        def reply(self, code: int, body: bytes, kind: str, head: bool = False, headers: dict | None = None) -> None:
             self.send_response(code)
             self.send_header("Content-Type", kind)
             self.send_header("Content-Length", str(len(body)))
+            self.send_header("Accept-Ranges", "bytes" if not kind.startswith("text/html") else "none")
+            for name, value in (headers or {}).items():
+                self.send_header(name, value)
             self.send_header("Cache-Control", "no-store")
             self.send_header("X-Content-Type-Options", "nosniff")
             self.end_headers()

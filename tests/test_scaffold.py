@@ -120,3 +120,21 @@ def test_unknown_kind_and_a_title_without_letters_are_usage_errors(make_site, ru
 def test_every_key_of_every_kind_has_a_line_in_the_scaffold():
     for kind, lines in LINES.items():
         assert set(lines) == set(schema.BY_KIND[kind]), kind
+
+
+def test_usage_mistakes_are_explained_in_italian(make_site, run):
+    root = make_site()
+    code, out = run(["new", "storia", "--territorio", "aurora"], cwd=root)
+    assert code == 2
+    assert "build.py new: manca titolo — per l'aiuto: build.py new --help" in out
+    code, out = run(["new", "bisogno", "--cartella", "--territorio", "aurora", "Un bisogno"], cwd=root)
+    assert code == 2 and "--cartella vale per storie e persone" in out
+    code, out = run(["pubblica"], cwd=root)
+    assert code == 2 and 'comando sconosciuto "pubblica"' in out
+
+
+def test_a_person_can_be_a_folder_for_a_photo(make_site, run):
+    root = make_site()
+    code, out = run(["new", "persona", "--cartella", "--territorio", "dora", "Samuel Okafor"], cwd=root)
+    assert code == 0, out
+    assert (root / "content/dora/persone/samuel-okafor/index.md").is_file()

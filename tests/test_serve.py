@@ -63,11 +63,13 @@ class Server:
         except urllib.error.HTTPError as exc:
             return exc.code, exc.read().decode("utf-8", "replace")
 
-    def raw(self, path: str) -> tuple[int, bytes]:
+    def raw(self, path: str, **headers: str) -> tuple[int, bytes]:
         """A request with the path exactly as written (urllib and browsers would clean up "..")."""
         host, port = self.url.split("//")[1].strip("/").split(":")
         conn = http.client.HTTPConnection(host, int(port), timeout=TIMEOUT)
         conn.putrequest("GET", path, skip_host=False)
+        for name, value in headers.items():
+            conn.putheader(name, value)
         conn.endheaders()
         response = conn.getresponse()
         body = response.read()
@@ -105,8 +107,10 @@ class Server:
 def serve(make_site):
     servers = []
 
-    def start(files=None, *extra):
+    def start(files=None, *extra, own_templates=False):
         root = make_site(files)
+        if own_templates:
+            shutil.copytree(PROJECT / "templates", root / "templates")
         (root / "pyproject.toml").write_text("[project]\nname = 'SEGRETO'\n", encoding="utf-8")
         servers.append(Server(root, *extra))
         return servers[-1]
@@ -189,6 +193,19 @@ def test_serve_explains_the_errors_in_the_guide(serve):
     code, page = server.get("__anteprima/guida")
     assert code == 200
     assert '<h3 id="data">data</h3>' in page
+    assert 'src="img/anteprima-errori.png"' in page
+    code, image = server.raw("/__anteprima/img/anteprima-errori.png")
+    assert code == 200 and image.startswith(b"\x89PNG")
+    assert server.raw("/__anteprima/img/../guida-redazione.md")[0] == 404
+
+
+def test_serve_answers_byte_ranges_so_audio_can_seek(serve):
+    server = serve()
+    whole = server.raw("/aurora/assets/style.css")[1]
+    code, part = server.raw("/aurora/assets/style.css", Range="bytes=10-19")
+    assert code == 206 and part == whole[10:20]
+    code, part = server.raw("/aurora/assets/style.css", Range="bytes=-5")
+    assert code == 206 and part == whole[-5:]
 
 
 def test_serve_says_when_the_port_is_taken(make_site, run):
@@ -209,7 +226,7 @@ def test_the_open_tab_reloads_by_itself_and_shows_the_errors(serve, page):
     assert page.locator("h1").inner_text() == "La festa di via Como"
 
     server.edit("content/aurora/storie/la-festa.md", story_md("La festa cambiata"))
-    page.wait_for_function("document.querySelector('h1').textContent === 'La festa cambiata'", timeout=TIMEOUT * 1000)
+    page.wait_for_function("document.querySelector('h1')?.textContent === 'La festa cambiata'", timeout=TIMEOUT * 1000)
 
     server.edit("content/aurora/storie/la-festa.md", story_md("La festa rotta", date="ieri"))
     box = page.locator("#anteprima-errori")
@@ -221,5 +238,25 @@ def test_the_open_tab_reloads_by_itself_and_shows_the_errors(serve, page):
     assert page.locator("h1").inner_text() == "La festa cambiata"  # the last good page stays
 
     server.edit("content/aurora/storie/la-festa.md", story_md("La festa sistemata"))
-    page.wait_for_function("document.querySelector('h1').textContent === 'La festa sistemata'", timeout=TIMEOUT * 1000)
+    page.wait_for_function("document.querySelector('h1')?.textContent === 'La festa sistemata'", timeout=TIMEOUT * 1000)
     assert box.count() == 0
+
+
+def test_serve_watches_the_templates_and_the_css(serve):
+    server = serve(own_templates=True)
+    revision = server.status()["revisione"]
+    css = server.root / "templates/assets/style.css"
+    css.write_text(css.read_text(encoding="utf-8") + "\n.segno-di-prova { color: red }\n", encoding="utf-8")
+    server.wait_for_build(revision)
+    assert ".segno-di-prova" in server.get("aurora/assets/style.css")[1]
+
+    story = server.root / "templates/storia.html"
+    good = story.read_text(encoding="utf-8")
+    status = server.edit("templates/storia.html", good.replace("{% block main %}", "{% block main %}{% if %}", 1))
+    assert status["fallita"]
+    [problem] = status["problemi"]
+    assert problem["dove"].startswith("templates/storia.html:") and problem["guida"] == "modello"
+    assert server.get("aurora/storie/la-festa/")[0] == 200  # still the last good pages
+    status = server.edit("templates/storia.html", good.replace("<h1>", '<h1 class="nuovo-titolo">', 1))
+    assert not status["fallita"]
+    assert 'class="nuovo-titolo"' in server.get("aurora/storie/la-festa/")[1]
