@@ -1,0 +1,310 @@
+"""Synthetic archives for the benchmark: N stories in our content format, and the same stories as a Hugo site.
+
+Deterministic: the same (n, seed) always writes the same bytes. Stories are 300–900 words of Italian-like text
+with headings, lists, links and emphasis, spread over the 8 territories of the network; some name people, the
+people offer saperi from the generated `saperi.yml`, and every story has tags.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+
+TERRITORIES = {
+    "porta-palazzo": ("Porta Palazzo", "Torino", 45.0775, 7.6845),
+    "aurora": ("Aurora", "Torino", 45.0853, 7.6875),
+    "dora": ("Dora", "Torino", 45.0889, 7.6712),
+    "borgo-san-paolo": ("Borgo San Paolo", "Torino", 45.0655, 7.6425),
+    "madonna-di-campagna": ("Madonna di Campagna", "Torino", 45.1055, 7.6755),
+    "rivarolo": ("Rivarolo Canavese", "Rivarolo Canavese", 45.3311, 7.7208),
+    "oulx": ("Oulx", "Oulx", 45.0325, 6.8339),
+    "avigliana": ("Avigliana", "Avigliana", 45.0795, 7.3970),
+}
+
+WORDS = """
+casa cortile quartiere portineria vicina vicino bambini ragazzi anziani signora signore famiglia mercato banco
+pane forno cucina ricetta pranzo cena festa scuola maestra classe compiti biblioteca libro lettera quaderno
+bicicletta officina attrezzi lavoro fabbrica fiume ponte piazza strada via tram autobus stazione giardino orto
+pomodori basilico fiori albero parco panchina estate inverno primavera autunno mattina sera sabato domenica
+lunedì giovedì settimana anno mese storia ricordo memoria racconto parola lingua dialetto canzone musica
+chitarra fisarmonica teatro laboratorio incontro gruppo associazione cooperativa comitato volontari aiuto
+sportello pratica modulo documento telefono computer tablet internet corso lezione sapere mestiere sarta
+falegname idraulico elettricista cuoca fornaio infermiera medico farmacia ambulatorio chiesa moschea oratorio
+campo calcio palestra cammino montagna valle lago collina neve sentiero rifugio baita paese comune città
+quando dove perché come sempre ancora poi dopo prima insieme spesso qualche volta oggi ieri domani adesso
+piccolo grande nuovo vecchio bello buono lungo breve caldo freddo aperto chiuso pieno vuoto lento veloce
+arriva parte racconta insegna impara aiuta cucina ripara coltiva legge scrive canta ascolta guarda aspetta
+porta prende lascia trova cerca chiede risponde ricorda dimentica apre chiude torna resta cammina lavora
+con senza per tra dentro fuori sopra sotto verso lungo accanto davanti dietro oltre intorno
+il la lo gli le un una del della dei delle nel nella al alla che e ma o anche non più molto poco tutto ogni
+""".split()
+HEADINGS = ["Come è cominciato", "Una mattina al mercato", "Il cortile", "Le voci del quartiere", "Cosa abbiamo imparato",
+            "Un sapere da passare", "Le mani e gli attrezzi", "Dopo la scuola", "La festa", "Che cosa resta",
+            "Gli incontri del giovedì", "Una ricetta", "Il laboratorio", "Lungo il fiume", "In portineria"]
+TAGS = ["cucina", "memoria", "anziani", "bambini", "scuola", "lavoro", "orti", "biciclette", "musica", "festa", "mercato",
+        "lingue", "digitale", "salute", "sport", "montagna", "casa", "migrazioni", "artigianato", "ambiente", "lettura",
+        "teatro", "volontariato", "quartiere", "fotografia", "cammino", "riparazioni", "sartoria", "pane", "donne"]
+FIRST = ["Anna", "Marco", "Giulia", "Luca", "Fatima", "Amina", "Chen", "Ioana", "Samuel", "Rosa", "Franco", "Luciana",
+         "Davide", "Giuseppe", "Maria", "Paolo", "Elena", "Ahmed", "Olga", "Teresa", "Bruno", "Sara", "Yusuf", "Irene"]
+LAST = ["Rossi", "Bianchi", "Gallo", "Mulas", "Bellone", "Diallo", "El Amrani", "Okafor", "Gili", "Ferrero", "Bertola",
+        "Costa", "Russo", "Popescu", "Wei", "Lentini", "Martin", "Conti", "Greco", "Esposito", "Romano", "Marino"]
+ORGS = ["Associazione", "Cooperativa", "Comitato", "Circolo", "Gruppo", "Scuola", "Bottega", "Ciclofficina"]
+SKILL_CATEGORIES = ["cucina", "riparazioni", "lingue", "digitale", "cura", "orti", "arti", "pratiche"]
+CATEGORIES = ["terzo-settore", "scuola", "commercio", "impresa", "abitanti", "istituzione"]
+
+
+@dataclass
+class Generated:
+    """What the benchmark needs to know about a generated archive."""
+
+    stories: list[str] = field(default_factory=list)  # content-relative paths
+    people: list[str] = field(default_factory=list)
+    mentions: dict[str, int] = field(default_factory=dict)  # person path -> number of stories naming them
+
+    @property
+    def most_named_person(self) -> str:
+        return max(sorted(self.mentions), key=lambda p: self.mentions[p])
+
+
+def _sentence(rng: random.Random, low: int = 8, high: int = 20) -> str:
+    words = rng.choices(WORDS, k=rng.randint(low, high))
+    if len(words) > 8 and rng.random() < 0.5:
+        words[rng.randint(3, len(words) - 3)] += ","
+    text = " ".join(words)
+    return text[0].upper() + text[1:] + rng.choice([".", ".", ".", "?", "!"])
+
+
+def _paragraph(rng: random.Random, words_left: int) -> tuple[str, int]:
+    sentences = [_sentence(rng) for _ in range(rng.randint(3, 7))]
+    if rng.random() < 0.3:
+        a = rng.choice(WORDS)
+        sentences.insert(rng.randint(0, len(sentences)), f"Vedi [{a} e {rng.choice(WORDS)}](https://www.example.org/{a}) per saperne di più.")
+    if rng.random() < 0.3:
+        i = rng.randrange(len(sentences))
+        sentences[i] = sentences[i].replace(" ", " **", 1).rstrip(".?!") + "**."
+    text = " ".join(sentences)
+    return text, len(text.split())
+
+
+def story_body(rng: random.Random) -> str:
+    target = rng.randint(300, 900)
+    blocks: list[str] = []
+    count = 0
+    while count < target:
+        roll = rng.random()
+        if roll < 0.12 and blocks:
+            blocks.append("## " + rng.choice(HEADINGS))
+            count += 3
+        elif roll < 0.2:
+            items = [_sentence(rng, 3, 9).rstrip(".?!") for _ in range(rng.randint(3, 5))]
+            blocks.append("\n".join(("- " if rng.random() < 0.7 else "1. ") + item for item in items))
+            count += sum(len(i.split()) for i in items)
+        elif roll < 0.24:
+            text = _sentence(rng)
+            blocks.append(f"> «{text}»")
+            count += len(text.split())
+        else:
+            text, n = _paragraph(rng, target - count)
+            blocks.append(text)
+            count += n
+    return "\n\n".join(blocks) + "\n"
+
+
+def _title(rng: random.Random) -> str:
+    text = " ".join(rng.choices(WORDS, k=rng.randint(3, 7)))
+    return text[0].upper() + text[1:]
+
+
+def _slug(text: str) -> str:
+    import re
+    import unicodedata
+
+    folded = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c)).lower()
+    return re.sub(r"[^a-z0-9]+", "-", folded).strip("-")
+
+
+def _yaml_text(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def saperi_yml() -> tuple[str, list[str]]:
+    lines = ["# Vocabolario generato dal benchmark.", "categorie:"]
+    slugs = []
+    for category in SKILL_CATEGORIES:
+        lines += [f"  - slug: {category}", f"    nome: {category.capitalize()}", "    saperi:"]
+        for i in range(5):
+            slug = f"{category}-{i + 1}"
+            slugs.append(slug)
+            lines += [f"      - slug: {slug}", f"        nome: {category.capitalize()} {i + 1}", f"        descrizione: Il sapere {category} numero {i + 1}.", f"        sinonimi: [{category} {i + 1}]"]
+    return "\n".join(lines) + "\n", slugs
+
+
+PORTALE = """\
+titolo: Portale dei Saperi
+sottotitolo: Rete delle Portinerie di comunità
+descrizione: Un archivio generato per il benchmark.
+base_url: https://saperi.example.org/
+lingua: it
+"""
+
+
+def territory_md(slug: str, rng: random.Random) -> str:
+    name, comune, lat, lon = TERRITORIES[slug]
+    return f"""---
+nome: {name}
+comune: {comune}
+tipo: {"quartiere" if comune == "Torino" else "comune"}
+coordinate: {{lat: {lat}, lon: {lon}}}
+portinerie:
+  - nome: Portineria di comunità {name}
+    indirizzo: Via Esempio 1, {comune}
+    orari: lunedì–venerdì 9–13
+    contatti:
+      telefono: "011 000 0001"
+      email: {slug}@example.org
+---
+{_paragraph(rng, 80)[0]}
+"""
+
+
+def write_archive(root: Path, n: int, seed: int = 8) -> Generated:
+    """Write `root/content/` with n stories (about n/10 people and n/50 needs). Returns what was written."""
+    rng = random.Random(seed)
+    content = root / "content"
+    if content.exists():
+        shutil.rmtree(content)
+    content.mkdir(parents=True)
+    (content / "portale.yml").write_text(PORTALE, encoding="utf-8")
+    vocabulary, skills = saperi_yml()
+    (content / "saperi.yml").write_text(vocabulary, encoding="utf-8")
+    info = Generated()
+    slugs = list(TERRITORIES)
+    people: dict[str, list[str]] = {t: [] for t in slugs}
+    for territory in slugs:
+        (content / territory).mkdir()
+        (content / territory / "territorio.md").write_text(territory_md(territory, rng), encoding="utf-8")
+        for folder in ("storie", "persone", "bisogni"):
+            (content / territory / folder).mkdir()
+    for i in range(max(16, n // 10)):
+        territory = slugs[i % len(slugs)]
+        offered = rng.sample(skills, rng.randint(1, 3))
+        if rng.random() < 0.7:
+            name = f"{rng.choice(FIRST)} {rng.choice(LAST)}"
+            head = f"nome: {name}\ntipo: persona\ncategoria: abitanti\nruolo: {_title(rng)}\nconsenso: {{data: 2024-01-10, riferimento: modulo {i}, ambito: [web]}}\n"
+            if rng.random() < 0.2:
+                head += "visibilita: solo-nome\n"
+        else:
+            name = f"{rng.choice(ORGS)} {rng.choice(WORDS).capitalize()} {i}"
+            head = f"nome: {name}\ntipo: organizzazione\ncategoria: {rng.choice(CATEGORIES)}\nruolo: {_title(rng)}\n"
+        slug = f"{_slug(name)}-{i}"
+        text = f"---\n{head}saperi: [{', '.join(offered)}]\n---\n{_paragraph(rng, 120)[0]}\n\n{_paragraph(rng, 120)[0]}\n"
+        rel = f"{territory}/persone/{slug}.md"
+        (content / rel).write_text(text, encoding="utf-8")
+        people[territory].append(slug)
+        info.people.append(rel)
+    start = dt.date(2012, 1, 1)
+    for i in range(n):
+        territory = slugs[rng.randrange(len(slugs))]
+        title = _title(rng)
+        slug = f"{_slug(title)[:40].strip('-')}-{i}"
+        date = start + dt.timedelta(days=rng.randrange(5000))
+        named: list[str] = []
+        if rng.random() < 0.4:
+            for _ in range(rng.randint(1, 3)):
+                owner = territory if rng.random() < 0.85 else rng.choice(slugs)
+                person = rng.choice(people[owner])
+                ref = person if owner == territory else f"{owner}/{person}"
+                if ref not in named:
+                    named.append(ref)
+                    key = f"{owner}/persone/{person}.md"
+                    info.mentions[key] = info.mentions.get(key, 0) + 1
+        tags = rng.sample(TAGS, rng.randint(1, 3))
+        head = f"titolo: {_yaml_text(title)}\ndata: {date.isoformat()}\ncategoria: {rng.choice(CATEGORIES)}\npersone: [{', '.join(named)}]\ntag: [{', '.join(tags)}]\nsommario: {_yaml_text(_sentence(rng))}\n"
+        rel = f"{territory}/storie/{slug}.md"
+        (content / rel).write_text(f"---\n{head}---\n{story_body(rng)}", encoding="utf-8")
+        info.stories.append(rel)
+    for i in range(max(8, n // 50)):
+        territory = slugs[i % len(slugs)]
+        title = _title(rng)
+        asked = rng.sample(skills, rng.randint(1, 2))
+        text = f"---\ntitolo: {_yaml_text(title)}\ndata: 2026-0{1 + i % 9}-1{i % 10}\nsaperi: [{', '.join(asked)}]\nstato: aperto\n---\n{_paragraph(rng, 100)[0]}\n"
+        (content / f"{territory}/bisogni/{_slug(title)[:40].strip('-')}-{i}.md").write_text(text, encoding="utf-8")
+    return info
+
+
+HUGO_CONFIG = """\
+baseURL = "https://saperi.example.org/"
+languageCode = "it"
+title = "Portale dei Saperi"
+disableKinds = ["RSS", "sitemap", "robotsTXT", "404"]
+[taxonomies]
+  tag = "tags"
+"""
+
+HUGO_LAYOUTS = {
+    "_default/baseof.html": """<!doctype html>
+<html lang="it">
+<head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{{ .Title }} · {{ .Site.Title }}</title><link rel="stylesheet" href="{{ "style.css" | relURL }}"></head>
+<body><header><a href="{{ "" | relURL }}">{{ .Site.Title }}</a>
+<nav><ul>{{ range .Site.Sections }}<li><a href="{{ .RelPermalink }}">{{ .Title }}</a></li>{{ end }}</ul></nav></header>
+<main>{{ block "main" . }}{{ end }}</main>
+<footer><p>{{ .Site.Title }}</p></footer></body></html>
+""",
+    "_default/single.html": """{{ define "main" }}<article><h1>{{ .Title }}</h1>
+<p><time datetime="{{ .Date.Format "2006-01-02" }}">{{ .Date.Format "2 January 2006" }}</time></p>
+{{ with .Params.sommario }}<p>{{ . }}</p>{{ end }}
+<div>{{ .Content }}</div>
+{{ with .Params.persone }}<ul>{{ range . }}<li><a href="{{ printf "/%s/" . | relURL }}">{{ . }}</a></li>{{ end }}</ul>{{ end }}
+{{ with .GetTerms "tags" }}<p>Temi: {{ range . }}<a href="{{ .RelPermalink }}">{{ .LinkTitle }}</a> {{ end }}</p>{{ end }}
+</article>{{ end }}
+""",
+    "_default/list.html": """{{ define "main" }}<h1>{{ .Title }}</h1>
+{{ .Content }}
+<ul>{{ range .Pages }}<li><h3><a href="{{ .RelPermalink }}">{{ .Title }}</a></h3><p>{{ .Date.Format "2006-01-02" }}</p>{{ with .Params.sommario }}<p>{{ . }}</p>{{ end }}</li>{{ end }}</ul>
+{{ end }}
+""",
+    "index.html": """{{ define "main" }}<h1>{{ .Site.Title }}</h1>
+<ul>{{ range .Site.Sections }}<li><a href="{{ .RelPermalink }}">{{ .Title }}</a></li>{{ end }}</ul>
+<ul>{{ range first 8 (where .Site.RegularPages "Section" "!=" "") }}<li><a href="{{ .RelPermalink }}">{{ .Title }}</a></li>{{ end }}</ul>
+{{ end }}
+""",
+}
+
+
+def write_hugo_site(root: Path, hugo: Path) -> None:
+    """The same archive as a Hugo site: the same Markdown bodies, minimal layouts, no theme."""
+    import yaml
+
+    if hugo.exists():
+        shutil.rmtree(hugo)
+    (hugo / "content").mkdir(parents=True)
+    (hugo / "hugo.toml").write_text(HUGO_CONFIG, encoding="utf-8")
+    (hugo / "static").mkdir()
+    (hugo / "static" / "style.css").write_text("body{font-family:sans-serif}\n", encoding="utf-8")
+    for rel, text in HUGO_LAYOUTS.items():
+        (hugo / "layouts" / rel).parent.mkdir(parents=True, exist_ok=True)
+        (hugo / "layouts" / rel).write_text(text, encoding="utf-8")
+    content = root / "content"
+    for territory in sorted(p for p in content.iterdir() if p.is_dir()):
+        target = hugo / "content" / territory.name
+        _, meta, body = (territory / "territorio.md").read_text(encoding="utf-8").split("---\n", 2)
+        target.mkdir()
+        (target / "_index.md").write_text(f"---\ntitle: {_yaml_text(yaml.safe_load(meta)['nome'])}\n---\n{body}", encoding="utf-8")
+        for folder in ("storie", "persone", "bisogni"):
+            (target / folder).mkdir()
+            (target / folder / "_index.md").write_text(f"---\ntitle: {folder.capitalize()}\n---\n", encoding="utf-8")
+            for page in sorted((territory / folder).glob("*.md")):
+                _, meta, body = page.read_text(encoding="utf-8").split("---\n", 2)
+                data = yaml.safe_load(meta)
+                out = {"title": str(data.get("titolo") or data.get("nome"))}
+                if "data" in data:
+                    out["date"] = str(data["data"])
+                for ours, theirs in (("tag", "tags"), ("persone", "persone"), ("sommario", "sommario")):
+                    if data.get(ours):
+                        out[theirs] = data[ours]
+                header = yaml.safe_dump(out, allow_unicode=True, sort_keys=True)
+                (target / folder / page.name).write_text(f"---\n{header}---\n{body}", encoding="utf-8")
