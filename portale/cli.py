@@ -17,6 +17,7 @@ from pathlib import Path
 from . import pipeline, scaffold
 from .problems import ContentError, Problem
 from .write import WriteFailed
+from .progress import Progress
 
 COMMANDS = ("build", "check", "serve", "new")
 
@@ -26,6 +27,12 @@ def _date(text: str) -> dt.date:
         return dt.date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f'data non valida "{text}": usa AAAA-MM-GG') from None
+
+
+def _jobs(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f'numero di processi non valido "{text}": usa un numero intero da 1 in su')
+    return int(text)
 
 
 class ItalianParser(argparse.ArgumentParser):
@@ -58,6 +65,7 @@ def make_parser() -> argparse.ArgumentParser:
         p.add_argument("--bozze", action="store_true", help="mostra anche le bozze (solo per l'anteprima)")
         p.add_argument("--output", type=Path, default=Path("site"), help="cartella di uscita (predefinita: site)")
         p.add_argument("--oggi", type=_date, default=None, help="la data di oggi, AAAA-MM-GG (per costruzioni riproducibili)")
+        p.add_argument("--jobs", "-j", type=_jobs, default=None, help="processi in parallelo (predefinito: tutti i processori)")
 
     build = sub.add_parser("build", help="costruisce il sito (comando predefinito)")
     common(build)
@@ -175,7 +183,7 @@ def run_check(root: Path, args) -> int:
 def run_build(root: Path, args) -> int:
     out = args.output if args.output.is_absolute() else root / args.output
     try:
-        result = pipeline.build(root, out, drafts=args.bozze, today=args.oggi)
+        result = pipeline.build(root, out, drafts=args.bozze, today=args.oggi, jobs=args.jobs, progress=Progress())
     except ContentError as exc:
         print_problems(exc.problems)
         errors, warnings = _count(exc.problems)

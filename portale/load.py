@@ -35,6 +35,7 @@ class Source:
     bundle: Path | None = None  # folder of a page bundle (storie/<slug>/index.md), for images and audio
     duplicate_keys: list[tuple[int, str]] = field(default_factory=list)
     data: dict = field(default_factory=dict)  # checked front matter, filled by validate.check
+    body_html: str | None = None  # sanitised HTML of the body, filled by markup.render_bodies
 
 
 @dataclass

@@ -18,13 +18,17 @@ The pre-checks decide in practice, so the result does not depend on the machine'
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import re
 import signal
 import threading
 from dataclasses import dataclass
+from pathlib import Path
 
 import markdown
 import nh3
+
+from . import parallel
 
 ALLOWED_TAGS = {
     "a", "abbr", "b", "blockquote", "br", "caption", "cite", "code", "dd", "del", "details", "dfn", "div", "dl", "dt",
@@ -170,3 +174,31 @@ def render_markdown(text: str) -> str:
         raise
     html = html.replace("<h1", "<h2").replace("</h1>", "</h2>")
     return sanitize(html)
+
+
+def _code_version() -> str:
+    """What changes a body's HTML besides its text: this module and the versions of Markdown and nh3."""
+    from importlib.metadata import version
+
+    digest = hashlib.sha256(Path(__file__).read_bytes())
+    digest.update(f"{markdown.__version__}|{version('nh3')}".encode())
+    return digest.hexdigest()[:16]
+
+
+def render_bodies(sources: list, cache, jobs: int, on_done=None) -> None:
+    """Set `source.body_html` on every source: from the cache when the same text was rendered before by the same
+    code, otherwise on all cores; new results go into the cache."""
+    code = _code_version()
+    keys = [hashlib.sha256(f"{code}\n{s.body}".encode()).hexdigest() for s in sources]
+    known = cache.markdown(keys)
+    missing = [i for i, key in enumerate(keys) if key not in known]
+    if on_done:
+        on_done(len(sources) - len(missing))
+    fresh = parallel.fork_map(lambda chunk: [render_markdown(sources[i].body) for i in chunk], missing, jobs, on_chunk=on_done)
+    new = {keys[i]: html for i, html in zip(missing, fresh)}
+    known.update(new)
+    if new:  # something changed: store it, and forget the HTML of bodies that are gone
+        cache.store_markdown(new)
+        cache.forget_markdown_except(keys)
+    for source, key in zip(sources, keys):
+        source.body_html = known[key]

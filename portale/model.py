@@ -300,6 +300,8 @@ def _vocabulary(data: dict) -> tuple[list[Category], dict[str, Skill]]:
 
 def _body(source: Source, errors: list[Problem]) -> str:
     """The body as safe HTML; a body too deep or too slow for Markdown is a content error."""
+    if source.body_html is not None:  # rendered ahead (cached, on all cores) by markup.render_bodies
+        return source.body_html
     try:
         return render_markdown(source.body)
     except MarkupTooComplex as exc:

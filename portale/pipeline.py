@@ -10,9 +10,11 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import feeds, load, media, model, opendata, privacy, render, validate, write
+from . import feeds, inputs, load, markup, media, model, opendata, parallel, privacy, render, validate, write
+from .cache import Cache, cache_folder
 from .model import Archive
 from .problems import ContentError, Problem
+from .progress import Progress
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 
@@ -37,24 +39,34 @@ def check(root: Path, today: dt.date | None = None) -> tuple[load.Sources, list[
     return sources, validate.check(sources, today)
 
 
-def build(root: Path, out: Path, *, drafts: bool = False, today: dt.date | None = None) -> BuildResult:
+def build(root: Path, out: Path, *, drafts: bool = False, today: dt.date | None = None, jobs: int | None = None, progress: Progress | None = None) -> BuildResult:
     started = time.perf_counter()
+    jobs = jobs or parallel.default_jobs()
+    progress = progress or Progress.silent()
     today = today or dt.date.today()
     sources, problems = check(root, today)
     if any(not p.warning for p in problems):
         raise ContentError(problems)  # the output folder is untouched
     privacy.redact(sources, today)  # full names of people not fully public -> what may be shown
+    cache = Cache(cache_folder(root))
+    with progress.stage("testi", len(sources.files)) as done:
+        markup.render_bodies(sources.files, cache, jobs, done)  # Markdown -> HTML: cached by content, on all cores
     archive = model.build_archive(sources, drafts=drafts, today=today)
     templates = templates_dir(root)
     files = media.publish_media(archive)  # before render: pages need the images' sizes
-    pages = render.render_site(archive, templates)
-    pages.update(opendata.export_data(archive))
-    files |= feeds.render_feeds(archive, pages)
+    pages = render.plan_site(archive)
+    files |= opendata.export_data(archive)
+    files |= feeds.render_feeds(archive, [page.output for page in pages])
+    keys = inputs.page_keys(pages, sources, inputs.global_key(sources, templates, drafts=drafts, today=today))
     with write.lock(out), write.staging(out) as tmp:
-        write.write_site(tmp, pages | files)
+        with progress.stage("pagine", len(pages)) as done:  # unchanged pages are hard-linked from the last build
+            written = write.write_pages(tmp, out, pages, keys, cache.manifest(out), render.page_renderer(archive, templates), jobs, done)
+        write.write_site(tmp, files)
         write.copy_assets(tmp, templates / "assets", ["assets"] + [f"{t.slug}/assets" for t in archive.territories])
+    cache.store_manifest(out, written)  # only once the new site is in place
+    cache.close()
     per_site: dict[str, int] = {}
-    for path in pages:
-        site = path.split("/", 1)[0] if "/" in path and path.split("/", 1)[0] in {t.slug for t in archive.territories} else ""
+    for page in pages:
+        site = page.territory.slug if page.territory else ""
         per_site[site] = per_site.get(site, 0) + 1
     return BuildResult(archive, per_site, problems + archive.warnings, time.perf_counter() - started)

@@ -11,7 +11,7 @@ import datetime as dt
 import posixpath
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 import jinja2
 
@@ -141,6 +141,18 @@ def directory_pages(archive: Archive) -> Iterator[Page]:
     needs = [(n, matching.match_need(n, everywhere)) for n in directory.open_needs(archive)]
     yield Page("bisogni/", "rete-bisogni.html", {"title": "Bisogni aperti della rete", "needs": needs})
     yield Page("dati/", "dati.html", {"title": "Dati aperti"})
+
+
+def plan_site(archive: Archive) -> list[Page]:
+    return list(pages(archive))
+
+
+def page_renderer(archive: Archive, templates: Path) -> Callable[[Page], bytes]:
+    """render(page) -> bytes, with every template compiled now (once, before the work is forked)."""
+    env = make_environment(templates)
+    for name in env.list_templates(filter_func=lambda n: n.endswith(".html")):
+        env.get_template(name)
+    return lambda page: render_page(env, archive, page)
 
 
 def render_site(archive: Archive, templates: Path) -> dict[str, bytes]:

@@ -20,7 +20,10 @@ import os
 import shutil
 import sys
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
+
+from . import parallel
+from .cache import Written
 
 STAGING_SUFFIX = ".nuovo"
 OLD_SUFFIX = ".vecchio"
@@ -136,6 +139,53 @@ def write_site(folder: Path, pages: dict[str, bytes]) -> int:
             made.add(parent)
         target.write_bytes(pages[rel_path])
     return len(pages)
+
+
+def _target(root: Path, rel_path: str) -> Path:
+    """A path inside the fresh staging folder (no symlinks there), checked without touching the disk."""
+    target = os.path.normpath(os.path.join(root, rel_path))
+    if not target.startswith(str(root) + os.sep):
+        raise ValueError(f"refusing to write outside the output folder: {rel_path!r}")
+    return Path(target)
+
+
+def write_pages(folder: Path, previous_site: Path, pages: list, keys: list[str | None], previous: dict[str, Written], render: Callable, jobs: int, on_done: Callable[[int], None] | None = None) -> dict[str, Written]:
+    """Write every page under `folder` and return what was written, for the next build's manifest.
+
+    A page whose key equals the one recorded for the previous build, and whose file in `previous_site` is still the
+    one that build wrote, is hard-linked from there (same bytes, no work, and the atomic swap stays cheap). The other
+    pages are rendered on all cores, each child writing its own pages: rendered HTML never piles up in memory."""
+    root = folder.resolve()
+    targets = [_target(root, page.output) for page in pages]
+    for parent in sorted({t.parent for t in targets}):
+        parent.mkdir(parents=True, exist_ok=True)
+    written: dict[str, Written] = {}
+    to_render: list[int] = []
+    for index, (page, key, target) in enumerate(zip(pages, keys, targets)):
+        before = previous.get(page.output)
+        old = previous_site / page.output
+        if key is not None and before is not None and before.key == key and before.still_at(old):
+            try:
+                os.link(old, target)
+            except OSError:  # another file system, or links not allowed: render it
+                to_render.append(index)
+                continue
+            written[page.output] = before
+        else:
+            to_render.append(index)
+    if on_done:
+        on_done(len(written))
+
+    def render_and_write(chunk: list[int]) -> list[Written]:
+        out = []
+        for index in chunk:
+            targets[index].write_bytes(render(pages[index]))
+            out.append(Written.of(keys[index] or "", targets[index]))
+        return out
+
+    for index, entry in zip(to_render, parallel.fork_map(render_and_write, to_render, jobs, on_chunk=on_done)):
+        written[pages[index].output] = entry
+    return written
 
 
 def copy_assets(folder: Path, assets: Path, destinations: list[str]) -> None:

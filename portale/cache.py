@@ -1,0 +1,92 @@
+"""The build cache in `.cache/` beside `content/` (never inside the output): what a rebuild can reuse.
+
+One SQLite file holds
+- the sanitised HTML of every Markdown body, keyed by a hash of the body and of the code that renders it;
+- per output folder, the manifest of the last build that reached it: for each page, the key of its inputs and the
+  identity (inode, size, mtime) of the file written, so an unchanged page is hard-linked from the previous site
+  instead of rendered again, and only if that file is still the one the build wrote.
+
+Deleting `.cache/` is always safe: the next build is a cold one and writes the same bytes.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS markdown (key TEXT PRIMARY KEY, html TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS manifest (output TEXT PRIMARY KEY, data TEXT NOT NULL);
+"""
+
+
+@dataclass(frozen=True)
+class Written:
+    """A file of the previous build: the key of its inputs and the identity of the file on disk."""
+
+    key: str
+    inode: int
+    size: int
+    mtime_ns: int
+
+    @classmethod
+    def of(cls, key: str, path: Path) -> "Written":
+        st = path.stat()
+        return cls(key, st.st_ino, st.st_size, st.st_mtime_ns)
+
+    def still_at(self, path: Path) -> bool:
+        try:
+            st = path.stat()
+        except OSError:
+            return False
+        return (st.st_ino, st.st_size, st.st_mtime_ns) == (self.inode, self.size, self.mtime_ns)
+
+
+class Cache:
+    def __init__(self, folder: Path):
+        folder.mkdir(parents=True, exist_ok=True)
+        self.db = sqlite3.connect(folder / "portale.sqlite", timeout=30)
+        self.db.executescript(SCHEMA)
+
+    def close(self) -> None:
+        self.db.close()
+
+    def markdown(self, keys: Iterable[str]) -> dict[str, str]:
+        keys = list(dict.fromkeys(keys))
+        found: dict[str, str] = {}
+        for start in range(0, len(keys), 500):
+            chunk = keys[start : start + 500]
+            rows = self.db.execute(f"SELECT key, html FROM markdown WHERE key IN ({','.join('?' * len(chunk))})", chunk)
+            found.update(rows)
+        return found
+
+    def store_markdown(self, items: dict[str, str]) -> None:
+        with self.db:
+            self.db.executemany("INSERT OR REPLACE INTO markdown (key, html) VALUES (?, ?)", items.items())
+
+    def forget_markdown_except(self, keep: Iterable[str]) -> None:
+        """Drop the HTML of bodies that no longer exist, so the cache does not grow forever."""
+        with self.db:
+            self.db.execute("CREATE TEMP TABLE IF NOT EXISTS keep (key TEXT PRIMARY KEY)")
+            self.db.execute("DELETE FROM keep")
+            self.db.executemany("INSERT OR IGNORE INTO keep VALUES (?)", ((k,) for k in keep))
+            self.db.execute("DELETE FROM markdown WHERE key NOT IN (SELECT key FROM keep)")
+
+    def manifest(self, out: Path) -> dict[str, Written]:
+        row = self.db.execute("SELECT data FROM manifest WHERE output = ?", (str(out.resolve()),)).fetchone()
+        if not row:
+            return {}
+        return {path: Written(*values) for path, values in json.loads(row[0]).items()}
+
+    def store_manifest(self, out: Path, written: dict[str, Written]) -> None:
+        data = json.dumps({p: [w.key, w.inode, w.size, w.mtime_ns] for p, w in sorted(written.items())}, separators=(",", ":"))
+        with self.db:
+            self.db.execute("INSERT OR REPLACE INTO manifest (output, data) VALUES (?, ?)", (str(out.resolve()), data))
+
+
+def cache_folder(root: Path) -> Path:
+    return Path(os.environ.get("PORTALE_CACHE", root / ".cache"))

@@ -1,0 +1,111 @@
+"""Which sources each page reads, as one key per page: a rebuild renders again only the pages whose key changed.
+
+A page's key hashes
+- what every page depends on: the generator's code and templates, `portale.yml`, `saperi.yml`, the list of
+  territories, the build date (it opens and closes needs and consents) and whether drafts are shown;
+- the path and content hash of every source the page reads, listed below per kind of page.
+
+    storia.html       the story, its territory, every person it names (published or not) and their territories
+    persona.html      the person, its territory, every story naming them (in any territory) and their territories
+    territorio, storie, persone, bisogni, tags, tag, 404 of a territory
+                      every file of the territory (listings, counts, tags, the skills offered there)
+    bisogno, sapere, saperi and the network's skills and needs pages
+                      every person, need and territory of the network (who offers what, and how far)
+
+A source's hash covers its text as published (names hidden by privacy.redact already replaced); the images and audio it names are covered by their size and mtime.
+
+A page of any other kind gets no key and is rendered on every build: a new kind of page is correct before anyone
+teaches this module what it reads. Over-listing inputs only costs a few renders; missing one would leave a page
+stale, which tests/test_incremental.py compares against cold builds to catch.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections import defaultdict
+from pathlib import Path
+
+from .load import Sources
+
+PACKAGE = Path(__file__).resolve().parent
+TERRITORY_WIDE = {"territorio.html", "storie.html", "persone.html", "bisogni.html", "tags.html", "tag.html", "404.html"}
+PEOPLE_AND_NEEDS = {"bisogno.html", "sapere.html", "saperi.html", "rete-saperi.html", "rete-sapere.html", "rete-bisogni.html"}
+
+
+def _fingerprint(source) -> str:
+    """A hash of the source as the model reads it (checked front matter and body, after privacy.redact replaced
+    hidden names: a change of someone's visibility changes exactly the texts that name them), plus the size and
+    time of the media files it names."""
+    digest = hashlib.sha256(f"{source.data!r}\0{source.body}".encode()).hexdigest()
+    names = [value["file"] for key in ("immagine", "audio") if isinstance(value := source.data.get(key), dict) and "file" in value]
+    if not names:
+        return digest
+    from .media import resolve_in_bundle
+
+    parts = [digest]
+    for name in names:
+        path, _ = resolve_in_bundle(source, name)
+        st = path.stat() if path else None
+        parts.append(f"{name}:{st.st_size}:{st.st_mtime_ns}" if st else f"{name}:-")
+    return "|".join(parts)
+
+
+def _hash_files(digest, folder: Path, pattern: str) -> None:
+    for path in sorted(folder.rglob(pattern)):
+        if path.is_file():
+            digest.update(path.relative_to(folder).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+
+
+def global_key(sources: Sources, templates: Path, *, drafts: bool, today: dt.date) -> str:
+    digest = hashlib.sha256()
+    _hash_files(digest, PACKAGE, "*.py")
+    _hash_files(digest, templates, "*")
+    for name in ("portale.yml", "saperi.yml"):
+        path = sources.root / "content" / name
+        digest.update(path.read_bytes() if path.is_file() else b"-")
+    digest.update(f"{sources.territories}|{today.isoformat()}|{drafts}".encode())
+    return digest.hexdigest()
+
+
+def page_keys(pages: list, sources: Sources, base: str) -> list[str | None]:
+    digests = {s.rel: _fingerprint(s) for s in sources.files}
+    territory_file = {s.territory: s.rel for s in sources.files if s.kind == "territorio"}
+    person_file = {(s.territory, s.slug): s.rel for s in sources.files if s.kind == "persona"}
+    by_territory: dict[str, list[str]] = defaultdict(list)
+    people_and_needs = sorted(s.rel for s in sources.files if s.kind in ("persona", "bisogno", "territorio"))
+    named: dict[str, list[str]] = defaultdict(list)  # person file -> story files naming it
+    names: dict[str, list[str]] = defaultdict(list)  # story file -> person files it names
+    for source in sources.files:
+        by_territory[source.territory].append(source.rel)
+        if source.kind == "storia":
+            for ref in source.data.get("persone", []):
+                owner, _, slug = ref.rpartition("/")
+                person = person_file.get((owner or source.territory, slug))
+                if person:
+                    names[source.rel].append(person)
+                    named[person].append(source.rel)
+
+    def with_territories(rels: list[str]) -> list[str]:
+        return rels + sorted({territory_file.get(rel.split("/")[1], "") for rel in rels})
+
+    keys: list[str | None] = []
+    for page in pages:
+        ctx, territory = page.context, page.territory
+        own = territory_file.get(territory.slug, "") if territory else ""
+        if page.template == "storia.html":
+            rels = [ctx["story"].source, own] + with_territories(names[ctx["story"].source])
+        elif page.template == "persona.html":
+            rels = [ctx["person"].source, own] + with_territories(sorted(named[ctx["person"].source]))
+        elif page.template in PEOPLE_AND_NEEDS:
+            rels = people_and_needs
+        elif page.template in TERRITORY_WIDE and territory:
+            rels = sorted(by_territory[territory.slug])
+        else:
+            keys.append(None)
+            continue
+        digest = hashlib.sha256(f"{base}\n{page.template}\n{page.output}\n".encode())
+        for rel in rels:
+            digest.update(f"{rel}\0{digests.get(rel, '-')}\n".encode())
+        keys.append(digest.hexdigest())
+    return keys

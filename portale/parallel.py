@@ -1,0 +1,59 @@
+"""Work spread over all cores by forking: the children inherit the parent's archive, templates and sources, so
+only small index ranges travel to them and only their results travel back.
+
+`fork_map(work, items, jobs)` calls `work(chunk)` on consecutive chunks of `items` and returns the results in
+order. With one job, few items, or no `fork` (not Linux), it runs in this process: same results, same order.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from typing import Callable, Sequence, TypeVar
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+_work: Callable | None = None  # set just before forking; inherited by the children
+_items: Sequence | None = None
+
+
+def default_jobs() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not Linux
+        return os.cpu_count() or 1
+
+
+def _run_chunk(bounds: tuple[int, int]) -> list:
+    start, stop = bounds
+    return _work(_items[start:stop])
+
+
+def fork_map(work: Callable[[Sequence[T]], list[R]], items: Sequence[T], jobs: int, *, min_items: int = 64, on_chunk: Callable[[int], None] | None = None) -> list[R]:
+    """`work` takes a chunk of items and returns one result per item."""
+    global _work, _items
+    jobs = max(1, jobs)
+    if jobs == 1 or len(items) < min_items or "fork" not in multiprocessing.get_all_start_methods():
+        results = []
+        step = max(1, len(items) // 20)
+        for start in range(0, len(items), step):
+            chunk = work(items[start : start + step])
+            results.extend(chunk)
+            if on_chunk:
+                on_chunk(len(chunk))
+        return results
+    # Small chunks keep both cores busy to the end and the progress counter moving.
+    size = max(8, min(256, len(items) // (jobs * 8) or 1))
+    bounds = [(start, min(start + size, len(items))) for start in range(0, len(items), size)]
+    _work, _items = work, items
+    try:
+        with multiprocessing.get_context("fork").Pool(jobs) as pool:
+            results = []
+            for chunk in pool.imap(_run_chunk, bounds):
+                results.extend(chunk)
+                if on_chunk:
+                    on_chunk(len(chunk))
+            return results
+    finally:
+        _work = _items = None

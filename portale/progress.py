@@ -1,0 +1,53 @@
+"""Progress of a long build: nothing for a quick one; after a couple of seconds, a counter rewritten in place on a
+terminal, or one plain line per finished stage when the output is a log (CI, a pipe)."""
+
+from __future__ import annotations
+
+import contextlib
+import sys
+import time
+from typing import Callable, Iterator, TextIO
+
+
+class Progress:
+    def __init__(self, stream: TextIO | None = None, *, after: float = 2.0, enabled: bool = True):
+        self.stream = stream or sys.stdout
+        self.after = after
+        self.enabled = enabled
+        self.tty = enabled and hasattr(self.stream, "isatty") and self.stream.isatty()
+        self.started = time.perf_counter()
+        self.shown = False  # a counter line is on screen and must be cleared
+
+    @classmethod
+    def silent(cls) -> "Progress":
+        return cls(enabled=False)
+
+    def _late(self) -> bool:
+        return self.enabled and time.perf_counter() - self.started >= self.after
+
+    @contextlib.contextmanager
+    def stage(self, name: str, total: int) -> Iterator[Callable[[int], None]]:
+        """`with progress.stage("pagine", n) as done: ... done(k)` after k more items."""
+        count = 0
+        stage_started = time.perf_counter()
+        last_drawn = 0.0
+
+        def done(n: int) -> None:
+            nonlocal count, last_drawn
+            count += n
+            now = time.perf_counter()
+            if self.tty and self._late() and (now - last_drawn > 0.1 or count >= total):
+                last_drawn = now
+                width = 24
+                filled = width * count // max(total, 1)
+                self.stream.write(f"\r  {name:<7} [{'#' * filled}{'.' * (width - filled)}] {count}/{total}")
+                self.stream.flush()
+                self.shown = True
+
+        yield done
+        if self.shown:
+            self.stream.write("\r" + " " * 60 + "\r")
+            self.shown = False
+        if self._late():
+            self.stream.write(f"  {name}: {total} in {time.perf_counter() - stage_started:.1f} s\n")
+            self.stream.flush()
