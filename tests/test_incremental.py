@@ -1,0 +1,79 @@
+"""Incremental builds: after any edit, a rebuild that reuses the cache writes exactly what a cold build writes."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from conftest import need_md, person_md, story_md, tree_digest
+
+TODAY = ["--oggi", "2026-06-01"]
+
+EXTRA = {
+    "content/dora/persone/marco.md": person_md("Marco Bellone", "[panificazione, riparazione-biciclette]"),
+    "content/dora/storie/il-forno.md": story_md("Il forno di Marco", persone="[marco, aurora/ciclofficina]", extra="tag: [pane, festa]\n"),
+    "content/dora/bisogni/pane.md": need_md("Pane per la cena", "[panificazione, cucina-etnica]"),
+}
+
+EDITS = {
+    "story body": {"content/aurora/storie/la-festa.md": story_md("La festa di via Como", persone="[anna-rossi, ciclofficina]", extra="tag: [festa, cucina]\n", body="Un altro testo.")},
+    "story title and tags": {"content/aurora/storie/la-festa.md": story_md("La grande festa", persone="[anna-rossi]", extra="tag: [cucina, musica]\n")},
+    "person renamed (backlinks in two territories)": {"content/aurora/persone/anna-rossi.md": person_md("Anna Bianchi", "[cucina-etnica]")},
+    "person offers another sapere": {"content/aurora/persone/anna-rossi.md": person_md("Anna Rossi", "[cucina-etnica, panificazione, sartoria]")},
+    "consent revoked": {"content/aurora/persone/anna-rossi.md": person_md("Anna Rossi", "[cucina-etnica]").replace("ambito: [web]", "ambito: [web], revocato: 2026-01-01")},
+    "story deleted": {"content/dora/storie/il-parco.md": None},
+    "person deleted with its stories": {"content/dora/persone/marco.md": None, "content/dora/storie/il-forno.md": None},
+    "story added naming another territory": {"content/dora/storie/nuova.md": story_md("Una storia nuova", persone="[aurora/anna-rossi]", extra="tag: [festa]\n")},
+    "story becomes a draft": {"content/aurora/storie/la-festa.md": story_md("La festa di via Como", persone="[anna-rossi]", extra="bozza: true\ntag: [festa]\n")},
+    "need closed": {"content/dora/bisogni/pane.md": need_md("Pane per la cena", "[panificazione]", extra="stato: chiuso\n")},
+    "territory renamed": {"content/aurora/territorio.md": "---\nnome: Aurora Nord\ncomune: Torino\ntipo: quartiere\ncoordinate: {lat: 45.08, lon: 7.69}\nportinerie:\n  - nome: Portineria Aurora\n---\nTesto.\n"},
+    "portal title": {"content/portale.yml": "titolo: Un altro titolo\nbase_url: https://altro.example.org/\nlingua: it\n"},
+}
+
+
+@pytest.mark.parametrize("edit", list(EDITS), ids=list(EDITS))
+def test_rebuild_after_an_edit_equals_a_cold_build(make_site, run, edit):
+    root = make_site(EXTRA)
+    code, out = run(TODAY, cwd=root)
+    assert code == 0, out
+    make_site({**EXTRA, **EDITS[edit]})
+    code, out = run(TODAY, cwd=root)
+    assert code == 0, out
+    incremental = tree_digest(root / "site")
+    shutil.rmtree(root / "site")
+    shutil.rmtree(root / ".cache")
+    code, out = run(TODAY, cwd=root)
+    assert code == 0, out
+    assert tree_digest(root / "site") == incremental
+
+
+def test_unchanged_pages_are_reused_and_edited_ones_rendered_again(make_site, run):
+    root = make_site(EXTRA)
+    assert run(TODAY, cwd=root)[0] == 0
+    untouched = root / "site/dora/storie/il-parco/index.html"
+    edited = root / "site/aurora/storie/la-festa/index.html"
+    before = untouched.stat().st_ino, edited.stat().st_ino
+    make_site({"content/aurora/storie/la-festa.md": story_md("La festa di via Como", persone="[anna-rossi, ciclofficina]", extra="tag: [festa, cucina]\n", body="Testo corretto.")})
+    assert run(TODAY, cwd=root)[0] == 0
+    assert untouched.stat().st_ino == before[0]  # the same file, hard-linked from the previous site
+    assert edited.stat().st_ino != before[1]
+    assert "Testo corretto." in edited.read_text(encoding="utf-8")
+
+
+def test_a_page_changed_by_hand_in_the_site_is_rendered_again(make_site, run):
+    root = make_site(EXTRA)
+    assert run(TODAY, cwd=root)[0] == 0
+    page = root / "site/dora/storie/il-parco/index.html"
+    cold = page.read_bytes()
+    page.write_bytes(b"vandalised")
+    assert run(TODAY, cwd=root)[0] == 0
+    assert page.read_bytes() == cold
+
+
+def test_the_build_date_and_drafts_preview_are_part_of_every_key(make_site, run):
+    root = make_site({**EXTRA, "content/dora/bisogni/pane.md": need_md("Pane per la cena", "[panificazione]", extra="scadenza: 2026-07-01\n")})
+    assert run(TODAY, cwd=root)[0] == 0
+    assert "Aperto" in (root / "site/dora/bisogni/pane/index.html").read_text(encoding="utf-8")
+    assert run(["--oggi", "2026-08-01"], cwd=root)[0] == 0
+    assert "Chiuso" in (root / "site/dora/bisogni/pane/index.html").read_text(encoding="utf-8")
