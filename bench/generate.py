@@ -194,8 +194,9 @@ def write_archive(root: Path, n: int, seed: int = 8) -> Generated:
         if rng.random() < 0.7:
             name = f"{rng.choice(FIRST)} {rng.choice(LAST)}"
             head = f"nome: {name}\ntipo: persona\ncategoria: abitanti\nruolo: {_title(rng)}\nconsenso: {{data: 2024-01-10, riferimento: modulo {i}, ambito: [web]}}\n"
-            if rng.random() < 0.2:
+            if rng.random() < 0.2:  # the surname is hidden: not in the file name either
                 head += "visibilita: solo-nome\n"
+                name = name.split()[0]
         else:
             name = f"{rng.choice(ORGS)} {rng.choice(WORDS).capitalize()} {i}"
             head = f"nome: {name}\ntipo: organizzazione\ncategoria: {rng.choice(CATEGORIES)}\nruolo: {_title(rng)}\n"

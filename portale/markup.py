@@ -194,11 +194,18 @@ def render_bodies(sources: list, cache, jobs: int, on_done=None) -> None:
     missing = [i for i, key in enumerate(keys) if key not in known]
     if on_done:
         on_done(len(sources) - len(missing))
-    fresh = parallel.fork_map(lambda chunk: [render_markdown(sources[i].body) for i in chunk], missing, jobs, on_chunk=on_done)
-    new = {keys[i]: html for i, html in zip(missing, fresh)}
+    fresh = parallel.fork_map(lambda chunk: [_render_or_none(sources[i].body) for i in chunk], missing, jobs, on_chunk=on_done)
+    new = {keys[i]: html for i, html in zip(missing, fresh) if html is not None}
     known.update(new)
     if new:  # something changed: store it, and forget the HTML of bodies that are gone
         cache.store_markdown(new)
         cache.forget_markdown_except(keys)
     for source, key in zip(sources, keys):
-        source.body_html = known[key]
+        source.body_html = known.get(key)  # None: too complex, the model renders it again to report where
+
+
+def _render_or_none(text: str) -> str | None:
+    try:
+        return render_markdown(text)
+    except MarkupTooComplex:
+        return None
