@@ -203,6 +203,10 @@ def run_serve(root: Path, args) -> int:
     if out.resolve() == (root / "site").resolve() and args.bozze:
         print("l'anteprima con le bozze non va in site/, che è il sito da pubblicare — usa --output .anteprima")
         return 2
+    for watched in (root / "content", pipeline.templates_dir(root)):
+        if out.resolve().is_relative_to(watched.resolve()):
+            print(f"la cartella dell'anteprima non può stare dentro {watched.relative_to(root) if watched.is_relative_to(root) else watched}/: si ricostruirebbe all'infinito — usa --output .anteprima")
+            return 2
     if hasattr(sys.stdout, "reconfigure"):
         sys.stdout.reconfigure(line_buffering=True)
     preview = Preview(root, out, drafts=args.bozze, today=args.oggi)

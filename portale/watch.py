@@ -22,6 +22,7 @@ import jinja2
 
 from . import pipeline
 from .problems import ContentError, Problem
+from .write import WriteFailed
 
 Snapshot = dict[str, tuple[int, int, int]]
 
@@ -79,11 +80,13 @@ class Preview:
         self._session = f"{time.time_ns():x}"
         self._good_builds = 0
         self._changed = threading.Condition()
+        self._seen: Snapshot = {}  # the files as they were when the last build started
 
     def watched(self) -> list[Path]:
         return [self.root / "content", pipeline.templates_dir(self.root)]
 
     def rebuild(self, reason: str = "") -> Status:
+        self._seen = snapshot(self.watched())  # taken before reading: a save during the build is seen later
         started = time.perf_counter()
         problems: list[Problem] = []
         failed = True
@@ -95,6 +98,9 @@ class Preview:
             problems = exc.problems
         except jinja2.TemplateError as exc:
             problems = [template_problem(exc, self.root)]
+        except WriteFailed as exc:
+            where = os.path.relpath(exc.error.filename or self.out, self.root)
+            problems = [Problem(where, 0, f"impossibile scrivere l'anteprima: {exc.error.strerror or exc.error}", "libera spazio sul disco o controlla i permessi della cartella", "scrittura")]
         except Exception as exc:  # noqa: BLE001 - the preview must survive a bug: shown in the terminal and the tab
             traceback.print_exc()
             problems = [Problem("portale", 0, f"errore interno del generatore: {type(exc).__name__}: {exc}", "segnalalo a chi cura il portale, con il testo qui sopra", "errore-interno")]
@@ -126,10 +132,9 @@ class Preview:
 
     def watch(self, stop: threading.Event, interval: float = 0.2) -> None:
         """Poll the watched folders until `stop` is set; rebuild once the files stop changing."""
-        before = snapshot(self.watched())
         while not stop.wait(interval):
             now = snapshot(self.watched())
-            if now == before:
+            if now == self._seen:
                 continue
             settled = now
             for _ in range(10):  # an editor or `git checkout` writing many files: wait until quiet
@@ -139,8 +144,7 @@ class Preview:
                 if settled == now:
                     break
                 now = settled
-            self.rebuild(describe_change(before, settled, self.root))
-            before = settled
+            self.rebuild(describe_change(self._seen, settled, self.root))
 
 
 def template_problem(exc: jinja2.TemplateError, root: Path) -> Problem:

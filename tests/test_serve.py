@@ -260,3 +260,12 @@ def test_serve_watches_the_templates_and_the_css(serve):
     status = server.edit("templates/storia.html", good.replace("<h1>", '<h1 class="nuovo-titolo">', 1))
     assert not status["fallita"]
     assert 'class="nuovo-titolo"' in server.get("aurora/storie/la-festa/")[1]
+
+
+def test_serve_refuses_an_output_that_would_mix_drafts_and_the_site_or_loop(make_site, run):
+    root = make_site()
+    code, out = run(["serve", "--port", "0", "--output", "site"], cwd=root)
+    assert code == 2 and "non va in site/" in out
+    code, out = run(["serve", "--port", "0", "--output", "content/anteprima"], cwd=root)
+    assert code == 2 and "non può stare dentro content/" in out
+    assert not (root / "site").exists() and not (root / "content/anteprima").exists()
