@@ -96,3 +96,18 @@ def test_github_annotations_escape_what_would_break_them():
     line = github_annotation(problem)
     assert line == "::error file=content/a%2Cb.md,line=2,title=Portale dei Saperi%3A yaml::100%25 sbagliato%0Aseconda riga — rimedio (guida: docs/guida-redazione.md#yaml)"
     assert "\n" not in line
+
+
+def test_the_guide_links_only_to_its_own_sections_and_files_that_exist():
+    import markdown
+
+    text = (PROJECT / GUIDE).read_text(encoding="utf-8")
+    page = markdown.markdown(text, extensions=["toc", "tables", "fenced_code"])
+    ids = set(re.findall(r' id="([^"]+)"', page))
+    for target in re.findall(r'href="#([^"]+)"', page):
+        assert target in ids, target
+    for target in re.findall(r'(?:src|href)="(?!#|https?://)([^"]+)"', page):
+        assert (PROJECT / GUIDE).parent.joinpath(target).is_file(), target
+    for rel in re.findall(r"`((?:docs|content)/[\w./-]+\.\w+)`", text):
+        if "<" not in rel and not rel.startswith("content/"):
+            assert (PROJECT / rel).is_file(), rel
