@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from .model import Need, Offer, Person, Skill, Territory
 
 EARTH_RADIUS_KM = 6371.0088  # mean radius (IUGG)
+ENOUGH_ELSEWHERE = 6  # other territories are listed, nearest first, until this many people from them are shown
 
 
 @dataclass
@@ -57,43 +58,52 @@ def person_order(person: Person):
     return (person.name.casefold(), person.slug)
 
 
-def helpers_in(territory: Territory, skills: list[Skill]) -> list[Helper]:
-    """Everyone in `territory` offering at least one of `skills`, by name."""
-    helpers = []
-    for person in territory.people:
-        offers = [o for s in skills for o in person.offers if o.skill is s]
-        if offers:
-            helpers.append(Helper(person, offers))
-    helpers.sort(key=lambda h: person_order(h.person))
-    return helpers
-
-
-def match_need(need: Need, territories: list[Territory]) -> list[Nearby]:
-    """Who could meet `need`: its own territory first, then the nearest others; territories with nobody are left out."""
-    found = []
-    for territory, km in by_distance(need.territory, territories):
-        helpers = helpers_in(territory, need.skills)
-        if helpers:
-            found.append(Nearby(territory, km, helpers, home=territory is need.territory))
-    return found
-
-
-def offers_by_territory(skill: Skill, origin: Territory | None, territories: list[Territory]) -> list[Nearby]:
-    """Who offers `skill`, grouped by territory: from `origin` outwards, or by territory name without an origin."""
+def group_by_place(helpers: list[Helper], origin: Territory | None, territories: list[Territory]) -> list[Nearby]:
+    """Helpers grouped by territory, by name inside each: from `origin` outwards, or by territory name without one."""
     if origin is None:
         order = [(t, None) for t in sorted(territories, key=lambda t: (t.name.casefold(), t.slug))]
     else:
         order = by_distance(origin, territories)
+    per_place: dict[str, list[Helper]] = {}
+    for helper in helpers:
+        per_place.setdefault(helper.person.territory.slug, []).append(helper)
     groups = []
     for territory, km in order:
-        helpers = [Helper(o.person, [o]) for o in skill.offers if o.person.territory is territory]
-        if helpers:
-            helpers.sort(key=lambda h: person_order(h.person))
-            groups.append(Nearby(territory, km, helpers, home=territory is origin))
+        found = sorted(per_place.get(territory.slug, []), key=lambda h: person_order(h.person))
+        if found:
+            groups.append(Nearby(territory, km, found, home=territory is origin))
     return groups
+
+
+def match_need(need: Need, territories: list[Territory]) -> list[Nearby]:
+    """Who could meet `need`: its own territory first, then the nearest others; territories with nobody are left out.
+    A person offering several of the skills asked appears once, with those offers in the order the need lists them."""
+    helpers: dict[int, Helper] = {}
+    for skill in need.skills:
+        for offer in skill.offers:
+            helpers.setdefault(id(offer.person), Helper(offer.person, [])).offers.append(offer)
+    return group_by_place(list(helpers.values()), need.territory, territories)
+
+
+def offers_by_territory(skill: Skill, origin: Territory | None, territories: list[Territory]) -> list[Nearby]:
+    """Who offers `skill`, grouped by territory: from `origin` outwards, or by territory name without an origin."""
+    return group_by_place([Helper(o.person, [o]) for o in skill.offers], origin, territories)
 
 
 def nearest_first(needs: list[Need], origin: Territory, territories: list[Territory]) -> list[Need]:
     """`needs` of `origin` first, then those of the nearer territories; newest first within a territory."""
     rank = {t.slug: i for i, (t, _) in enumerate(by_distance(origin, territories))}
     return sorted(needs, key=lambda n: (rank[n.territory.slug], -n.date.toordinal(), n.title.casefold(), n.slug))
+
+
+def nearest_enough(groups: list[Nearby], enough: int = ENOUGH_ELSEWHERE) -> tuple[list[Nearby], int]:
+    """The home group, then whole other territories nearest first until `enough` people from them are shown.
+    Returns the groups to show and how many people of the farther territories were left out."""
+    shown, elsewhere, left_out = [], 0, 0
+    for group in groups:
+        if group.home or elsewhere < enough:
+            shown.append(group)
+            elsewhere += 0 if group.home else len(group.helpers)
+        else:
+            left_out += len(group.helpers)
+    return shown, left_out

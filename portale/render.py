@@ -109,8 +109,8 @@ def pages(archive: Archive) -> Iterator[Page]:
             yield Page(person.path, "persona.html", {"title": person.name, "person": person}, t)
         yield Page(f"{t.slug}/bisogni/", "bisogni.html", {"title": f"Bisogni · {t.name}"}, t)
         for need in t.needs:
-            nearby = matching.match_need(need, archive.territories) if need.is_open else []
-            yield Page(need.path, "bisogno.html", {"title": need.title, "need": need, "nearby": nearby}, t)
+            nearby, farther = matching.nearest_enough(matching.match_need(need, archive.territories) if need.is_open else [])
+            yield Page(need.path, "bisogno.html", {"title": need.title, "need": need, "nearby": nearby, "farther": farther}, t)
         yield Page(f"{t.slug}/tag/", "tags.html", {"title": f"Temi · {t.name}"}, t)
         for tag in t.tags:
             yield Page(tag.path, "tag.html", {"title": f"Tema: {tag.label}", "tag": tag}, t)
@@ -124,12 +124,13 @@ def directory_pages(archive: Archive) -> Iterator[Page]:
         shelves = directory.shelve(archive, directory.offered(archive, t))
         yield Page(f"{t.slug}/saperi/", "saperi.html", {"title": f"Saperi · {t.name}", "shelves": shelves, "wanted": directory.wanted(archive, t)}, t)
         for skill in directory.territory_skill_pages(archive, t):
-            groups = matching.offers_by_territory(skill, t, everywhere)
+            groups, farther = matching.nearest_enough(matching.offers_by_territory(skill, t, everywhere))
             context = {
                 "title": skill.name,
                 "skill": skill,
                 "here": next((g for g in groups if g.home), None),
                 "elsewhere": [g for g in groups if not g.home],
+                "farther": farther,
                 "needs": matching.nearest_first(skill.needs, t, everywhere),
             }
             yield Page(directory.skill_path(skill, t), "sapere.html", context, t)

@@ -431,3 +431,26 @@ def test_open_data_leaves_drafts_out_even_in_a_preview(make_site, run):
     data = read(root / "site", "dati/saperi.csv") + read(root / "site", "dati/saperi.json") + read(root / "site", "dati/storie.json")
     assert "Bice Bozza" not in data and "Storia in bozza" not in data  # ...the open data never does
     assert "Anna Rossi" in data
+
+
+def test_far_territories_are_summed_up_not_listed(make_site, run):
+    """A need page lists whole territories nearest first until six people from elsewhere are shown, then counts the rest."""
+    files = {"content/aurora/bisogni/tende.md": need_md("Tende per la sala", "[sartoria]")}
+    for i, count in enumerate([2, 3, 2, 4], start=1):  # each territory a little farther north of Aurora
+        files[f"content/t{i}/territorio.md"] = territory_md(f"Paese {i}", lat=45.08 + i * 0.1, lon=7.69)
+        for j in range(count):
+            files[f"content/t{i}/persone/p{j}.md"] = person_md(f"Sarta {i}{j}", "[sartoria]")
+    root = make_site(files)
+    code, out = run(["--oggi", TODAY], cwd=root)
+    assert code == 0, out
+    html = read(root / "site", "aurora/bisogni/tende/index.html")
+    part = links(html, "sezione-aiuto")
+    assert [h.split(" ·")[0] for h in part.headings[1:]] == ["Paese 1", "Paese 2", "Paese 3"]  # 2 + 3 + 2 >= 6
+    assert people_linked(html, "sezione-aiuto") == ["Sarta 10", "Sarta 11", "Sarta 20", "Sarta 21", "Sarta 22", "Sarta 30", "Sarta 31"]
+    assert "E altri 4 nei territori più lontani" in html
+    assert (BASE_URL + "saperi/sartoria/", "Sartoria in tutta la rete") in part.links  # leaves the Aurora site
+    skill = read(root / "site", "aurora/saperi/sartoria/index.html")  # the same on the territory's skill page
+    assert len(people_linked(skill, "sezione-altrove")) == 7 and "E altri 4 nei territori più lontani" in skill
+    # the network page still lists every one of them
+    network = read(root / "site", "saperi/sartoria/index.html")
+    assert len(people_linked(network, "sezione-chi")) == 11
