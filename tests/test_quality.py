@@ -163,6 +163,17 @@ def test_keyboard_reaches_the_skip_link_first_and_focus_is_visible(sample, serve
     assert page.evaluate("document.activeElement.closest('main') !== null")
 
 
+def test_a_printed_story_has_no_menus_players_or_skip_link(sample, serve_dir, page):
+    site, kinds, _ = sample
+    audio_story = next(rel for rel in kinds["storia.html"] if "<audio" in (site / rel).read_text(encoding="utf-8"))
+    page.goto(serve_dir(site) + audio_story)
+    page.emulate_media(media="print")
+    for selector in ("nav", ".salta", "audio"):
+        assert not page.locator(selector).first.is_visible(), selector
+    assert page.locator("h1").is_visible() and page.locator(".trascrizione").is_visible()  # the transcript prints
+    assert page.evaluate("getComputedStyle(document.body).color") == "rgb(0, 0, 0)"
+
+
 # --- validity ----------------------------------------------------------------------------
 
 
@@ -286,6 +297,15 @@ def test_every_sitemap_and_feed_url_exists(sample):
             if not target.is_file():
                 missing.append(f"{xml_file.relative_to(site)}: {url}")
     assert missing == []
+
+
+def test_no_published_image_carries_metadata(sample):
+    from media_samples import has_metadata
+
+    site, _, _ = sample
+    images = [p for p in site.rglob("*") if p.suffix in (".jpg", ".png", ".webp")]
+    assert images, "the sample content has at least one image"
+    assert {p.relative_to(site).as_posix(): has_metadata(p.read_bytes()) for p in images if has_metadata(p.read_bytes())} == {}
 
 
 # --- weight and scripts --------------------------------------------------------------------
