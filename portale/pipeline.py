@@ -1,4 +1,4 @@
-"""The whole build, in pipeline order: load -> validate -> model -> render -> write.
+"""The whole build, in pipeline order: load -> validate -> model -> render -> write -> index.
 
 This is the first file to read: each line is one stage, each stage one module.
 """
@@ -10,7 +10,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import feeds, inputs, load, markup, media, model, opendata, parallel, privacy, render, validate, write
+from . import feeds, inputs, load, markup, media, model, opendata, parallel, privacy, render, search, validate, write
 from .cache import Cache, cache_folder
 from .model import Archive
 from .problems import ContentError, Problem
@@ -26,6 +26,7 @@ class BuildResult:
     warnings: list[Problem]
     seconds: float
     timings: dict[str, float] = field(default_factory=dict)
+    indexed: search.IndexResult | None = None  # search pages per territory and indexing time
 
 
 def templates_dir(root: Path) -> Path:
@@ -63,10 +64,12 @@ def build(root: Path, out: Path, *, drafts: bool = False, today: dt.date | None 
             written = write.write_pages(tmp, out, pages, keys, cache.manifest(out), render.page_renderer(archive, templates), jobs, done)
         write.write_site(tmp, files)
         write.copy_assets(tmp, templates / "assets", ["assets"] + [f"{t.slug}/assets" for t in archive.territories])
+        with progress.stage("ricerca", len(archive.territories)) as done:  # before the swap: site/ always has its index
+            indexed = search.index_site(tmp, archive.territories, done)
     cache.store_manifest(out, written)  # only once the new site is in place
     cache.close()
     per_site: dict[str, int] = {}
     for page in pages:
         site = page.territory.slug if page.territory else ""
         per_site[site] = per_site.get(site, 0) + 1
-    return BuildResult(archive, per_site, problems + archive.warnings, time.perf_counter() - started)
+    return BuildResult(archive, per_site, problems + archive.warnings, time.perf_counter() - started, indexed=indexed)

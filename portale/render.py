@@ -94,13 +94,20 @@ def link_maker(page: Page, archive: Archive):
     return url, absolute
 
 
+def search_bundles(territories: list[Territory]) -> list[str]:
+    """The Pagefind bundles a search page loads: territories without content pages have none."""
+    return [f"{t.slug}/pagefind/" for t in territories if t.stories or t.people or t.needs]
+
+
 def pages(archive: Archive) -> Iterator[Page]:
     yield Page("", "home.html", {"title": archive.portal.title})
     yield Page("", "404.html", {"title": "Pagina non trovata"}, filename="404.html", absolute_links=True)
+    yield Page("cerca/", "cerca.html", {"title": "Cerca", "bundles": search_bundles(archive.territories)})
     for territory in archive.territories:
         t = territory
         yield Page(t.path, "territorio.html", {"title": t.name}, t)
         yield Page(t.path, "404.html", {"title": "Pagina non trovata"}, t, filename="404.html", absolute_links=True)
+        yield Page(f"{t.slug}/cerca/", "cerca.html", {"title": "Cerca", "bundles": search_bundles([t])}, t)
         yield Page(f"{t.slug}/storie/", "storie.html", {"title": f"Storie · {t.name}"}, t)
         for story in t.stories:
             yield Page(story.path, "storia.html", {"title": story.title, "story": story}, t)

@@ -1,0 +1,120 @@
+"""Stage 6, index: each territory folder of the staging site gets its own Pagefind bundle,
+`<territorio>/pagefind/`, so the folder stays self-contained with working search. The network
+search page merges the territory bundles in the browser (Pagefind multisite, `mergeIndex`).
+
+We run the real Pagefind binary from PyPI (`pagefind-bin`) as a subprocess, one per territory,
+side by side. Pagefind reads a *copy* of the pages, prepared for Italian:
+
+- elisions written with the typographic apostrophe (l’università, dell’associazione) get the
+  ASCII apostrophe, on which Pagefind splits words (it does not split on U+2019), so `università`
+  finds `l’università`; the search page shows the typographic apostrophe again in excerpts;
+- only pages that mark their main content with `data-pagefind-body` are copied, so list pages
+  and a territory without any content page never reach the index.
+
+Accents need nothing: Pagefind already matches `citta` with `città`. Synonyms of a sapere are in
+the person and need pages (`data-pagefind-index-attrs`), so they are indexed with the page.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Iterable
+
+BUNDLE = "pagefind"
+LANGUAGE = "it"
+BODY_MARKER = b"data-pagefind-body"
+# Pagefind's own ready-made interfaces: the search pages use the JS API with a light result list.
+UNUSED_FILES = ("pagefind-ui.js", "pagefind-ui.css", "pagefind-component-ui.js", "pagefind-component-ui.css", "pagefind-modular-ui.js", "pagefind-modular-ui.css", "pagefind-highlight.js")
+# U+2019 (and the look-alikes editors paste: U+2018, U+02BC) between two letters is an elision.
+ELISION = re.compile(r"(?<=\w)[\u2019\u2018\u02bc](?=\w)")
+
+
+class PagefindFailed(RuntimeError):
+    """Pagefind failed: a bug or a broken installation, never a content problem."""
+
+
+@dataclass
+class IndexResult:
+    pages: dict[str, int]  # indexed pages per territory slug
+    seconds: float
+
+
+def pagefind_executable() -> Path:
+    from pagefind_bin import get_executable
+
+    return get_executable()
+
+
+def prepare_page(html: str) -> str:
+    """The text Pagefind reads: elisions split so each word is found on its own."""
+    return ELISION.sub("'", html)
+
+
+def copy_for_indexing(site: Path, scratch: Path) -> int:
+    """Copy the content pages of one territory site, prepared for Italian; returns how many."""
+    count = 0
+    for page in sorted(site.rglob("*.html")):
+        rel = page.relative_to(site)
+        if rel.parts[0] == BUNDLE:
+            continue
+        raw = page.read_bytes()
+        if BODY_MARKER not in raw:
+            continue
+        target = scratch / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(prepare_page(raw.decode("utf-8")), encoding="utf-8")
+        count += 1
+    return count
+
+
+def run_pagefind(source: Path, bundle: Path) -> int:
+    """Index `source` into the fresh folder `bundle`; returns the page count Pagefind reports."""
+    command = [str(pagefind_executable()), "--site", str(source), "--output-path", str(bundle), "--force-language", LANGUAGE, "--silent"]
+    done = subprocess.run(command, capture_output=True, text=True)
+    if done.returncode != 0:
+        raise PagefindFailed(f"pagefind failed on {source} (exit {done.returncode}): {done.stdout}{done.stderr}")
+    for name in UNUSED_FILES:
+        (bundle / name).unlink(missing_ok=True)
+    entry = json.loads((bundle / "pagefind-entry.json").read_text(encoding="utf-8"))
+    return sum(language.get("page_count", 0) for language in entry.get("languages", {}).values())
+
+
+def index_territory(folder: Path, slug: str, scratch: Path) -> int:
+    """0 pages (a territory without stories, people or needs yet): no bundle, the search page says so."""
+    source = scratch / slug
+    source.mkdir(parents=True)
+    bundle = folder / slug / BUNDLE
+    if bundle.exists():
+        shutil.rmtree(bundle)  # never keep fragments of an earlier index
+    if not copy_for_indexing(folder / slug, source):
+        return 0
+    return run_pagefind(source, bundle)
+
+
+def index_site(folder: Path, territories: Iterable, done: Callable[[int], None] | None = None) -> IndexResult:
+    """Give every territory folder under `folder` (the staging site) its own Pagefind bundle.
+    `done(1)` after each territory (the build's progress)."""
+    started = time.perf_counter()
+    slugs = [t.slug for t in territories]
+
+    def index(slug: str) -> int:
+        count = index_territory(folder, slug, scratch)
+        if done:
+            done(1)
+        return count
+
+    with tempfile.TemporaryDirectory(prefix="portale-indice-") as tmp:
+        scratch = Path(tmp)
+        workers = max(1, min(len(slugs), os.cpu_count() or 1))
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            counts = list(pool.map(index, slugs))
+    return IndexResult(dict(zip(slugs, counts)), time.perf_counter() - started)

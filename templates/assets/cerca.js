@@ -1,0 +1,247 @@
+// The search page: Pagefind's JS API and a light result list, nothing from another host.
+// A territory page searches its own bundle (../pagefind/); the network page merges every
+// territory bundle (Pagefind multisite). The query, filters and sort live in the address
+// (?q=...&tipo=...&ordine=data), so a search can be shared as a link and survives "back".
+// Without JavaScript (or on a browser too old for this module) the page keeps its plain
+// message with links to the lists; this script hides it once search actually works.
+
+const PER_PAGE = 10;
+const MAX_SORTED = 300; // results put in date order across bundles; the rest follow
+const FILTERS = [
+  ["tipo", "Tipo"],
+  ["territorio", "Territorio"],
+  ["categoria", "Categoria"],
+  ["sapere", "Sapere"],
+  ["tag", "Tema"],
+];
+const KIND_NAMES = { storia: "Storie", persona: "Persone e organizzazioni", bisogno: "Bisogni", sapere: "Saperi" };
+
+const form = document.getElementById("cerca");
+const input = document.getElementById("cerca-q");
+const options = document.getElementById("cerca-opzioni");
+const status = document.getElementById("cerca-stato");
+const list = document.getElementById("cerca-risultati");
+const more = document.getElementById("cerca-altri");
+const noScript = document.getElementById("cerca-senza-js");
+
+let pagefind = null;
+let bundleCount = 0;
+let current = { results: [], shown: 0 };
+let generation = 0;
+let typingTimer = null;
+
+// The index reads elisions with a straight apostrophe (l'archivio) so that "archivio" is a word
+// of its own; readers get the typographic one back.
+const typographic = (text) => text.replace(/(\p{L})'(?=\p{L})/gu, "$1\u2019");
+
+function absolute(path) {
+  return new URL(path, document.baseURI).href;
+}
+
+async function loadBundles() {
+  const bundles = JSON.parse(form.dataset.indici || "[]");
+  let loaded = 0;
+  for (const bundle of bundles) {
+    try {
+      if (!pagefind) {
+        const module = await import(absolute(bundle + "pagefind.js"));
+        await module.options({ excerptLength: 24 });
+        await module.init();
+        await module.filters(); // fails here when the bundle is missing
+        pagefind = module;
+      } else {
+        await pagefind.mergeIndex(absolute(bundle));
+      }
+      loaded += 1;
+    } catch (error) {
+      console.warn("Indice di ricerca non disponibile:", bundle, error);
+    }
+  }
+  return loaded;
+}
+
+function readAddress() {
+  const params = new URLSearchParams(location.search);
+  const filters = {};
+  for (const [key] of FILTERS) {
+    if (params.get(key)) filters[key] = params.get(key);
+  }
+  return { q: (params.get("q") || "").trim(), filters, sort: params.get("ordine") === "data" ? "data" : "" };
+}
+
+function writeAddress(state) {
+  const params = new URLSearchParams();
+  if (state.q) params.set("q", state.q);
+  for (const [key, value] of Object.entries(state.filters)) params.set(key, value);
+  if (state.sort) params.set("ordine", state.sort);
+  const query = params.toString();
+  history.replaceState(null, "", location.pathname + (query ? "?" + query : ""));
+}
+
+function formState() {
+  const filters = {};
+  for (const select of options.querySelectorAll("select[data-filtro]")) {
+    if (select.value) filters[select.name] = select.value;
+  }
+  const sort = options.querySelector("select[name=ordine]");
+  return { q: input.value.trim(), filters, sort: sort && sort.value === "data" ? "data" : "" };
+}
+
+function field(labelText, name, id) {
+  const wrapper = document.createElement("div");
+  wrapper.className = "filtro";
+  const label = document.createElement("label");
+  label.htmlFor = id;
+  label.textContent = labelText;
+  const select = document.createElement("select");
+  select.name = name;
+  select.id = id;
+  wrapper.append(label, select);
+  return [wrapper, select];
+}
+
+function option(value, text, selected) {
+  const element = document.createElement("option");
+  element.value = value;
+  element.textContent = text;
+  element.selected = selected;
+  return element;
+}
+
+async function buildOptions(state) {
+  const available = await pagefind.filters();
+  options.replaceChildren();
+  for (const [key, labelText] of FILTERS) {
+    const values = Object.keys(available[key] || {}).sort((a, b) => a.localeCompare(b, "it"));
+    if (values.length < 2 && !state.filters[key]) continue; // nothing to choose between
+    const [wrapper, select] = field(labelText, key, "filtro-" + key);
+    select.dataset.filtro = "";
+    select.append(option("", "Tutti", !state.filters[key]));
+    for (const value of values) {
+      const text = key === "tipo" ? KIND_NAMES[value] || value : value;
+      select.append(option(value, text, state.filters[key] === value));
+    }
+    options.append(wrapper);
+  }
+  const [wrapper, sort] = field("Ordina", "ordine", "filtro-ordine");
+  sort.append(option("", "per pertinenza", state.sort !== "data"), option("data", "per data, dalla più recente", state.sort === "data"));
+  options.append(wrapper);
+  options.hidden = false;
+  options.addEventListener("change", () => run(formState()));
+}
+
+function excerptNodes(html) {
+  // Pagefind's excerpt is escaped text with <mark> around the matches: keep only those.
+  const template = document.createElement("template");
+  template.innerHTML = html;
+  const nodes = [];
+  for (const node of template.content.childNodes) {
+    const text = typographic(node.textContent);
+    if (node.nodeName === "MARK") {
+      const mark = document.createElement("mark");
+      mark.textContent = text;
+      nodes.push(mark);
+    } else {
+      nodes.push(document.createTextNode(text));
+    }
+  }
+  return nodes;
+}
+
+function resultItem(data) {
+  const meta = data.meta || {};
+  const item = document.createElement("li");
+  item.className = "scheda risultato";
+  if (meta.image) {
+    const image = document.createElement("img");
+    const source = new URL(meta.image, new URL(data.url, location.href));
+    if (source.origin === location.origin) {
+      image.src = source.href;
+      image.alt = meta.image_alt || "";
+      image.loading = "lazy";
+      image.width = 96;
+      image.height = 72;
+      item.append(image);
+    }
+  }
+  const heading = document.createElement("h2");
+  heading.className = "h3";
+  const link = document.createElement("a");
+  link.href = data.url;
+  link.textContent = typographic(meta.title || data.url);
+  heading.append(link);
+  const details = document.createElement("p");
+  details.className = "dati";
+  details.textContent = [meta.tipo, meta.data, meta.territorio].filter(Boolean).join(" · ");
+  const excerpt = document.createElement("p");
+  excerpt.className = "estratto";
+  excerpt.append(...excerptNodes(data.excerpt || ""));
+  item.append(heading, details, excerpt);
+  return item;
+}
+
+async function byDate(results) {
+  // Pagefind sorts each merged bundle on its own: put the network's results in one date order.
+  if (bundleCount < 2) return results;
+  const dated = await Promise.all(results.slice(0, MAX_SORTED).map(async (result, position) => {
+    const data = await result.data();
+    return { result: { ...result, data: async () => data }, date: (data.meta && data.meta.data_iso) || "", position };
+  }));
+  dated.sort((a, b) => (a.date < b.date ? 1 : a.date > b.date ? -1 : a.position - b.position));
+  return dated.map((entry) => entry.result).concat(results.slice(MAX_SORTED));
+}
+
+async function showMore(mine) {
+  const slice = current.results.slice(current.shown, current.shown + PER_PAGE);
+  const data = await Promise.all(slice.map((result) => result.data()));
+  if (mine !== generation) return;
+  list.append(...data.map(resultItem));
+  current.shown += slice.length;
+  more.hidden = current.shown >= current.results.length;
+}
+
+async function run(state) {
+  const mine = ++generation;
+  writeAddress(state);
+  if (!state.q) {
+    list.replaceChildren();
+    more.hidden = true;
+    status.textContent = "Scrivi una o più parole e premi «Cerca».";
+    return;
+  }
+  status.textContent = "Sto cercando…";
+  const search = await pagefind.search(state.q, { filters: state.filters, sort: state.sort ? { data: "desc" } : undefined });
+  const results = state.sort ? await byDate(search.results) : search.results;
+  if (mine !== generation) return;
+  current = { results, shown: 0 };
+  list.replaceChildren();
+  const count = search.results.length;
+  const quoted = "«" + state.q + "»";
+  status.textContent = count === 0 ? `Nessun risultato per ${quoted}. Prova con un’altra parola o togli i filtri.` : count === 1 ? `1 risultato per ${quoted}.` : `${count} risultati per ${quoted}.`;
+  await showMore(mine);
+}
+
+async function start() {
+  const state = readAddress();
+  input.value = state.q;
+  status.textContent = "Sto preparando la ricerca…";
+  bundleCount = await loadBundles();
+  if (!bundleCount) {
+    status.textContent = "Qui non c’è ancora niente da cercare: non sono state pubblicate storie, persone o bisogni.";
+    return;
+  }
+  noScript.hidden = true;
+  await buildOptions(state);
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    run(formState());
+  });
+  input.addEventListener("input", () => {
+    clearTimeout(typingTimer);
+    typingTimer = setTimeout(() => run(formState()), 350);
+  });
+  more.addEventListener("click", () => showMore(generation));
+  await run(state);
+}
+
+start();
