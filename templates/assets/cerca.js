@@ -31,8 +31,29 @@ let generation = 0;
 let typingTimer = null;
 
 // The index reads elisions with a straight apostrophe (l'archivio) so that "archivio" is a word
-// of its own; readers get the typographic one back.
+// of its own: queries typed with the typographic one (phones write it) get the same treatment,
+// and readers get the typographic one back in titles and excerpts.
 const typographic = (text) => text.replace(/(\p{L})'(?=\p{L})/gu, "$1\u2019");
+const straight = (text) => text.replace(/(\p{L})[\u2019\u2018\u02bc](?=\p{L})/gu, "$1'");
+const fold = (text) => text.normalize("NFD").replace(/\p{M}/gu, "").toLowerCase();
+const words = (text) => fold(text).split(/[^\p{L}\p{N}]+/u).filter(Boolean);
+
+function sharedPrefix(a, b) {
+  let n = 0;
+  while (n < a.length && n < b.length && a[n] === b[n]) n += 1;
+  return n;
+}
+
+// When a word is nowhere in the index, Pagefind 1.5 falls back to the longest piece of it that
+// is (Pagefind issue #793): "esempio" finds every page with "e", "lavatrice" every "la". In
+// Italian those are everywhere, so a word must share most of its beginning with a word the top
+// result really contains (stems and plurals do: bicicletta/biciclette), or the search found nothing.
+async function reallyMatches(query, top) {
+  const data = await top.data();
+  const content = (data.raw_content || data.content || "").split(/[\r\n\s]+/g);
+  const matched = (data.locations || []).flatMap((at) => words(content[at] || ""));
+  return words(query).every((term) => term.length < 3 || matched.some((word) => sharedPrefix(word, term) >= Math.max(3, Math.ceil(term.length * 0.6))));
+}
 
 function absolute(path) {
   return new URL(path, document.baseURI).href;
@@ -207,18 +228,25 @@ async function run(state) {
     list.replaceChildren();
     more.hidden = true;
     status.textContent = "Scrivi una o più parole e premi «Cerca».";
+    list.setAttribute("aria-busy", "false");
     return;
   }
   status.textContent = "Sto cercando…";
-  const search = await pagefind.search(state.q, { filters: state.filters, sort: state.sort ? { data: "desc" } : undefined });
-  const results = state.sort ? await byDate(search.results) : search.results;
+  list.setAttribute("aria-busy", "true");
+  const query = straight(state.q);
+  const search = await pagefind.search(query, { filters: state.filters, sort: state.sort ? { data: "desc" } : undefined });
+  let results = search.results;
+  if (results.length && !(await reallyMatches(query, results[0]))) results = [];
+  if (state.sort) results = await byDate(results);
   if (mine !== generation) return;
   current = { results, shown: 0 };
   list.replaceChildren();
-  const count = search.results.length;
+  await showMore(mine);
+  if (mine !== generation) return;
+  const count = results.length;
   const quoted = "«" + state.q + "»";
   status.textContent = count === 0 ? `Nessun risultato per ${quoted}. Prova con un’altra parola o togli i filtri.` : count === 1 ? `1 risultato per ${quoted}.` : `${count} risultati per ${quoted}.`;
-  await showMore(mine);
+  list.setAttribute("aria-busy", "false");
 }
 
 async function start() {

@@ -1,0 +1,256 @@
+"""Search, as a reader uses it: the real Pagefind index, in a real headless Chromium, against a
+small site built in tmp_path and served on 127.0.0.1."""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import http.server
+import io
+import re
+import textwrap
+import threading
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+from conftest import BASE_FILES, person_md, story_md
+from portale import cli, search
+
+pytest.importorskip("playwright.sync_api")
+from playwright.sync_api import expect  # noqa: E402
+
+SEARCH_FILES = {
+    "content/aurora/storie/officina.md": story_md(
+        "Un’officina in cortile",
+        date="2024-06-10",
+        body="Nel cortile è nata un’officina dove si aggiustano biciclette. Il lampionaio Gino racconta la città di una volta.",
+    ),
+    "content/aurora/storie/archivio.md": story_md(
+        "L’archivio della portineria",
+        date="2023-02-01",
+        extra="tag: [memoria]\n",
+        body="Abbiamo riordinato l’archivio con gli studenti dell’università: fotografie, lettere e verbali.",
+    ),
+    "content/aurora/storie/segreta.md": story_md("Una storia non finita", extra="bozza: true\n", body="Una parola da non trovare: zanzibarite."),
+    "content/aurora/persone/marta.md": person_md("Marta Bianchi", "[sartoria, panificazione]", body="Ha lavorato quarant’anni in una sartoria di via Po."),
+    "content/dora/storie/mercato.md": story_md("Il mercato del giovedì", date="2025-09-01", body="Al mercato del quartiere si incontrano i vicini."),
+}
+
+
+def write_project(root: Path, files: dict[str, str | None]) -> None:
+    for rel, text in files.items():
+        path = root / rel
+        if text is None:
+            path.unlink()
+            continue
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text), encoding="utf-8")
+
+
+def build(root: Path) -> str:
+    buffer = io.StringIO()
+    with contextlib.redirect_stdout(buffer), contextlib.redirect_stderr(buffer):
+        code = cli.main([], root=root)
+    assert code == 0, buffer.getvalue()
+    return buffer.getvalue()
+
+
+@contextlib.contextmanager
+def static_server(folder: Path):
+    class Handler(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Handler, directory=str(folder)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    """One site for every test that only reads it: (project root, build output)."""
+    root = tmp_path_factory.mktemp("cerca") / "progetto"
+    write_project(root, {**BASE_FILES, **SEARCH_FILES})
+    return root, build(root)
+
+
+@pytest.fixture(scope="module")
+def base(built):
+    with static_server(built[0] / "site") as url:
+        yield url
+
+
+def results(page, url: str) -> list[str]:
+    """Open a search page and return the titles of its results, once the search has run."""
+    page.goto(url)
+    expect(page.locator("#cerca-risultati")).to_have_attribute("aria-busy", "false")
+    return page.locator(".risultato h2").all_inner_texts()
+
+
+# --- the index ------------------------------------------------------------------------------
+
+
+def test_every_territory_has_its_own_bundle_and_the_summary_counts_it(built):
+    root, out = built
+    for territory in ("aurora", "dora"):
+        assert (root / "site" / territory / "pagefind/pagefind.js").is_file()
+        assert (root / "site" / territory / "pagefind/pagefind-entry.json").is_file()
+    # aurora: 3 stories (not the draft), 3 people, 1 need; dora: 2 stories
+    assert re.search(r"aurora\s+\d+ pagine, 7 pagine nella ricerca", out), out
+    assert re.search(r"dora\s+\d+ pagine, 2 pagine nella ricerca", out), out
+    assert re.search(r"Indice di ricerca \(Pagefind\): 9 pagine in \d+\.\d s", out), out
+
+
+def test_elisions_are_split_only_between_letters():
+    assert search.prepare_page("<p>l’archivio dell’università</p>") == "<p>l'archivio dell'università</p>"
+    assert search.prepare_page("<p>«la ‘casa’ di tutti»</p>") == "<p>«la ‘casa’ di tutti»</p>"
+
+
+# --- a territory's search page ----------------------------------------------------------------
+
+
+def test_a_word_of_one_story_finds_that_story(page, base):
+    assert results(page, base + "aurora/cerca/?q=lampionaio") == ["Un’officina in cortile"]
+
+
+def test_query_in_the_address_prefills_the_form_and_runs(page, base):
+    titles = results(page, base + "aurora/cerca/?q=lampionaio")
+    assert page.get_by_label("Che cosa cerchi?").input_value() == "lampionaio"
+    assert titles and page.locator("#cerca-stato").inner_text() == "1 risultato per «lampionaio»."
+
+
+def test_an_inflected_form_finds_the_story(page, base):
+    assert "Un’officina in cortile" in results(page, base + "aurora/cerca/?q=bicicletta")
+
+
+def test_elided_words_are_found_and_shown_with_the_typographic_apostrophe(page, base):
+    assert results(page, base + "aurora/cerca/?q=archivio") == ["L’archivio della portineria"]
+    assert "l’archivio" in page.locator(".risultato .estratto").inner_text()
+    assert results(page, base + "aurora/cerca/?q=università") == ["L’archivio della portineria"]
+    assert results(page, base + "aurora/cerca/?q=officina") == ["Un’officina in cortile"]
+
+
+def test_a_query_typed_with_the_typographic_apostrophe_finds_the_elision(page, base):
+    assert results(page, base + "aurora/cerca/?q=l’archivio") == ["L’archivio della portineria"]
+
+
+def test_a_word_found_nowhere_finds_nothing(page, base):
+    # Pagefind alone would answer "estate" with every page holding "e" or "è" (its fallback to
+    # the longest indexed piece of an unknown word); the page must say there is nothing
+    assert results(page, base + "aurora/cerca/?q=estate") == []
+    assert results(page, base + "aurora/cerca/?q=esta") == []
+
+
+def test_accents_are_optional(page, base):
+    assert "Un’officina in cortile" in results(page, base + "aurora/cerca/?q=citta")
+
+
+def test_a_synonym_of_a_sapere_finds_who_offers_it(page, base):
+    # saperi.yml: panificazione has the synonyms "pane" and "forno", sartoria has "cucito";
+    # Marta's page never writes these words
+    assert results(page, base + "aurora/cerca/?q=forno") == ["Marta Bianchi"]
+    assert page.locator(".risultato .dati").inner_text() == "Persona · Aurora"
+    assert results(page, base + "aurora/cerca/?q=cucito")[0] == "Marta Bianchi"  # then "cucina", a longer word
+
+
+def test_a_draft_is_never_found(page, base):
+    assert results(page, base + "aurora/cerca/?q=zanzibarite") == []
+    assert "Nessun risultato" in page.locator("#cerca-stato").inner_text()
+    assert results(page, base + "cerca/?q=zanzibarite") == []
+
+
+def test_menus_and_footers_are_not_indexed(page, base):
+    # every page's footer names the portineria's street, "Via Esempio"
+    assert results(page, base + "aurora/cerca/?q=esempio") == []
+
+
+def test_results_show_kind_date_territory_and_excerpt(page, base):
+    results(page, base + "aurora/cerca/?q=lampionaio")
+    assert page.locator(".risultato .dati").inner_text() == "Storia · 10 giugno 2024 · Aurora"
+    assert page.locator(".risultato mark").inner_text() == "lampionaio"
+    page.locator(".risultato a").click()
+    assert page.url.endswith("/aurora/storie/officina/")
+
+
+def test_search_page_fits_a_phone_and_loads_nothing_from_another_host(page, base):
+    hosts = set()
+    page.on("request", lambda request: hosts.add(urlsplit(request.url).hostname))
+    results(page, base + "aurora/cerca/?q=quartiere")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    assert hosts == {"127.0.0.1"}
+
+
+def test_the_search_form_on_every_page_leads_to_the_search(page, base):
+    page.goto(base + "aurora/storie/archivio/")
+    page.get_by_role("search").get_by_label("Cerca in Aurora").fill("lampionaio")
+    page.get_by_role("search").get_by_role("button", name="Cerca").click()
+    expect(page.locator("#cerca-risultati")).to_have_attribute("aria-busy", "false")
+    assert urlsplit(page.url).path == "/aurora/cerca/"
+    assert page.locator(".risultato h2").all_inner_texts() == ["Un’officina in cortile"]
+
+
+def test_without_javascript_the_page_says_so_and_links_the_lists(browser, base):
+    context = browser.new_context(java_script_enabled=False, viewport={"width": 360, "height": 740})
+    try:
+        tab = context.new_page()
+        tab.goto(base + "aurora/cerca/?q=festa")
+        assert "La ricerca ha bisogno di JavaScript" in tab.locator("main").inner_text()
+        for name, path in [("storie", "/aurora/storie/"), ("persone e organizzazioni", "/aurora/persone/"), ("bisogni", "/aurora/bisogni/")]:
+            link = tab.get_by_role("link", name=name, exact=True)
+            assert urlsplit(link.evaluate("a => a.href")).path == path
+    finally:
+        context.close()
+
+
+# --- the network search ------------------------------------------------------------------------
+
+
+def test_network_search_finds_stories_of_two_territories(page, base):
+    titles = results(page, base + "cerca/?q=quartiere")
+    assert "La festa di via Como" in titles  # aurora
+    assert "Il mercato del giovedì" in titles and "Il parco Dora" in titles  # dora
+    link = page.get_by_role("link", name="Il mercato del giovedì")
+    assert urlsplit(link.evaluate("a => a.href")).path == "/dora/storie/mercato/"
+
+
+def test_a_territory_filter_narrows_the_results(page, base):
+    before = results(page, base + "cerca/?q=quartiere")
+    page.get_by_label("Territorio").select_option("Dora")
+    page.wait_for_url(re.compile(r"territorio=Dora"))
+    expect(page.locator(".risultato")).to_have_count(2)
+    assert sorted(page.locator(".risultato h2").all_inner_texts()) == ["Il mercato del giovedì", "Il parco Dora"]
+    assert len(before) > 2
+    assert all(line.endswith("· Dora") for line in page.locator(".risultato .dati").all_inner_texts())
+
+
+def test_results_can_be_sorted_by_date_across_territories(page, base):
+    titles = results(page, base + "cerca/?q=quartiere&ordine=data")
+    assert page.get_by_label("Ordina").input_value() == "data"
+    dates = {"Il mercato del giovedì": 3, "La festa di via Como": 2, "Il parco Dora": 2, "L’archivio della portineria": 0}
+    order = [dates[t] for t in titles if t in dates]
+    assert order == sorted(order, reverse=True), titles
+
+
+# --- rebuilding ------------------------------------------------------------------------------------
+
+
+def test_a_deleted_story_is_gone_from_search_after_a_rebuild(make_site, run, serve_dir, page):
+    root = make_site({"content/aurora/storie/effimera.md": story_md("Effimera", body="Una festa col mangiafuoco.")})
+    code, out = run([], cwd=root)
+    assert code == 0, out
+    base_url = serve_dir(root / "site")
+    assert results(page, base_url + "aurora/cerca/?q=mangiafuoco") == ["Effimera"]
+    fragments = len(list((root / "site/aurora/pagefind/fragment").iterdir()))
+
+    (root / "content/aurora/storie/effimera.md").unlink()
+    code, out = run([], cwd=root)
+    assert code == 0, out
+    assert results(page, base_url + "aurora/cerca/?q=mangiafuoco") == []
+    assert results(page, base_url + "cerca/?q=mangiafuoco") == []
+    assert len(list((root / "site/aurora/pagefind/fragment").iterdir())) == fragments - 1  # no stale fragment
