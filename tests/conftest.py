@@ -4,8 +4,10 @@ calls the CLI in-process and returns (exit code, everything it printed)."""
 from __future__ import annotations
 
 import contextlib
+import gzip
 import hashlib
 import io
+import re
 import textwrap
 from pathlib import Path
 
@@ -131,6 +133,30 @@ def run():
 def tree_digest(folder: Path) -> dict[str, str]:
     """{relative path: sha256} of every file under folder: to assert a site is byte-identical."""
     return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+# Pagefind 1.5 writes its filter index (and so the metadata file and the entry naming it) in a
+# different byte order on every run: same content, other bytes (Pagefind issue #638). Pages,
+# assets and the search fragments are byte-identical.
+UNSTABLE_INDEX_FILES = re.compile(r"^[^/]+/pagefind/(filter/|pagefind\.[^/]+\.pf_meta$|pagefind-entry\.json$)")
+
+
+def build_digest(folder: Path) -> dict[str, str]:
+    """tree_digest without Pagefind's unstable filter index: to assert two builds are byte-identical."""
+    return {k: v for k, v in tree_digest(folder).items() if not UNSTABLE_INDEX_FILES.match(k)}
+
+
+def site_texts(folder: Path) -> dict[str, str]:
+    """{relative path: text} of every file under folder, Pagefind's gzipped index files unpacked
+    (their words are plain UTF-8 inside): to assert that something is absent everywhere."""
+    texts = {}
+    for path in sorted(folder.rglob("*")):
+        if path.is_file():
+            data = path.read_bytes()
+            if data[:2] == b"\x1f\x8b":
+                data = gzip.decompress(data)
+            texts[path.relative_to(folder).as_posix()] = data.decode("utf-8", errors="replace")
+    return texts
 
 
 def read(root: Path, rel: str) -> str:

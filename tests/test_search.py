@@ -101,10 +101,10 @@ def test_every_territory_has_its_own_bundle_and_the_summary_counts_it(built):
     for territory in ("aurora", "dora"):
         assert (root / "site" / territory / "pagefind/pagefind.js").is_file()
         assert (root / "site" / territory / "pagefind/pagefind-entry.json").is_file()
-    # aurora: 3 stories (not the draft), 3 people, 1 need; dora: 2 stories
-    assert re.search(r"aurora\s+\d+ pagine, 7 pagine nella ricerca", out), out
+    # aurora: 3 stories (not the draft), 3 people, 1 need, 4 saperi offered or asked; dora: 2 stories
+    assert re.search(r"aurora\s+\d+ pagine, 11 pagine nella ricerca", out), out
     assert re.search(r"dora\s+\d+ pagine, 2 pagine nella ricerca", out), out
-    assert re.search(r"Indice di ricerca \(Pagefind\): 9 pagine in \d+\.\d s", out), out
+    assert re.search(r"Indice di ricerca \(Pagefind\): 13 pagine in \d+\.\d s", out), out
 
 
 def test_elisions_are_split_only_between_letters():
@@ -154,9 +154,11 @@ def test_accents_are_optional(page, base):
 def test_a_synonym_of_a_sapere_finds_who_offers_it(page, base):
     # saperi.yml: panificazione has the synonyms "pane" and "forno", sartoria has "cucito";
     # Marta's page never writes these words
-    assert results(page, base + "aurora/cerca/?q=forno") == ["Marta Bianchi"]
+    assert sorted(results(page, base + "aurora/cerca/?q=forno")) == ["Marta Bianchi", "Panificazione"]  # and the sapere's page
+    assert results(page, base + "aurora/cerca/?q=forno&tipo=persona") == ["Marta Bianchi"]
+    assert page.get_by_label("Tipo").input_value() == "persona"
     assert page.locator(".risultato .dati").inner_text() == "Persona · Aurora"
-    assert results(page, base + "aurora/cerca/?q=cucito")[0] == "Marta Bianchi"  # then "cucina", a longer word
+    assert {"Marta Bianchi", "Sartoria"} <= set(results(page, base + "aurora/cerca/?q=cucito"))
 
 
 def test_a_draft_is_never_found(page, base):
@@ -166,7 +168,7 @@ def test_a_draft_is_never_found(page, base):
 
 
 def test_menus_and_footers_are_not_indexed(page, base):
-    # every page's footer names the portineria's street, "Via Esempio"
+    # every page's footer, and the contact line of a sapere's page, name the portineria's street, "Via Esempio"
     assert results(page, base + "aurora/cerca/?q=esempio") == []
 
 
@@ -201,7 +203,7 @@ def test_without_javascript_the_page_says_so_and_links_the_lists(browser, base):
         tab = context.new_page()
         tab.goto(base + "aurora/cerca/?q=festa")
         assert "La ricerca ha bisogno di JavaScript" in tab.locator("main").inner_text()
-        for name, path in [("storie", "/aurora/storie/"), ("persone e organizzazioni", "/aurora/persone/"), ("bisogni", "/aurora/bisogni/")]:
+        for name, path in [("storie", "/aurora/storie/"), ("persone e organizzazioni", "/aurora/persone/"), ("saperi", "/aurora/saperi/"), ("bisogni", "/aurora/bisogni/")]:
             link = tab.get_by_role("link", name=name, exact=True)
             assert urlsplit(link.evaluate("a => a.href")).path == path
     finally:
