@@ -4,7 +4,6 @@ calls the CLI in-process and returns (exit code, everything it printed)."""
 from __future__ import annotations
 
 import contextlib
-import gzip
 import hashlib
 import io
 import re
@@ -144,19 +143,6 @@ UNSTABLE_INDEX_FILES = re.compile(r"^[^/]+/pagefind/(filter/|pagefind\.[^/]+\.pf
 def build_digest(folder: Path) -> dict[str, str]:
     """tree_digest without Pagefind's unstable filter index: to assert two builds are byte-identical."""
     return {k: v for k, v in tree_digest(folder).items() if not UNSTABLE_INDEX_FILES.match(k)}
-
-
-def site_texts(folder: Path) -> dict[str, str]:
-    """{relative path: text} of every file under folder, Pagefind's gzipped index files unpacked
-    (their words are plain UTF-8 inside): to assert that something is absent everywhere."""
-    texts = {}
-    for path in sorted(folder.rglob("*")):
-        if path.is_file():
-            data = path.read_bytes()
-            if data[:2] == b"\x1f\x8b":
-                data = gzip.decompress(data)
-            texts[path.relative_to(folder).as_posix()] = data.decode("utf-8", errors="replace")
-    return texts
 
 
 def read(root: Path, rel: str) -> str:

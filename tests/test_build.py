@@ -8,7 +8,7 @@ from urllib.parse import urljoin, urlsplit
 
 import pytest
 
-from conftest import build_digest, person_md, read, site_texts, story_md, tree_digest
+from conftest import build_digest, person_md, read, site_files_text, story_md, tree_digest
 from portale import pipeline
 
 
@@ -97,7 +97,7 @@ def test_drafts_are_absent_everywhere_unless_bozze(make_site, run):
         "content/aurora/persone/bozzolo.md": person_md("Bozzolo Bozzetti", extra="bozza: true\n"),
     }
     root = build(make_site, run, files)
-    for page, text in site_texts(root / "site").items():  # the search index included
+    for page, text in site_files_text(root / "site").items():  # the search index included
         assert "segretissima" not in text and "segreto" not in text, page
         assert "Bozzetti" not in text, page
     assert not (root / "site/aurora/storie/segreta").exists()

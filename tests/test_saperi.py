@@ -16,7 +16,7 @@ from urllib.parse import urljoin, urlsplit
 
 import pytest
 
-from conftest import PORTALE, SAPERI, need_md, org_md, person_md, site_texts, story_md, territory_md
+from conftest import PORTALE, SAPERI, need_md, org_md, person_md, site_files_text, story_md, territory_md
 from portale import cli
 from portale.matching import distance_km
 
@@ -153,7 +153,7 @@ def test_every_offer_is_on_its_territory_and_network_skill_pages(site):
 
 
 def test_unpublished_people_offer_nothing_anywhere(site):
-    for page, text in site_texts(site).items():  # the search index included
+    for page, text in site_files_text(site).items():  # the search index included
         assert "Nascosto" not in text and "Bice Bozza" not in text, page
         assert "Bianchi" not in text, page  # visibilita: solo-nome hides the surname everywhere
 
