@@ -25,7 +25,7 @@ TODAY = "2026-06-01"
 
 # Aurora and its neighbours: Porta Palazzo (~0.8 km), Dora (~2.3 km), Oulx (~67 km), Isola (no coordinates).
 FILES = {
-    "content/portale.yml": PORTALE,
+    "content/portale.yml": PORTALE + "contatti_pubblici: [dora/biblioteca]\n",
     "content/saperi.yml": SAPERI,
     "content/aurora/territorio.md": territory_md("Aurora", lat=45.0853, lon=7.6875),
     "content/porta-palazzo/territorio.md": territory_md("Porta Palazzo", lat=45.0781, lon=7.6839),
@@ -54,6 +54,8 @@ FILES = {
     # the others
     "content/porta-palazzo/persone/dario-blu.md": person_md("Dario Blu", "[riparazione-biciclette]"),
     "content/dora/persone/elena-verdi.md": person_md("Elena Verdi", "[sartoria, riparazione-biciclette, cucina-etnica]"),
+    # a public library may print its contacts in its body: the open data still never carries them
+    "content/dora/persone/biblioteca.md": org_md("Biblioteca civica Dora", "[cucina-etnica]", body="Telefono 011 443 2211, e-mail biblioteca.dora@example.org, via Livorno 12."),
     "content/dora/bisogni/cena.md": need_md("Cena di quartiere", "[cucina-etnica]"),
     "content/oulx/persone/franco.md": person_md("Franco Alpino", "[riparazione-biciclette]"),
     "content/isola/persone/ivo.md": person_md("Ivo Isolani", "[sartoria]"),
@@ -70,6 +72,7 @@ OFFERS = [
     ("dora", "elena-verdi", "Elena Verdi", "sartoria"),
     ("dora", "elena-verdi", "Elena Verdi", "riparazione-biciclette"),
     ("dora", "elena-verdi", "Elena Verdi", "cucina-etnica"),
+    ("dora", "biblioteca", "Biblioteca civica Dora", "cucina-etnica"),
     ("oulx", "franco", "Franco Alpino", "riparazione-biciclette"),
     ("isola", "ivo", "Ivo Isolani", "sartoria"),
 ]
@@ -173,7 +176,7 @@ def test_skill_page_shows_description_synonyms_elsewhere_and_open_needs(site):
     html = read(site, "dora/saperi/cucina-etnica/index.html")
     assert "Ricette dei paesi d’origine." in html
     assert "Si dice anche: cucina del mondo." in html
-    assert people_linked(html, "sezione-qui") == ["Elena Verdi"]
+    assert people_linked(html, "sezione-qui") == ["Biblioteca civica Dora", "Elena Verdi"]
     # elsewhere: absolute links, they leave the Dora site
     assert links(html, "sezione-altrove").links[0] == (BASE_URL + "aurora/persone/anna-rossi/", "Anna Rossi")
     assert ("../../bisogni/cena/", "Cena di quartiere") in links(html, "sezione-bisogni").links
@@ -232,7 +235,7 @@ def test_need_nobody_meets_says_so(site):
 
 def test_need_in_other_territory_finds_the_nearest_offer(site):
     html = read(site, "dora/bisogni/cena/index.html")
-    assert people_linked(html, "sezione-aiuto") == ["Elena Verdi", "Anna Rossi"]
+    assert people_linked(html, "sezione-aiuto") == ["Biblioteca civica Dora", "Elena Verdi", "Anna Rossi"]
 
 
 def test_network_needs_page_lists_open_needs_only(site):
