@@ -36,6 +36,22 @@ def codes_in_source() -> dict[str, str]:
     return found
 
 
+def problems_without_code() -> list[str]:
+    """Calls that make a problem (Problem(...), report.error/warn(...)) without a rule code."""
+    missing = []
+    for path in sorted((PROJECT / "portale").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.Call):
+                continue
+            name = getattr(node.func, "id", None) or getattr(node.func, "attr", None)
+            receiver = getattr(getattr(node.func, "value", None), "id", "")
+            if name not in ("Problem", "error", "warn") or receiver in ("self", "parser", "logging", "logger"):
+                continue
+            if len(node.args) <= CODE_CALLS[name] and not any(kw.arg == "code" for kw in node.keywords):
+                missing.append(f"{path.name}:{node.lineno}")
+    return missing
+
+
 def guide_sections() -> set[str]:
     """Anchors of the guide: a heading whose text is exactly a code (`### data`) gets the id `data`."""
     text = (PROJECT / GUIDE).read_text(encoding="utf-8")
@@ -47,6 +63,10 @@ def test_every_problem_code_in_the_code_has_a_section_in_the_guide():
     assert {"yaml", "data", "consenso", "sapere-sconosciuto", "chiave-mancante"} <= set(codes)  # the scan works
     missing = {code: where for code, where in codes.items() if code not in guide_sections()}
     assert not missing, f"add a section '### <code>' to {GUIDE} for: {missing}"
+
+
+def test_every_problem_is_made_with_a_code():
+    assert problems_without_code() == []
 
 
 def test_every_problem_the_checker_reports_has_a_code(make_site, run):
