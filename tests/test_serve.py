@@ -131,6 +131,11 @@ def test_serve_shows_drafts_rebuilds_on_edit_and_keeps_the_last_good_page(serve)
     assert not (server.root / "site").exists()  # the preview never touches the publishable site
     code, page = server.get("aurora/storie/in-cantiere/")
     assert code == 200 and "BOZZA" in page
+    # a link to another territory goes to the published base_url in site/, to the preview when served
+    built = (server.root / ".anteprima/dora/storie/il-parco/index.html").read_text(encoding="utf-8")
+    assert 'href="https://saperi.example.org/aurora/persone/anna-rossi/"' in built
+    page = server.get("dora/storie/il-parco/")[1]
+    assert 'href="/aurora/persone/anna-rossi/"' in page and "https://saperi.example.org/" not in page
 
     # an edit shows up after the rebuild
     status = server.edit("content/aurora/storie/la-festa.md", story_md("La festa grande", persone="[anna-rossi]"))
