@@ -112,6 +112,50 @@ def shields(sources: Sources, today: dt.date) -> list[Shield]:
     return out
 
 
+_LETTERS = re.compile(r"[^\W\d_]+")
+
+
+class Sieve:
+    """A fast necessary condition for a full name to be in a text, so the slow full-name patterns (any case, any
+    accents, any spacing) run only on the few texts that may hold them, not on every text for every person.
+
+    Every character a full-name pattern accepts for a letter of a name is mapped to one representative (the
+    variants of each letter, merged); a text can match a name only if, mapped the same way, one of its runs of
+    letters is the name's longest run of letters. Checking a text costs one `translate` and one `findall`."""
+
+    def __init__(self, shields: list[Shield]):
+        parent: dict[str, str] = {}
+
+        def root(char: str) -> str:
+            while parent.setdefault(char, char) != char:
+                char = parent[char]
+            return char
+
+        names = [(shield, _WORD.findall(shield.person.data["nome"])) for shield in shields]
+        for _, words in names:
+            for char in "".join(words):
+                if char.isalpha():
+                    for variant in {char.lower(), char.upper(), fold(char), fold(char).upper()}:
+                        if len(variant) == 1:
+                            a, b = root(char), root(variant)
+                            if a != b:
+                                parent[max(a, b)] = min(a, b)
+        self.table = {ord(char): root(char) for char in parent}
+        self.by_needle: dict[str, list[int]] = {}
+        for shield, words in names:
+            runs = [run for word in words for run in _LETTERS.findall(word)]
+            needle = max(runs, key=len).translate(self.table)
+            self.by_needle.setdefault(needle, []).append(id(shield))
+
+    def suspects(self, texts) -> set[int]:
+        """ids of the shields whose full name may be in one of `texts`."""
+        found: set[int] = set()
+        for text in texts:
+            for run in set(_LETTERS.findall(text.translate(self.table))):
+                found.update(self.by_needle.get(run, ()))
+        return found
+
+
 def _texts(source: Source) -> Iterator[tuple[int, str]]:
     """(line, text) of everything of a source that may be published: front-matter values and body lines."""
 
@@ -145,13 +189,15 @@ def _lists(story: Source, shield: Shield) -> bool:
 
 def check(sources: Sources, today: dt.date, sink: list[Problem]) -> None:
     protected = shields(sources, today)
+    sieve = Sieve([s for s in protected if s.full_name])
     for source in sources.files:
         report = Problems(source.rel, sink)
         texts = list(_texts(source))
+        suspects = sieve.suspects(text for _, text in texts)
         for shield in protected:
             if source is shield.person and not shield.published:
                 continue  # never published: nothing of it leaves content/
-            if shield.full_name:
+            if shield.full_name and id(shield) in suspects:
                 lines = [_line_at(line, text, m.start()) for line, text in texts for m in shield.full_name.finditer(text)]
                 if lines:
                     who = "non è pubblicata (senza consenso per il web o consenso revocato)" if not shield.published else f"ha visibilita: {shield.person.data.get('visibilita')}"
@@ -197,10 +243,16 @@ def redact(sources: Sources, today: dt.date) -> None:
     if not protected:
         return
 
+    sieve = Sieve(protected)
+
     def clean(text: str) -> str:
         text = unicodedata.normalize("NFC", text)
+        suspects = sieve.suspects([text])
         for shield in protected:
-            text = shield.full_name.sub(shield.replacement, text)
+            if id(shield) in suspects:
+                replaced = shield.full_name.sub(shield.replacement, text)
+                if replaced != text:
+                    text, suspects = replaced, sieve.suspects([replaced])
         return text
 
     def walk(value: Any) -> Any:
