@@ -22,6 +22,14 @@ class Progress:
     def silent(cls) -> "Progress":
         return cls(enabled=False)
 
+    def _write(self, text: str) -> None:
+        """Progress is never worth failing a build for: a closed pipe or a full terminal just turns it off."""
+        try:
+            self.stream.write(text)
+            self.stream.flush()
+        except (OSError, ValueError):
+            self.enabled = self.tty = False
+
     def _late(self) -> bool:
         return self.enabled and time.perf_counter() - self.started >= self.after
 
@@ -40,14 +48,12 @@ class Progress:
                 last_drawn = now
                 width = 24
                 filled = width * count // max(total, 1)
-                self.stream.write(f"\r  {name:<7} [{'#' * filled}{'.' * (width - filled)}] {count}/{total}")
-                self.stream.flush()
+                self._write(f"\r  {name:<7} [{'#' * filled}{'.' * (width - filled)}] {count}/{total}")
                 self.shown = True
 
         yield done
         if self.shown:
-            self.stream.write("\r" + " " * 60 + "\r")
+            self._write("\r" + " " * 60 + "\r")
             self.shown = False
         if self._late():
-            self.stream.write(f"  {name}: {total} in {time.perf_counter() - stage_started:.1f} s\n")
-            self.stream.flush()
+            self._write(f"  {name}: {total} in {time.perf_counter() - stage_started:.1f} s\n")

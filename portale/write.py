@@ -27,6 +27,7 @@ from .cache import Written
 
 STAGING_SUFFIX = ".nuovo"
 OLD_SUFFIX = ".vecchio"
+SPARE_SUFFIX = ".precedente"  # the site before the current one, kept to become the next staging folder
 _RENAME_EXCHANGE = 2
 
 
@@ -79,17 +80,37 @@ def clean_leftovers(out: Path) -> None:
             shutil.rmtree(leftover)
 
 
+def spare_of(out: Path) -> Path:
+    return _hidden_sibling(out.resolve(), SPARE_SUFFIX)
+
+
 @contextlib.contextmanager
-def staging(out: Path) -> Iterator[Path]:
-    """Yield a fresh folder; when the block ends without an exception it becomes `out`."""
+def staging(out: Path, keep: set[str] | None = None) -> Iterator[Path]:
+    """Yield a folder to fill; when the block ends without an exception it becomes `out`.
+
+    Without `keep` the folder is fresh and the replaced site is deleted. With `keep` (the output paths of the
+    pages about to be written), the folder is the site before the last one, which the previous build kept beside
+    `out`, pruned of every file not in `keep`: `write_pages` then replaces only the pages that differ, and the
+    replaced site is kept in turn for the next build. Thousands of folders are neither created nor deleted on a
+    rebuild. Files other than pages are always written fresh (the pruning removed them). A failed build
+    deletes the spare: the next one starts from a fresh folder."""
     out = out.resolve()
     tmp = _hidden_sibling(out, STAGING_SUFFIX)
+    spare = spare_of(out)
     try:
         clean_leftovers(out)
-        tmp.mkdir(parents=True)
+        if keep is not None and spare.is_dir() and not spare.is_symlink():
+            os.rename(spare, tmp)
+            prune(tmp, keep)
+        else:
+            if spare.is_dir() and not spare.is_symlink():
+                shutil.rmtree(spare)
+            tmp.mkdir(parents=True)
         try:
             yield tmp
-            swap_into_place(tmp, out)
+            swap_into_place(tmp, out, keep_old=keep is not None)
+            if tmp.exists():  # the replaced site
+                os.rename(tmp, spare)
         finally:
             if tmp.exists():
                 shutil.rmtree(tmp, ignore_errors=True)
@@ -97,14 +118,20 @@ def staging(out: Path) -> Iterator[Path]:
         raise WriteFailed(exc) from exc
 
 
-def swap_into_place(new: Path, out: Path) -> None:
+def swap_into_place(new: Path, out: Path, keep_old: bool = False) -> None:
+    """Put `new` in place of `out`; with keep_old the replaced site is left at `new`, else it is deleted."""
     if out.exists() and not out.is_symlink():
         if _exchange(new, out):
-            return  # `new` now holds the old site and is removed by the caller
+            if not keep_old:
+                shutil.rmtree(new)
+            return
         old = _hidden_sibling(out, OLD_SUFFIX)
         os.rename(out, old)
         os.rename(new, out)
-        shutil.rmtree(old)
+        if keep_old:
+            os.rename(old, new)
+        else:
+            shutil.rmtree(old)
     else:
         os.rename(new, out)
 
@@ -122,6 +149,23 @@ def _exchange(a: Path, b: Path) -> bool:
     if ctypes.get_errno() in (errno.ENOSYS, errno.EINVAL, errno.EXDEV, errno.ENOTSUP):
         return False
     raise OSError(ctypes.get_errno(), os.strerror(ctypes.get_errno()), str(b))
+
+
+def prune(folder: Path, keep: set[str]) -> None:
+    """Delete every file under `folder` whose relative path is not in `keep`, then the folders left empty."""
+    root = str(folder)
+    for dirpath, dirnames, filenames in os.walk(root, topdown=False):
+        rel_dir = os.path.relpath(dirpath, root)
+        prefix = "" if rel_dir == "." else rel_dir.replace(os.sep, "/") + "/"
+        for name in filenames:
+            if prefix + name not in keep:
+                os.unlink(os.path.join(dirpath, name))
+        for name in dirnames:
+            path = os.path.join(dirpath, name)
+            if os.path.islink(path):
+                os.unlink(path)
+            elif not os.listdir(path):
+                os.rmdir(path)
 
 
 def write_site(folder: Path, pages: dict[str, bytes]) -> int:
@@ -149,30 +193,46 @@ def _target(root: Path, rel_path: str) -> Path:
     return Path(target)
 
 
-def write_pages(folder: Path, previous_site: Path, pages: list, keys: list[str | None], previous: dict[str, Written], render: Callable, jobs: int, on_done: Callable[[int], None] | None = None) -> dict[str, Written]:
+def write_pages(folder: Path, pages: list, keys: list[str | None], here: dict[str, Written], previous_site: Path, previous: dict[str, Written], render: Callable, jobs: int, on_done: Callable[[int], None] | None = None) -> dict[str, Written]:
     """Write every page under `folder` and return what was written, for the next build's manifest.
 
-    A page whose key equals the one recorded for the previous build, and whose file in `previous_site` is still the
-    one that build wrote, is hard-linked from there (same bytes, no work, and the atomic swap stays cheap). The other
-    pages are rendered on all cores, each child writing its own pages: rendered HTML never piles up in memory."""
+    A page whose key is unchanged is not rendered: it stays as it is when `folder` (a reused staging folder,
+    see `staging`) already holds it (`here` says what each file there was written for), or it is hard-linked
+    from `previous_site`, the live site. Either way only if the file is still the one a build wrote. The other
+    pages are rendered on all cores, each child writing its own pages: rendered HTML never piles up in memory.
+    A file is always replaced, never written into: it may be a hard link shared with the live site."""
     root = folder.resolve()
     targets = [_target(root, page.output) for page in pages]
-    for parent in sorted({t.parent for t in targets}):
-        parent.mkdir(parents=True, exist_ok=True)
+    made: set[Path] = set()
+
+    def clear(target: Path) -> None:
+        if target.parent not in made:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            made.add(target.parent)
+        with contextlib.suppress(FileNotFoundError):
+            target.unlink()
+
     written: dict[str, Written] = {}
     to_render: list[int] = []
     for index, (page, key, target) in enumerate(zip(pages, keys, targets)):
-        before = previous.get(page.output)
-        old = previous_site / page.output
-        if key is not None and before is not None and before.key == key and before.still_at(old):
+        if key is None:
+            to_render.append(index)
+            continue
+        kept, before = here.get(page.output), previous.get(page.output)
+        if kept is not None and kept.key == key and kept.still_at(target):
+            written[page.output] = kept
+        elif before is not None and before.key == key and before.still_at(previous_site / page.output):
+            clear(target)
             try:
-                os.link(old, target)
+                os.link(previous_site / page.output, target)
             except OSError:  # another file system, or links not allowed: render it
                 to_render.append(index)
                 continue
             written[page.output] = before
         else:
             to_render.append(index)
+    for index in to_render:
+        clear(targets[index])
     if on_done:
         on_done(len(written))
 

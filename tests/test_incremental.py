@@ -35,8 +35,9 @@ EDITS = {
 @pytest.mark.parametrize("edit", list(EDITS), ids=list(EDITS))
 def test_rebuild_after_an_edit_equals_a_cold_build(make_site, run, edit):
     root = make_site(EXTRA)
-    code, out = run(TODAY, cwd=root)
-    assert code == 0, out
+    for _ in range(2):  # the second build leaves the first site beside the output, to be reused as staging
+        code, out = run(TODAY, cwd=root)
+        assert code == 0, out
     make_site({**EXTRA, **EDITS[edit]})
     code, out = run(TODAY, cwd=root)
     assert code == 0, out
@@ -46,6 +47,34 @@ def test_rebuild_after_an_edit_equals_a_cold_build(make_site, run, edit):
     code, out = run(TODAY, cwd=root)
     assert code == 0, out
     assert build_digest(root / "site") == incremental
+
+
+def cold_digest(root, tmp_path):
+    """What a cold build of the same content writes (in a copy of the project)."""
+    copy = tmp_path / "freddo"
+    if copy.exists():
+        shutil.rmtree(copy)
+    shutil.copytree(root / "content", copy / "content")
+    return copy
+
+
+def test_a_series_of_edits_undone_and_redone_always_equals_a_cold_build(make_site, run, tmp_path):
+    root = make_site(EXTRA)
+    steps = [
+        EDITS["story body"],
+        EDITS["person renamed (backlinks in two territories)"],
+        {"content/aurora/storie/la-festa.md": None},
+        {**EXTRA, "content/aurora/storie/la-festa.md": story_md("La festa di via Como", persone="[anna-rossi, ciclofficina]", extra="tag: [festa, cucina]\n")},
+        EDITS["story body"],
+        {},
+    ]
+    for step in steps:
+        make_site({**EXTRA, **step})
+        code, out = run(TODAY, cwd=root)
+        assert code == 0, out
+        cold = cold_digest(root, tmp_path)
+        assert run(TODAY, cwd=cold)[0] == 0
+        assert tree_digest(root / "site") == tree_digest(cold / "site")
 
 
 def test_unchanged_pages_are_reused_and_edited_ones_rendered_again(make_site, run):
