@@ -11,6 +11,7 @@ Deleting `.cache/` is always safe: the next build is a cold one and writes the s
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import sqlite3
@@ -21,6 +22,7 @@ from typing import Iterable
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS markdown (key TEXT PRIMARY KEY, html TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS manifest (output TEXT PRIMARY KEY, data TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS bundles (output TEXT PRIMARY KEY, data TEXT NOT NULL);
 """
 
 
@@ -32,11 +34,12 @@ class Written:
     inode: int
     size: int
     mtime_ns: int
+    sha: str  # of the bytes: what the search index of the page's territory reads
 
     @classmethod
-    def of(cls, key: str, path: Path) -> "Written":
+    def of(cls, key: str, path: Path, data: bytes) -> "Written":
         st = path.stat()
-        return cls(key, st.st_ino, st.st_size, st.st_mtime_ns)
+        return cls(key, st.st_ino, st.st_size, st.st_mtime_ns, hashlib.sha256(data).hexdigest()[:32])
 
     def still_at(self, path: Path) -> bool:
         try:
@@ -80,12 +83,24 @@ class Cache:
         row = self.db.execute("SELECT data FROM manifest WHERE output = ?", (str(out.resolve()),)).fetchone()
         if not row:
             return {}
-        return {path: Written(*values) for path, values in json.loads(row[0]).items()}
+        entries = json.loads(row[0])
+        if any(len(values) != len(Written.__dataclass_fields__) for values in entries.values()):
+            return {}  # written by another version: nothing is reused
+        return {path: Written(*values) for path, values in entries.items()}
 
     def store_manifest(self, out: Path, written: dict[str, Written]) -> None:
-        data = json.dumps({p: [w.key, w.inode, w.size, w.mtime_ns] for p, w in sorted(written.items())}, separators=(",", ":"))
+        data = json.dumps({p: [w.key, w.inode, w.size, w.mtime_ns, w.sha] for p, w in sorted(written.items())}, separators=(",", ":"))
         with self.db:
             self.db.execute("INSERT OR REPLACE INTO manifest (output, data) VALUES (?, ?)", (str(out.resolve()), data))
+
+    def bundles(self, out: Path) -> dict[str, str]:
+        """{territory: key of the pages its search bundle in `out` was made from}."""
+        row = self.db.execute("SELECT data FROM bundles WHERE output = ?", (str(out.resolve()),)).fetchone()
+        return json.loads(row[0]) if row else {}
+
+    def store_bundles(self, out: Path, keys: dict[str, str]) -> None:
+        with self.db:
+            self.db.execute("INSERT OR REPLACE INTO bundles (output, data) VALUES (?, ?)", (str(out.resolve()), json.dumps(keys, sort_keys=True)))
 
 
 def cache_folder(root: Path) -> Path:

@@ -109,3 +109,14 @@ def page_keys(pages: list, sources: Sources, base: str) -> list[str | None]:
             digest.update(f"{rel}\0{digests.get(rel, '-')}\n".encode())
         keys.append(digest.hexdigest())
     return keys
+
+
+def bundle_keys(pages: list, written: dict, base: str) -> dict[str, str]:
+    """{territory: a key of every page of the territory as written}: its search bundle is made from these bytes
+    alone, so an equal key lets the build keep the previous bundle instead of running Pagefind again."""
+    digests: dict[str, hashlib._Hash] = {}
+    for page in sorted(pages, key=lambda p: p.output):
+        if page.territory is not None:
+            digest = digests.setdefault(page.territory.slug, hashlib.sha256(base.encode()))
+            digest.update(f"{page.output}\0{written[page.output].sha}\n".encode())
+    return {slug: digest.hexdigest() for slug, digest in digests.items()}

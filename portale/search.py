@@ -118,3 +118,16 @@ def index_site(folder: Path, territories: Iterable, done: Callable[[int], None] 
         with ThreadPoolExecutor(max_workers=workers) as pool:
             counts = list(pool.map(index, slugs))
     return IndexResult(dict(zip(slugs, counts)), time.perf_counter() - started)
+
+
+def keep_bundle(previous_site: Path, folder: Path, slug: str) -> int:
+    """The territory's pages are the same as in the previous site: hard-link its bundle instead of indexing
+    again. Returns its page count (0 and no bundle when it had none)."""
+    from .write import link_tree
+
+    bundle = previous_site / slug / BUNDLE
+    if not (bundle / "pagefind-entry.json").is_file():
+        return 0
+    link_tree(bundle, folder / slug / BUNDLE)
+    entry = json.loads((bundle / "pagefind-entry.json").read_text(encoding="utf-8"))
+    return sum(language.get("page_count", 0) for language in entry.get("languages", {}).values())

@@ -151,6 +151,15 @@ def _exchange(a: Path, b: Path) -> bool:
     raise OSError(ctypes.get_errno(), os.strerror(ctypes.get_errno()), str(b))
 
 
+def link_tree(source: Path, target: Path) -> None:
+    """Hard-link every file under `source` into `target` (a folder of the previous site that is unchanged)."""
+    for dirpath, _, filenames in os.walk(source):
+        here = target / os.path.relpath(dirpath, source)
+        here.mkdir(parents=True, exist_ok=True)
+        for name in filenames:
+            os.link(os.path.join(dirpath, name), here / name)
+
+
 def prune(folder: Path, keep: set[str]) -> None:
     """Delete every file under `folder` whose relative path is not in `keep`, then the folders left empty."""
     root = str(folder)
@@ -239,8 +248,9 @@ def write_pages(folder: Path, pages: list, keys: list[str | None], here: dict[st
     def render_and_write(chunk: list[int]) -> list[Written]:
         out = []
         for index in chunk:
-            targets[index].write_bytes(render(pages[index]))
-            out.append(Written.of(keys[index] or "", targets[index]))
+            data = render(pages[index])
+            targets[index].write_bytes(data)
+            out.append(Written.of(keys[index] or "", targets[index], data))
         return out
 
     for index, entry in zip(to_render, parallel.fork_map(render_and_write, to_render, jobs, on_chunk=on_done)):

@@ -6,7 +6,7 @@ import shutil
 
 import pytest
 
-from conftest import build_digest, need_md, person_md, story_md
+from conftest import build_digest, need_md, person_md, site_files_text, story_md
 
 TODAY = ["--oggi", "2026-06-01"]
 
@@ -74,7 +74,7 @@ def test_a_series_of_edits_undone_and_redone_always_equals_a_cold_build(make_sit
         assert code == 0, out
         cold = cold_digest(root, tmp_path)
         assert run(TODAY, cwd=cold)[0] == 0
-        assert tree_digest(root / "site") == tree_digest(cold / "site")
+        assert build_digest(root / "site") == build_digest(cold / "site")
 
 
 def test_unchanged_pages_are_reused_and_edited_ones_rendered_again(make_site, run):
@@ -106,3 +106,19 @@ def test_the_build_date_and_drafts_preview_are_part_of_every_key(make_site, run)
     assert "Aperto" in (root / "site/dora/bisogni/pane/index.html").read_text(encoding="utf-8")
     assert run(["--oggi", "2026-08-01"], cwd=root)[0] == 0
     assert "Chiuso" in (root / "site/dora/bisogni/pane/index.html").read_text(encoding="utf-8")
+
+
+def test_only_the_edited_territory_is_indexed_again(make_site, run):
+    root = make_site({**EXTRA, "content/dora/storie/orti.md": story_md("Gli orti del parco", extra="tag: [orti]\n")})
+    for _ in range(2):
+        assert run(TODAY, cwd=root)[0] == 0
+    entry = "site/{}/pagefind/pagefind-entry.json"
+    before = {t: (root / entry.format(t)).stat().st_ino for t in ("aurora", "dora")}
+    assert "Gli orti del parco" in "".join(site_files_text(root / "site/dora/pagefind").values())
+    make_site({**EXTRA, "content/dora/storie/orti.md": None})  # erased: it must vanish from dora's index
+    code, out = run(TODAY, cwd=root)
+    assert code == 0, out
+    assert (root / entry.format("aurora")).stat().st_ino == before["aurora"]  # the same bundle, linked
+    assert (root / entry.format("dora")).stat().st_ino != before["dora"]
+    index = "".join(site_files_text(root / "site/dora/pagefind").values())
+    assert "Gli orti del parco" not in index and "storie/orti/" not in index
