@@ -106,11 +106,11 @@ def check_budget(text: str) -> list[Excess]:
     def line_of(index: int) -> int:
         return text.count("\n", 0, index) + 1
 
-    for char, limit, what in (("[", MAX_BRACKETS, "parentesi quadre «[»"), ("<", MAX_ANGLES, "segni «<»")):
+    for char, limit, what in (("[", MAX_BRACKETS, "troppe parentesi quadre «[»"), ("<", MAX_ANGLES, "troppi segni «<»")):
         count = text.count(char)
         if count > limit:
             where = _nth(text, char, limit + 1)
-            found.append(Excess(line_of(where), f"il testo contiene troppe {what} ({count}, al massimo {limit})", "probabilmente è un testo incollato per errore: toglilo o dividi la storia"))
+            found.append(Excess(line_of(where), f"il testo contiene {what} ({count}, al massimo {limit})", "probabilmente è un testo incollato per errore: toglilo o dividi la storia"))
     for pattern, limit, what in ((_HEADING, MAX_HEADINGS, "titoli"), (_ABBREVIATION, MAX_ABBREVIATIONS, "abbreviazioni «*[...]»")):
         matches = pattern.finditer(text)
         count = 0

@@ -91,7 +91,8 @@ def resolve_in_bundle(source: Source, name: str) -> tuple[Path | None, str]:
     if folder is None:
         return None, f"i file vanno in una cartella: sposta {source.rel} in {source.rel[:-3]}/index.md e metti il file accanto"
     pure = PurePosixPath(name)
-    if "\\" in name or pure.is_absolute() or ".." in pure.parts or not pure.parts or name.startswith("~"):
+    # "%" too: "%2e%2e/" is ".." once a browser decodes the published URL
+    if "\\" in name or "%" in name or pure.is_absolute() or ".." in pure.parts or not pure.parts or name.startswith("~"):
         return None, "scrivi solo il nome del file che sta accanto a index.md, per esempio foto.jpg (niente percorsi)"
     root = folder.resolve()
     target = (root / pure).resolve()

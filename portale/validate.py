@@ -42,6 +42,9 @@ def check(sources: Sources, today: dt.date | None = None) -> list[Problem]:
             _check_person(source, report)
         for excess in markup.check_budget(source.body):
             report.error(source.body_line + excess.line - 1, excess.message, excess.hint, "testo-complesso")
+        transcript = source.data.get("audio", {}).get("trascrizione")
+        for excess in markup.check_budget(transcript or ""):
+            report.error(source.meta.key_lines.get("audio", 1), f"trascrizione: {excess.message}", excess.hint, "testo-complesso")
 
     sink.extend(media.check_media(sources))
     _check_duplicates(sources, sink)
