@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import person_md, read, story_md, tree_digest
+from conftest import build_digest, read, story_md, tree_digest
 
 STORY = "content/aurora/storie/prova.md"
 BUNDLE = "content/aurora/storie/prova/"
@@ -147,11 +147,11 @@ def test_bom_parses_like_the_same_file_without_it_and_draft_is_honoured(make_sit
     a = make_site({STORY: text})
     code, _ = run(["--oggi", "2026-01-01"], cwd=a)
     assert code == 0
-    without = tree_digest(a / "site")
+    without = build_digest(a / "site")
     make_site({STORY: b"\xef\xbb\xbf" + text.encode()})
     code, out = run(["--oggi", "2026-01-01"], cwd=a)
     assert code == 0, out
-    assert tree_digest(a / "site") == without
+    assert build_digest(a / "site") == without
     make_site({STORY: b"\xef\xbb\xbf" + story_md("Segreta con BOM", extra="bozza: true\n").encode()})
     code, out = run([], cwd=a)
     assert code == 0, out
@@ -163,11 +163,11 @@ def test_crlf_gives_the_same_site_as_lf(make_site, run):
     root = make_site({STORY: text})
     code, _ = run(["--oggi", "2026-01-01"], cwd=root)
     assert code == 0
-    lf = tree_digest(root / "site")
+    lf = build_digest(root / "site")
     make_site({STORY: text.replace("\n", "\r\n").encode()})
     code, out = run(["--oggi", "2026-01-01"], cwd=root)
     assert code == 0, out
-    assert tree_digest(root / "site") == lf
+    assert build_digest(root / "site") == lf
 
 
 @pytest.mark.parametrize("value", ["NO", "on", "yes", "012345", "10:00", "1.10", "0x1F", "1e3", ".inf", "2024-01-01T10:00:00"])
