@@ -11,6 +11,7 @@ Originals never reach the site. Every file reference must stay inside its bundle
 
 from __future__ import annotations
 
+import re
 import warnings
 from dataclasses import dataclass, field
 from io import BytesIO
@@ -104,10 +105,16 @@ def resolve_in_bundle(source: Source, name: str) -> tuple[Path | None, str]:
     return target, ""
 
 
+# An image written in the body (Markdown or HTML) that points at a file: originals are never
+# published, so it would be a broken image; external addresses (https://...) are left alone.
+_BODY_IMAGE = re.compile(r"""!\[[^\]]*\]\(\s*<?([^)\s>]+)|<img\b[^>]*\bsrc\s*=\s*["']?([^"'\s>]+)""", re.IGNORECASE)
+
+
 def check_media(sources: Sources) -> list[Problem]:
     sink: list[Problem] = []
     for source in sources.files:
         report = Problems(source.rel, sink)
+        _check_body_images(source, report)
         image = source.data.get("immagine")
         if image and image.get("file"):
             _check_image(source, image["file"], _file_line(source, "immagine"), report)
@@ -115,6 +122,14 @@ def check_media(sources: Sources) -> list[Problem]:
         if audio and audio.get("file"):
             _check_audio(source, audio["file"], _file_line(source, "audio"), report)
     return sink
+
+
+def _check_body_images(source: Source, report: Problems) -> None:
+    for offset, text in enumerate(source.body.split("\n")):
+        for match in _BODY_IMAGE.finditer(text):
+            target = match.group(1) or match.group(2)
+            if not re.match(r"^(https?:)?//", target, re.IGNORECASE):
+                report.error(source.body_line + offset, f'immagine nel testo "{target}": le foto non si mettono nel testo', "togli la riga e indica la foto con immagine: {file: ..., alt: ...} nel front matter", "immagine-nel-testo")
 
 
 def _file_line(source: Source, key: str) -> int:

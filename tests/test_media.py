@@ -96,6 +96,15 @@ def test_bad_media_is_refused_with_file_and_line(make_site, run, extra, files, e
     assert not (root / "site").exists()
 
 
+def test_image_in_the_body_is_refused_with_its_line(make_site, run):
+    body = "Primo paragrafo.\n\n![Il banco](mercato.jpg)\n\nFine, con <img src='https://example.org/a.png' alt='fuori'>."
+    root = make_site(story_bundle("", {"mercato.jpg": photo_with_gps()}) | {BUNDLE + "index.md": story_md("La festa", body=body)})
+    code, out = run(["check"], cwd=root)
+    assert code == 1
+    assert f'{BUNDLE}index.md:8: immagine nel testo "mercato.jpg"' in out
+    assert "example.org" not in out
+
+
 def test_image_reference_through_a_symlink_out_of_the_bundle_is_refused(make_site, run, tmp_path):
     secret = tmp_path / "segreto.jpg"
     secret.write_bytes(photo_with_gps())
