@@ -11,6 +11,8 @@ Originals never reach the site. Every file reference must stay inside its bundle
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 import warnings
 from dataclasses import dataclass, field
@@ -201,16 +203,18 @@ def _check_audio(source: Source, name: str, line: int, report: Problems) -> None
 # --- publishing -------------------------------------------------------------------------------
 
 
-def publish_media(archive) -> dict[str, bytes]:
+def publish_media(archive, cache: Path | None = None) -> dict[str, bytes]:
     """Every published image and audio file of the archive, as {output path: bytes}.
-    Fills `variants` of each Picture and `path` of each Audio, which the templates read."""
+    Fills `variants` of each Picture and `path` of each Audio, which the templates read.
+    With a cache folder, resized copies are kept by the hash of the original: a rebuild reuses them."""
     out: dict[str, bytes] = {}
+    used: set[str] = set()
     for territory in archive.territories:
         owners = [territory, *territory.people, *territory.stories]
         for owner in owners:
             if owner.image is not None:
                 owner.image.variants = []
-                for variant, data in resize_image(owner.image.origin, owner.path):
+                for variant, data in _resize_cached(owner.image.origin, owner.path, cache, used):
                     owner.image.variants.append(variant)
                     out[variant.path] = data
         for story in territory.stories:
@@ -219,7 +223,38 @@ def publish_media(archive) -> dict[str, bytes]:
                 data = story.audio.origin.read_bytes()
                 story.audio.size = len(data)
                 out[story.audio.path] = data
+    if cache is not None and cache.is_dir():
+        for stale in cache.iterdir():  # copies of originals that are gone or changed
+            if stale.name.split(".", 1)[0].split("-", 1)[0] not in used:
+                stale.unlink()
     return out
+
+
+CACHE_VERSION = f"1:{IMAGE_WIDTHS}:{JPEG_QUALITY}:{PILImage.__version__}"
+
+
+def _resize_cached(origin: Path, folder: str, cache: Path | None, used: set[str]) -> list[tuple[Variant, bytes]]:
+    if cache is None:
+        return resize_image(origin, folder)
+    key = hashlib.sha256(CACHE_VERSION.encode() + origin.read_bytes()).hexdigest()[:32]
+    used.add(key)
+    index = cache / f"{key}.json"
+    stem = slugify(origin.stem) or "immagine"
+    if index.is_file():
+        try:
+            entries = json.loads(index.read_text())
+            return [(Variant(f"{folder}{stem}-{w}{ext}", w, h), (cache / f"{key}-{w}{ext}").read_bytes()) for w, h, ext in entries]
+        except (OSError, ValueError):
+            pass  # a damaged cache entry: make the copies again
+    result = resize_image(origin, folder)
+    cache.mkdir(parents=True, exist_ok=True)
+    entries = []
+    for variant, data in result:
+        ext = variant.path[variant.path.rindex("."):]
+        (cache / f"{key}-{variant.width}{ext}").write_bytes(data)
+        entries.append([variant.width, variant.height, ext])
+    index.write_text(json.dumps(entries))  # written last: an index means its copies are complete
+    return result
 
 
 def _file_name(stem: str, suffix: str) -> str:

@@ -54,7 +54,7 @@ def build(root: Path, out: Path, *, drafts: bool = False, today: dt.date | None 
         markup.render_bodies(sources.files, cache, jobs, done)  # Markdown -> HTML: cached by content, on all cores
     archive = model.build_archive(sources, drafts=drafts, today=today)
     templates = templates_dir(root)
-    files = media.publish_media(archive)  # before render: pages need the images' sizes
+    files = media.publish_media(archive, cache_folder(root) / "immagini")  # before render: pages need the images' sizes
     pages = render.plan_site(archive)
     files |= opendata.export_data(archive)
     files |= feeds.render_feeds(archive, [page.output for page in pages])

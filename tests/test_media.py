@@ -178,3 +178,17 @@ def test_oral_history_plays_with_its_transcript(make_site, run):
     assert '<audio controls preload="none">\n<source src="intervista.wav" type="audio/wav">' in html
     assert "<p>Anna: nel 1990 la festa durava tre giorni.</p>\n<p>Il giorno dopo si puliva tutti insieme.</p>" in html
     assert (root / "site/aurora/storie/la-festa/intervista.wav").read_bytes() == short_wav()
+
+
+def test_a_rebuild_reuses_resized_copies_and_a_changed_photo_is_redone(make_site, run, monkeypatch):
+    root = make_site(story_bundle(IMAGE, {"mercato.jpg": photo_with_gps(900, 600, orientation=1)}))
+    assert run(["--output", "a"], cwd=root)[0] == 0
+    calls = []
+    real = media.resize_image
+    monkeypatch.setattr(media, "resize_image", lambda *args: calls.append(args) or real(*args))
+    assert run(["--output", "b"], cwd=root)[0] == 0
+    assert calls == [] and tree_digest(root / "a") == tree_digest(root / "b")
+    (root / BUNDLE / "mercato.jpg").write_bytes(photo_with_gps(600, 900, orientation=1))  # now a portrait
+    assert run(["--output", "b"], cwd=root)[0] == 0
+    assert len(calls) == 1
+    assert 'width="600" height="900"' in read(root, "b/aurora/storie/la-festa/index.html")
