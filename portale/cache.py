@@ -53,6 +53,8 @@ class Cache:
     def __init__(self, folder: Path):
         folder.mkdir(parents=True, exist_ok=True)
         self.db = sqlite3.connect(folder / "portale.sqlite", timeout=30)
+        # Erasure: a deleted story's text must not linger in the file's free pages (SQLite keeps them).
+        self.db.execute("PRAGMA secure_delete = ON")
         self.db.executescript(SCHEMA)
 
     def close(self) -> None:

@@ -197,9 +197,10 @@ def render_bodies(sources: list, cache, jobs: int, on_done=None) -> None:
     fresh = parallel.fork_map(lambda chunk: [_render_or_none(sources[i].body) for i in chunk], missing, jobs, on_chunk=on_done)
     new = {keys[i]: html for i, html in zip(missing, fresh) if html is not None}
     known.update(new)
-    if new:  # something changed: store it, and forget the HTML of bodies that are gone
+    if new:
         cache.store_markdown(new)
-        cache.forget_markdown_except(keys)
+    # always, also when nothing is new: a deleted story's text must not stay in the cache (erasure)
+    cache.forget_markdown_except(keys)
     for source, key in zip(sources, keys):
         source.body_html = known.get(key)  # None: too complex, the model renders it again to report where
 
