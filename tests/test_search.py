@@ -35,7 +35,7 @@ SEARCH_FILES = {
     ),
     "content/aurora/storie/segreta.md": story_md("Una storia non finita", extra="bozza: true\n", body="Una parola da non trovare: zanzibarite."),
     "content/aurora/persone/marta.md": person_md("Marta Bianchi", "[sartoria, panificazione]", body="Ha lavorato quarant’anni in una sartoria di via Po."),
-    "content/dora/storie/mercato.md": story_md("Il mercato del giovedì", date="2025-09-01", body="Al mercato del quartiere si incontrano i vicini."),
+    "content/dora/storie/mercato.md": story_md("Il mercato del giovedì", date="2025-09-01", body="Al mercato del quartiere la gente si incontra e scambia due parole."),
 }
 
 
@@ -221,8 +221,15 @@ def test_network_search_finds_stories_of_two_territories(page, base):
     assert urlsplit(link.evaluate("a => a.href")).path == "/dora/storie/mercato/"
 
 
+def test_network_search_does_not_pad_results_with_pieces_of_the_word(page, base):
+    # "lampionaio" is only in Aurora; Dora's index alone would answer with its pages holding "la"
+    assert results(page, base + "cerca/?q=lampionaio") == ["Un’officina in cortile"]
+    assert results(page, base + "cerca/?q=lampionaio&ordine=data") == ["Un’officina in cortile"]
+
+
 def test_a_territory_filter_narrows_the_results(page, base):
     before = results(page, base + "cerca/?q=quartiere")
+    page.get_by_text("Filtra e ordina").click()
     page.get_by_label("Territorio").select_option("Dora")
     page.wait_for_url(re.compile(r"territorio=Dora"))
     expect(page.locator(".risultato")).to_have_count(2)

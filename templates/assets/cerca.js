@@ -19,6 +19,7 @@ const KIND_NAMES = { storia: "Storie", persona: "Persone e organizzazioni", biso
 const form = document.getElementById("cerca");
 const input = document.getElementById("cerca-q");
 const options = document.getElementById("cerca-opzioni");
+const fields = document.getElementById("cerca-campi");
 const status = document.getElementById("cerca-stato");
 const list = document.getElementById("cerca-risultati");
 const more = document.getElementById("cerca-altri");
@@ -26,6 +27,7 @@ const noScript = document.getElementById("cerca-senza-js");
 
 let pagefind = null;
 let bundleCount = 0;
+let territoryNames = [];
 let current = { results: [], shown: 0 };
 let generation = 0;
 let typingTimer = null;
@@ -44,10 +46,11 @@ function sharedPrefix(a, b) {
   return n;
 }
 
-// When a word is nowhere in the index, Pagefind 1.5 falls back to the longest piece of it that
+// When a word is nowhere in an index, Pagefind 1.5 falls back to the longest piece of it that
 // is (Pagefind issue #793): "esempio" finds every page with "e", "lavatrice" every "la". In
 // Italian those are everywhere, so a word must share most of its beginning with a word the top
-// result really contains (stems and plurals do: bicicletta/biciclette), or the search found nothing.
+// result really contains (stems and plurals do: bicicletta/biciclette), or that index found
+// nothing. Each territory has its own index, so each is checked on its own top result.
 async function reallyMatches(query, top) {
   const data = await top.data();
   const content = (data.raw_content || data.content || "").split(/[\r\n\s]+/g);
@@ -131,7 +134,8 @@ function option(value, text, selected) {
 
 async function buildOptions(state) {
   const available = await pagefind.filters();
-  options.replaceChildren();
+  territoryNames = Object.keys(available.territorio || {});
+  fields.replaceChildren();
   for (const [key, labelText] of FILTERS) {
     const values = Object.keys(available[key] || {}).sort((a, b) => a.localeCompare(b, "it"));
     if (values.length < 2 && !state.filters[key]) continue; // nothing to choose between
@@ -142,12 +146,13 @@ async function buildOptions(state) {
       const text = key === "tipo" ? KIND_NAMES[value] || value : value;
       select.append(option(value, text, state.filters[key] === value));
     }
-    options.append(wrapper);
+    fields.append(wrapper);
   }
   const [wrapper, sort] = field("Ordina", "ordine", "filtro-ordine");
   sort.append(option("", "per pertinenza", state.sort !== "data"), option("data", "per data, dalla più recente", state.sort === "data"));
-  options.append(wrapper);
+  fields.append(wrapper);
   options.hidden = false;
+  options.open = Object.keys(state.filters).length > 0 || state.sort === "data"; // closed: results first on a phone
   options.addEventListener("change", () => run(formState()));
 }
 
@@ -201,6 +206,19 @@ function resultItem(data) {
   return item;
 }
 
+async function genuineResults(query, options) {
+  const search = await pagefind.search(query, options);
+  if (!search.results.length) return [];
+  const names = options.filters.territorio ? [options.filters.territorio] : territoryNames;
+  if (names.length < 2) return (await reallyMatches(query, search.results[0])) ? search.results : [];
+  const genuine = new Set();
+  await Promise.all(names.map(async (name) => {
+    const part = await pagefind.search(query, { filters: { ...options.filters, territorio: name } });
+    if (part.results.length && (await reallyMatches(query, part.results[0]))) part.results.forEach((result) => genuine.add(result.id));
+  }));
+  return search.results.filter((result) => genuine.has(result.id));
+}
+
 async function byDate(results) {
   // Pagefind sorts each merged bundle on its own: put the network's results in one date order.
   if (bundleCount < 2) return results;
@@ -234,9 +252,7 @@ async function run(state) {
   status.textContent = "Sto cercando…";
   list.setAttribute("aria-busy", "true");
   const query = straight(state.q);
-  const search = await pagefind.search(query, { filters: state.filters, sort: state.sort ? { data: "desc" } : undefined });
-  let results = search.results;
-  if (results.length && !(await reallyMatches(query, results[0]))) results = [];
+  let results = await genuineResults(query, { filters: state.filters, sort: state.sort ? { data: "desc" } : undefined });
   if (state.sort) results = await byDate(results);
   if (mine !== generation) return;
   current = { results, shown: 0 };
