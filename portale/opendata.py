@@ -65,11 +65,21 @@ def story_rows(archive: Archive) -> list[dict]:
     return rows
 
 
+# A cell starting with one of these is a formula to Excel or LibreOffice ("CSV injection"): a name
+# like =HYPERLINK(...) would run when a partner opens the file. Such a cell gets a leading apostrophe,
+# which spreadsheets hide; the JSON files keep the exact text.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value: str) -> str:
+    return "'" + value if isinstance(value, str) and value.startswith(FORMULA_START) else value
+
+
 def to_csv(rows: list[dict[str, str]], columns: list[str]) -> bytes:
     buffer = io.StringIO(newline="")
     writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\r\n")
     writer.writeheader()
-    writer.writerows(rows)
+    writer.writerows({k: spreadsheet_safe(v) for k, v in row.items()} for row in rows)
     return buffer.getvalue().encode("utf-8")
 
 
