@@ -146,14 +146,26 @@ class Sieve:
             runs = [run for word in words for run in _LETTERS.findall(word)]
             needle = max(runs, key=len).translate(self.table)
             self.by_needle.setdefault(needle, []).append(id(shield))
+        self.needles = frozenset(self.by_needle)
+        signature = (tuple(sorted(self.table.items())), self.needles)
+        if _MEMO.get("signature") != signature or len(_MEMO["found"]) > 100_000:
+            _MEMO.update(signature=signature, found={})
+        self.memo: dict[str, frozenset[str]] = _MEMO["found"]
 
     def suspects(self, texts) -> set[int]:
         """ids of the shields whose full name may be in one of `texts`."""
         found: set[int] = set()
         for text in texts:
-            for run in set(_LETTERS.findall(text.translate(self.table))):
-                found.update(self.by_needle.get(run, ()))
+            needles = self.memo.get(text)
+            if needles is None:
+                needles = self.memo[text] = self.needles.intersection(_LETTERS.findall(text.translate(self.table)))
+            for needle in needles:
+                found.update(self.by_needle[needle])
         return found
+
+
+# Texts already sieved with the same names (check, then redact, see the same bodies): {text: needles found}.
+_MEMO: dict = {}
 
 
 def _texts(source: Source) -> Iterator[tuple[int, str]]:
