@@ -14,7 +14,10 @@ class Progress:
         self.stream = stream or sys.stdout
         self.after = after
         self.enabled = enabled
-        self.tty = enabled and hasattr(self.stream, "isatty") and self.stream.isatty()
+        try:
+            self.tty = enabled and self.stream.isatty()
+        except (AttributeError, ValueError):  # no terminal, or a closed stream
+            self.tty = False
         self.started = time.perf_counter()
         self.shown = False  # a counter line is on screen and must be cleared
 
