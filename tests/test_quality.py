@@ -36,7 +36,9 @@ def sample(tmp_path_factory):
     out = tmp_path_factory.mktemp("qualita") / "site"
     import datetime as dt
 
-    result = pipeline.build(PROJECT, out, today=dt.date(2026, 6, 1))
+    with pytest.MonkeyPatch.context() as patch:  # the build cache goes to tmp too, not into the project
+        patch.setenv("PORTALE_CACHE", str(out.parent / "cache"))
+        result = pipeline.build(PROJECT, out, today=dt.date(2026, 6, 1))
     SAMPLE_SITE[:] = [out]
     kinds: dict[str, list[str]] = {}
     for page in render.plan_site(result.archive):
