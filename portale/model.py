@@ -221,6 +221,7 @@ def build_archive(sources: Sources, *, drafts: bool = False, today: dt.date | No
     archive.territories = [territories[k] for k in sorted(territories)]
 
     people: dict[tuple[str, str], Person] = {}
+    people_data = {(source.territory, source.slug): source.data for source in by_kind["persona"]}
     for source in by_kind["persona"]:
         if not published(source) or not consent_allows(source.data, "web", today):
             continue
@@ -241,6 +242,7 @@ def build_archive(sources: Sources, *, drafts: bool = False, today: dt.date | No
                 archive.warnings.append(Problem(source.rel, source.meta.key_lines.get("persone", 1), f'la persona "{ref}" non è pubblicata (bozza o senza consenso per il web): nella storia compare come «{NEUTRAL_MENTION}»', "", "persona-non-pubblicata", warning=True))
                 continue
             story.mentions.append(Mention(person, person.name))
+            _check_media_consent(source, story, people_data[(person.territory.slug, person.slug)], person.name, today, archive.warnings)
             if story not in person.stories:
                 person.stories.append(story)
         tags: dict[str, Tag] = {t.slug: t for t in territory.tags}
@@ -281,6 +283,18 @@ def build_archive(sources: Sources, *, drafts: bool = False, today: dt.date | No
         skill.offers.sort(key=lambda o: (o.person.territory.slug, o.person.name.casefold(), o.person.slug))
         skill.needs.sort(key=lambda n: (n.territory.slug, -n.date.toordinal(), n.slug))
     return archive
+
+
+MEDIA_SCOPES = {"image": ("foto", "immagine", "nella foto"), "audio": ("audio", "audio", "nella registrazione")}
+
+
+def _check_media_consent(source: Source, story: Story, data: dict, name: str, today: dt.date, warnings: list[Problem]) -> None:
+    """A story with a photo or a recording that names a person whose consent does not cover it: the
+    build cannot know who is in the picture or speaking, so it asks the editor to check."""
+    for attribute, (scope, key, where) in MEDIA_SCOPES.items():
+        if getattr(story, attribute) is not None and not consent_allows(data, scope, today):
+            line = source.meta.key_lines.get(key, 1)
+            warnings.append(Problem(source.rel, line, f'la storia ha {"una foto" if scope == "foto" else "una registrazione"} e nomina {name}, il cui consenso non comprende «{scope}»', f"se {name} compare {where}, aggiungi {scope} a consenso.ambito nella sua scheda (con un nuovo modulo firmato) oppure togli il file", "consenso-media", warning=True))
 
 
 def _vocabulary(data: dict) -> tuple[list[Category], dict[str, Skill]]:

@@ -193,3 +193,14 @@ def test_a_rebuild_reuses_resized_copies_and_a_changed_photo_is_redone(make_site
     assert run(["--output", "b"], cwd=root)[0] == 0
     assert len(calls) == 1
     assert 'width="600" height="900"' in read(root, "b/aurora/storie/la-festa/index.html")
+
+
+def test_story_media_naming_a_person_without_that_consent_gets_a_warning(make_site, run):
+    extra = IMAGE + "audio: {file: voce.wav, trascrizione: Ciao}\n"
+    root = make_site(story_bundle(extra, {"mercato.jpg": photo_with_gps(), "voce.wav": short_wav()}))  # anna: ambito [web]
+    code, out = run([], cwd=root)
+    assert code == 0
+    assert f"{BUNDLE}index.md:5: avviso: la storia ha una foto e nomina Anna Rossi, il cui consenso non comprende «foto»" in out
+    assert f"{BUNDLE}index.md:6: avviso: la storia ha una registrazione e nomina Anna Rossi, il cui consenso non comprende «audio»" in out
+    root = make_site({"content/aurora/persone/anna-rossi.md": person_md("Anna Rossi", "[cucina-etnica]").replace("[web]", "[web, foto, audio]")})
+    assert "consenso non comprende" not in run([], cwd=root)[1]
