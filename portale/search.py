@@ -29,6 +29,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable
 
+from .search_order import make_deterministic
+
 BUNDLE = "pagefind"
 LANGUAGE = "it"
 BODY_MARKER = b"data-pagefind-body"
@@ -84,6 +86,7 @@ def run_pagefind(source: Path, bundle: Path) -> int:
         raise PagefindFailed(f"pagefind failed on {source} (exit {done.returncode}): {done.stdout}{done.stderr}")
     for name in UNUSED_FILES:
         (bundle / name).unlink(missing_ok=True)
+    make_deterministic(bundle)
     entry = json.loads((bundle / "pagefind-entry.json").read_text(encoding="utf-8"))
     return sum(language.get("page_count", 0) for language in entry.get("languages", {}).values())
 
