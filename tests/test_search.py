@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from conftest import BASE_FILES, person_md, story_md
+from conftest import BASE_FILES, person_md, story_md, territory_md
 from portale import cli, search
 
 pytest.importorskip("playwright.sync_api")
@@ -263,3 +263,16 @@ def test_a_deleted_story_is_gone_from_search_after_a_rebuild(make_site, run, ser
     assert results(page, base_url + "aurora/cerca/?q=mangiafuoco") == []
     assert results(page, base_url + "cerca/?q=mangiafuoco") == []
     assert len(list((root / "site/aurora/pagefind/fragment").iterdir())) == fragments - 1  # no stale fragment
+
+
+def test_a_territory_with_nothing_published_says_so_and_the_network_still_searches(make_site, run, serve_dir, page):
+    root = make_site({"content/vanchiglia/territorio.md": territory_md("Vanchiglia", lat=45.07, lon=7.70)})
+    code, out = run([], cwd=root)
+    assert code == 0, out
+    assert re.search(r"vanchiglia\s+\d+ pagine, 0 pagine nella ricerca", out), out
+    assert not (root / "site/vanchiglia/pagefind").exists()
+    base_url = serve_dir(root / "site")
+    page.goto(base_url + "vanchiglia/cerca/?q=festa")
+    expect(page.locator("#cerca-stato")).to_contain_text("Qui non c’è ancora niente da cercare")
+    assert not page.locator("#cerca-senza-js").is_visible()  # JavaScript works: no message about it
+    assert results(page, base_url + "cerca/?q=festa") == ["La festa di via Como"]

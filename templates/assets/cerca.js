@@ -270,11 +270,11 @@ async function start() {
   input.value = state.q;
   status.textContent = "Sto preparando la ricerca…";
   bundleCount = await loadBundles();
+  noScript.hidden = true; // JavaScript works: the message about it would mislead
   if (!bundleCount) {
     status.textContent = "Qui non c’è ancora niente da cercare: non sono state pubblicate storie, persone o bisogni.";
     return;
   }
-  noScript.hidden = true;
   await buildOptions(state);
   form.addEventListener("submit", (event) => {
     event.preventDefault();
