@@ -284,7 +284,12 @@ async function start() {
     clearTimeout(typingTimer);
     typingTimer = setTimeout(() => run(formState()), 350);
   });
-  more.addEventListener("click", () => showMore(generation));
+  more.addEventListener("click", async () => {
+    const first = current.shown;
+    await showMore(generation);
+    const link = list.children[first] && list.children[first].querySelector("a");
+    if (link) link.focus(); // the next result, not a button that may have just disappeared
+  });
   await run(state);
 }
 
