@@ -78,6 +78,7 @@ MAX_ANGLES = 2000  # "<": 3000 unclosed tags take 0.6 s, quadratic
 MAX_HEADINGS = 500  # headings: 20000 take 11 s (toc ids)
 MAX_ABBREVIATIONS = 200  # "*[ABBR]: ..." definitions: 1000 take 0.6 s
 MAX_DEPTH = 20  # nested lists / quotes: RecursionError from about 250 levels
+MAX_DEFINITIONS = 200  # definitions (": ...") without a blank line between: RecursionError from about 1000
 RENDER_SECONDS = 20.0
 
 _NESTING = re.compile(r"(?:[ ]{4}|\t|>[ ]?|[-*+][ ]+|\d{1,9}[.)][ ]+|:[ ]+)")
@@ -119,6 +120,14 @@ def check_budget(text: str) -> list[Excess]:
             if count == limit + 1:
                 found.append(Excess(line_of(match.start()), f"il testo contiene troppi {what} (al massimo {limit})", "dividi il testo in più storie"))
                 break
+    run, run_start = 0, 0
+    for number, line in enumerate(text.split("\n"), 1):
+        if line.startswith(":") and line[1:2] in (" ", "\t"):
+            run, run_start = run + 1, run_start or number
+            if run == MAX_DEFINITIONS + 1:
+                found.append(Excess(run_start, f"troppe definizioni («: ...») una dopo l'altra senza righe vuote (più di {MAX_DEFINITIONS})", "separa le definizioni con righe vuote o dividi il testo"))
+        elif not line.strip():
+            run, run_start = 0, 0
     for number, line in enumerate(text.split("\n"), 1):
         depth, pos = 0, 0
         while depth <= MAX_DEPTH:

@@ -195,11 +195,13 @@ def write_site(folder: Path, pages: dict[str, bytes]) -> int:
 
 
 def _target(root: Path, rel_path: str) -> Path:
-    """A path inside the fresh staging folder (no symlinks there), checked without touching the disk."""
-    target = os.path.normpath(os.path.join(root, rel_path))
-    if not target.startswith(str(root) + os.sep):
+    """A path inside the staging folder, checked by path components without touching the disk
+    (`..` folded first): never by string prefix, so `../site-vecchio/` is outside `site/`. The folder
+    a page goes into is checked again on the resolved path when it is made (see `write_pages`)."""
+    target = Path(os.path.normpath(os.path.join(root, rel_path)))
+    if not target.is_relative_to(root) or target == root:
         raise ValueError(f"refusing to write outside the output folder: {rel_path!r}")
-    return Path(target)
+    return target
 
 
 def write_pages(folder: Path, pages: list, keys: list[str | None], here: dict[str, Written], previous_site: Path, previous: dict[str, Written], render: Callable, jobs: int, on_done: Callable[[int], None] | None = None) -> dict[str, Written]:
@@ -217,6 +219,8 @@ def write_pages(folder: Path, pages: list, keys: list[str | None], here: dict[st
     def clear(target: Path) -> None:
         if target.parent not in made:
             target.parent.mkdir(parents=True, exist_ok=True)
+            if not target.parent.resolve().is_relative_to(root):  # a symlinked folder in a reused staging folder
+                raise ValueError(f"refusing to write outside the output folder: {target}")
             made.add(target.parent)
         with contextlib.suppress(FileNotFoundError):
             target.unlink()

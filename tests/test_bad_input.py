@@ -62,7 +62,7 @@ REFUSED = [
     ("markdown-nested-lists", {STORY: fm("titolo: Prova", "data: 2025-01-01", body="Ciao.\n\n" + "".join("    " * i + "- x\n" for i in range(40)))}, f"{STORY}:27: elenchi o citazioni annidati troppo in profondità (più di 20 livelli)"),
     ("markdown-nested-quotes", {STORY: fm("titolo: Prova", "data: 2025-01-01", body="> " * 300 + "x")}, f"{STORY}:5: elenchi o citazioni annidati troppo in profondità"),
     ("markdown-headings", {STORY: fm("titolo: Prova", "data: 2025-01-01", body="# t\n" * 600)}, f"{STORY}:505: il testo contiene troppi titoli (al massimo 500)"),
-    ("markdown-recursion", {STORY: fm("titolo: Prova", "data: 2025-01-01", body="a\n: b\n" * 1500)}, f"{STORY}:5: elenchi, citazioni o definizioni annidati troppo in profondità"),
+    ("markdown-definitions", {STORY: fm("titolo: Prova", "data: 2025-01-01", body="a\n: b\n" * 1500)}, f"{STORY}:6: troppe definizioni («: ...») una dopo l'altra senza righe vuote (più di 200)"),
     ("markdown-in-transcript", bundle("audio: {file: voce.mp3, trascrizione: \"" + "[" * 3000 + "\"}\n", {}), f"{BUNDLE}index.md:5: trascrizione: il testo contiene troppe parentesi quadre"),
     # --- paths -----------------------------------------------------------------------------
     ("image-dotdot", bundle("immagine: {file: ../altra/foto.jpg, alt: Foto}\n", {}), f'{BUNDLE}index.md:5: immagine "../altra/foto.jpg" non trovata — scrivi solo il nome del file'),
@@ -186,3 +186,29 @@ def test_a_python_tag_executes_nothing_even_in_check(make_site, run, tmp_path, m
     code, out = run(["check"], cwd=root)
     assert code == 1
     assert not list(tmp_path.rglob("PWNED")) and not (Path(os.getcwd()) / "PWNED").exists()
+
+
+# --- the Markdown budget behind the pre-checks ------------------------------------------------
+
+
+def test_a_body_that_still_recurses_too_deep_is_a_content_error(make_site, run, monkeypatch):
+    from portale import markup
+
+    monkeypatch.setattr(markup, "MAX_DEFINITIONS", 10**6)  # as if the pre-check had missed it
+    root = make_site({STORY: fm("titolo: Prova", "data: 2025-01-01", body="a\n: b\n" * 1500)})
+    code, out = run(["--jobs", "1"], cwd=root)
+    assert code == 1, out
+    assert f"{STORY}:5: elenchi, citazioni o definizioni annidati troppo in profondità" in out
+    assert "Traceback" not in out and not (root / "site").exists()
+
+
+def test_a_body_that_is_still_too_slow_is_stopped_by_the_time_limit(make_site, run, monkeypatch):
+    from portale import markup
+
+    monkeypatch.setattr(markup, "MAX_BRACKETS", 10**6)  # as if the pre-check had missed it
+    monkeypatch.setattr(markup, "RENDER_SECONDS", 0.01)  # 3000 "[" take about 1 s
+    root = make_site({STORY: fm("titolo: Prova", "data: 2025-01-01", body="[" * 3000)})
+    code, out = run(["--jobs", "1"], cwd=root)
+    assert code == 1, out
+    assert f"{STORY}:5: il testo richiede troppo tempo per essere impaginato (più di 0.01 secondi)" in out
+    assert "Traceback" not in out and not (root / "site").exists()

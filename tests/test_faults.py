@@ -233,3 +233,29 @@ def test_builds_under_other_tz_locale_hash_seed_and_file_order_are_identical(tmp
         digests.append(build_digest(root / "site"))  # all but Pagefind's filter index (conftest)
     assert digests[0].keys() == digests[1].keys()
     assert [k for k in digests[0] if digests[0][k] != digests[1][k]] == []
+
+
+# --- writing stays inside the output folder ---------------------------------------------------
+
+
+@pytest.mark.parametrize("rel", ["../site-vecchio/index.html", "../site/../site2/x.html", "/tmp/assoluto.html", "aurora/../../fuori.html", "."])
+def test_no_page_path_writes_outside_the_output_folder(tmp_path, rel):
+    """A last line of defence below validation: containment by path, not by string prefix."""
+    out = tmp_path / "site"
+    out.mkdir()
+    with pytest.raises(ValueError):
+        pipeline.write.write_site(out, {rel: b"x"})
+    with pytest.raises(ValueError):
+        pipeline.write._target(out.resolve(), rel)
+    assert sorted(p.name for p in tmp_path.rglob("*")) == ["site"]
+
+
+def test_a_symlinked_folder_in_the_staging_folder_is_not_followed(tmp_path):
+    out = tmp_path / "site"
+    (out / "aurora").mkdir(parents=True)
+    outside = tmp_path / "altrove"
+    outside.mkdir()
+    (out / "aurora" / "storie").symlink_to(outside, target_is_directory=True)
+    with pytest.raises(ValueError):
+        pipeline.write.write_site(out, {"aurora/storie/x/index.html": b"x"})
+    assert list(outside.iterdir()) == []
