@@ -57,12 +57,12 @@ def test_the_watcher_rebuilds_once_the_files_stop_changing(make_site):
     thread.start()
     try:
         (root / "content/dora/storie/nuova.md").write_text(story_md("Nuova"), encoding="utf-8")
-        status = preview.wait(1, timeout=20)
+        status = preview.wait(1, timeout=60)
         assert status.revision == 2 and not status.failed
         assert (root / ".anteprima/dora/storie/nuova/index.html").is_file()
     finally:
         stop.set()
-        thread.join(timeout=20)
+        thread.join(timeout=60)
 
 
 def test_a_snapshot_sees_an_edit_that_keeps_the_size(make_site):
