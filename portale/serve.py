@@ -115,9 +115,9 @@ def make_handler(preview: Preview, root: Path):
                 return self.send_file(target, 200, head)
             if not preview.out.is_dir() or preview.status.failed and not (preview.out / "index.html").is_file():
                 return self.reply(503, inject(WAITING_PAGE, preview.status), "text/html; charset=utf-8", head)
-            missing = preview.out / "404.html"
-            if missing.is_file():
-                return self.send_file(missing, 404, head)
+            for folder in [*target.parents]:  # the territory's own 404 page, else the network's
+                if folder.is_relative_to(preview.out.resolve()) and (folder / "404.html").is_file():
+                    return self.send_file(folder / "404.html", 404, head)
             page = b'<!doctype html><html lang="it"><head><meta charset="utf-8"><title>Non trovata</title></head><body><h1>Pagina non trovata</h1></body></html>'
             return self.reply(404, inject(page, preview.status), "text/html; charset=utf-8", head)
 

@@ -181,6 +181,8 @@ def test_serve_never_serves_files_outside_the_preview_folder(serve, tmp_path):
         assert code in (403, 404), path
         assert b"SEGRETO" not in body and b"root:" not in body, path
     assert server.raw("/aurora/")[0] == 200  # the same server still serves its own pages
+    code, body = server.raw("/aurora/storie/non-esiste/")
+    assert code == 404 and body == server.raw("/aurora/404.html")[1]  # the territory's own 404 page
 
 
 def test_serve_keeps_a_broken_first_build_waiting_and_recovers(serve):
