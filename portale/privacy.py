@@ -96,7 +96,7 @@ def shields(sources: Sources, today: dt.date) -> list[Shield]:
     out = []
     for source in sources.files:
         data = source.data
-        if source.kind != "persona" or "nome" not in data or data.get("bozza"):
+        if source.kind != "persona" or "nome" not in data:  # drafts too: their wishes hold before they are published
             continue
         published = consent_allows(data, "web", today)
         visibility = data.get("visibilita", "pubblica")

@@ -193,3 +193,17 @@ def test_allow_list_names_existing_organisations_only(make_site, run, entry, exp
     code, out = run(["check"], cwd=root)
     assert code == 1
     assert expected in out
+
+
+def test_a_draft_person_with_solo_nome_is_protected_already(make_site, run):
+    files = {
+        "content/aurora/persone/anna-rossi.md": None,
+        "content/aurora/persone/anna.md": person_md("Anna Rossi", extra=SOLO_NOME + "bozza: true\n"),
+        "content/dora/storie/il-parco.md": story_md("Il parco", body="Al parco c'era Anna Rossi."),
+        "content/aurora/storie/la-festa.md": story_md("La festa"),
+    }
+    root = make_site(files)
+    code, out = run([], cwd=root)
+    assert code == 0, out
+    assert leaks(root / "site", "Rossi") == []
+    assert "Al parco c'era Anna." in read(root, "site/dora/storie/il-parco/index.html")
