@@ -60,23 +60,23 @@ def build(root: Path, out: Path, *, drafts: bool = False, today: dt.date | None 
     files |= feeds.render_feeds(archive, [page.output for page in pages])
     base = inputs.global_key(sources, templates, drafts=drafts, today=today)
     keys = inputs.page_keys(pages, sources, base)
-    with write.lock(out), write.staging(out, keep={page.output for page in pages}) as tmp:
+    with write.lock(out), write.staging(out, keep={page.output for page in pages} | {f"{t.slug}/{search.BUNDLE}/" for t in archive.territories}) as tmp:
         previous, spare = cache.manifest(out), write.spare_of(out)
         with progress.stage("pagine", len(pages)) as done:  # only pages whose inputs changed are rendered again
             written = write.write_pages(tmp, pages, keys, cache.manifest(spare), out, previous, render.page_renderer(archive, templates), jobs, done)
         write.write_site(tmp, files)
         write.copy_assets(tmp, templates / "assets", ["assets"] + [f"{t.slug}/assets" for t in archive.territories])
         bundles = inputs.bundle_keys(pages, written, base)  # a territory whose pages are unchanged keeps its index
-        same, before = [], cache.bundles(out)
-        for t in archive.territories:
-            if bundles.get(t.slug) == before.get(t.slug):
-                same.append(t)
-        with progress.stage("ricerca", len(archive.territories) - len(same)) as done:  # before the swap: site/ always has its index
-            indexed = search.index_site(tmp, [t for t in archive.territories if t not in same], done)
-        indexed.pages.update({t.slug: search.keep_bundle(out, tmp, t.slug) for t in same})
+        live = cache.bundles(out)
+        kept = search.reuse_bundles(tmp, out, bundles, cache.bundles(spare), live)
+        fresh = [t for t in archive.territories if t.slug not in kept]  # indexed into a fresh folder: erased pages vanish
+        with progress.stage("ricerca", len(fresh)) as done:  # before the swap: site/ always has its index
+            indexed = search.index_site(tmp, fresh, done)
+        indexed.pages.update(kept)
     cache.store_manifest(out, written)  # only once the new site is in place
     cache.store_manifest(spare, previous)  # the replaced site, kept to be the next staging folder
     cache.store_bundles(out, bundles)
+    cache.store_bundles(spare, live)
     cache.close()
     per_site: dict[str, int] = {}
     for page in pages:

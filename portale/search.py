@@ -123,14 +123,34 @@ def index_site(folder: Path, territories: Iterable, done: Callable[[int], None] 
     return IndexResult(dict(zip(slugs, counts)), time.perf_counter() - started)
 
 
-def keep_bundle(previous_site: Path, folder: Path, slug: str) -> int:
-    """The territory's pages are the same as in the previous site: hard-link its bundle instead of indexing
-    again. Returns its page count (0 and no bundle when it had none)."""
+def keep_bundle(folder: Path, slug: str, previous_site: Path | None = None) -> int | None:
+    """The territory's pages are the same as when a bundle was made: keep the one already in `folder` (a reused
+    staging folder), or hard-link the one of `previous_site`. Returns its page count; None when there is no
+    such bundle (then the territory is indexed)."""
     from .write import link_tree
 
-    bundle = previous_site / slug / BUNDLE
+    bundle = folder / slug / BUNDLE
+    if previous_site is not None:
+        source = previous_site / slug / BUNDLE
+        if not (source / "pagefind-entry.json").is_file():
+            return None
+        if bundle.exists():
+            shutil.rmtree(bundle)
+        link_tree(source, bundle)
     if not (bundle / "pagefind-entry.json").is_file():
-        return 0
-    link_tree(bundle, folder / slug / BUNDLE)
+        return None
     entry = json.loads((bundle / "pagefind-entry.json").read_text(encoding="utf-8"))
     return sum(language.get("page_count", 0) for language in entry.get("languages", {}).values())
+
+
+def reuse_bundles(folder: Path, previous_site: Path, keys: dict[str, str], here: dict[str, str], previous: dict[str, str]) -> dict[str, int]:
+    """{territory: page count} of the bundles that need no indexing: `keys` (inputs.bundle_keys) equal to the
+    key of the bundle already in the reused staging `folder` (`here`) or in the previous site (`previous`)."""
+    kept = {}
+    for slug, key in keys.items():
+        count = keep_bundle(folder, slug) if key == here.get(slug) else None
+        if count is None and key == previous.get(slug):
+            count = keep_bundle(folder, slug, previous_site)
+        if count is not None:
+            kept[slug] = count
+    return kept

@@ -161,20 +161,28 @@ def link_tree(source: Path, target: Path) -> None:
 
 
 def prune(folder: Path, keep: set[str]) -> None:
-    """Delete every file under `folder` whose relative path is not in `keep`, then the folders left empty."""
-    root = str(folder)
-    for dirpath, dirnames, filenames in os.walk(root, topdown=False):
-        rel_dir = os.path.relpath(dirpath, root)
-        prefix = "" if rel_dir == "." else rel_dir.replace(os.sep, "/") + "/"
-        for name in filenames:
-            if prefix + name not in keep:
-                os.unlink(os.path.join(dirpath, name))
-        for name in dirnames:
-            path = os.path.join(dirpath, name)
-            if os.path.islink(path):
-                os.unlink(path)
-            elif not os.listdir(path):
-                os.rmdir(path)
+    """Delete every file under `folder` whose relative path is not in `keep`, then the folders left empty.
+    A folder listed in `keep` with a final "/" is kept whole (a search bundle the build may reuse)."""
+
+    def walk(path: str, prefix: str) -> bool:
+        left = 0
+        with os.scandir(path) as entries:
+            for entry in list(entries):
+                rel = prefix + entry.name
+                if entry.is_dir(follow_symlinks=False):
+                    if rel + "/" in keep:
+                        left += 1
+                    elif walk(entry.path, rel + "/"):
+                        os.rmdir(entry.path)
+                    else:
+                        left += 1
+                elif rel in keep:
+                    left += 1
+                else:
+                    os.unlink(entry.path)
+        return left == 0
+
+    walk(str(folder), "")
 
 
 def write_site(folder: Path, pages: dict[str, bytes]) -> int:
