@@ -89,6 +89,18 @@ def page_keys(pages: list, sources: Sources, base: str) -> list[str | None]:
     def with_territories(rels: list[str]) -> list[str]:
         return rels + sorted({territory_file.get(rel.split("/")[1], "") for rel in rels})
 
+    groups: dict[str, list[str]] = {}
+
+    def group(name: str, rels) -> list[str]:
+        """Many pages read the same large set of sources: hash it once, as one pseudo-source."""
+        if name not in groups:
+            digest = hashlib.sha256()
+            for rel in rels():
+                digest.update(f"{rel}\0{digests.get(rel, '-')}\n".encode())
+            digests[f"#{name}"] = digest.hexdigest()
+            groups[name] = [f"#{name}"]
+        return groups[name]
+
     keys: list[str | None] = []
     for page in pages:
         ctx, territory = page.context, page.territory
@@ -98,9 +110,9 @@ def page_keys(pages: list, sources: Sources, base: str) -> list[str | None]:
         elif page.template == "persona.html":
             rels = [ctx["person"].source, own] + with_territories(sorted(named[ctx["person"].source]))
         elif page.template in PEOPLE_AND_NEEDS:
-            rels = people_and_needs
+            rels = group("people and needs", lambda: people_and_needs)
         elif page.template in TERRITORY_WIDE and territory:
-            rels = sorted(by_territory[territory.slug])
+            rels = group(territory.slug, lambda: sorted(by_territory[territory.slug]))
         else:
             keys.append(None)
             continue
