@@ -220,7 +220,7 @@ def publish_media(archive, cache: Path | None = None) -> dict[str, bytes]:
         for story in territory.stories:
             if story.audio is not None:
                 story.audio.path = story.path + _file_name(story.audio.origin.stem, story.audio.origin.suffix.lower())
-                data = story.audio.origin.read_bytes()
+                data = strip_audio_tags(story.audio.origin.read_bytes())
                 story.audio.size = len(data)
                 out[story.audio.path] = data
     if cache is not None and cache.is_dir():
@@ -255,6 +255,27 @@ def _resize_cached(origin: Path, folder: str, cache: Path | None, used: set[str]
         entries.append([variant.width, variant.height, ext])
     index.write_text(json.dumps(entries))  # written last: an index means its copies are complete
     return result
+
+
+def strip_audio_tags(data: bytes) -> bytes:
+    """Drop the tags a recorder or editor may write (names, comments, places): ID3v2/ID3v1 around an MP3,
+    LIST/INFO and other non-audio chunks of a WAV. Other containers are published as they are."""
+    if data[:4] == b"RIFF" and data[8:12] == b"WAVE":
+        chunks, offset = [], 12
+        while offset + 8 <= len(data):
+            name, size = data[offset : offset + 4], int.from_bytes(data[offset + 4 : offset + 8], "little")
+            end = offset + 8 + size + (size & 1)
+            if name in (b"fmt ", b"data", b"fact"):
+                chunks.append(data[offset:end])
+            offset = end
+        body = b"WAVE" + b"".join(chunks)
+        return b"RIFF" + len(body).to_bytes(4, "little") + body
+    if data[:3] == b"ID3" and len(data) > 10:
+        size = 10 + ((data[6] & 0x7F) << 21 | (data[7] & 0x7F) << 14 | (data[8] & 0x7F) << 7 | (data[9] & 0x7F))
+        data = data[size + (10 if data[5] & 0x10 else 0) :]
+    if len(data) >= 128 and data[-128:-125] == b"TAG":
+        data = data[:-128]
+    return data
 
 
 def _file_name(stem: str, suffix: str) -> str:

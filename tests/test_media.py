@@ -181,6 +181,30 @@ def test_oral_history_plays_with_its_transcript(make_site, run):
     assert (root / "site/aurora/storie/la-festa/intervista.wav").read_bytes() == short_wav()
 
 
+def test_tags_of_a_recording_are_not_published(make_site, run):
+    import wave
+
+    frames = b"\x90\x70" * 400
+    tag = b"ID3\x03\x00\x00\x00\x00\x00\x1aTIT2\x00\x00\x00\x10\x00\x00\x00Nome Segreto 12"
+    mp3 = tag + b"\xff\xfb\x90\x64" + frames + b"TAG" + b"Segreto".ljust(125, b"\x00")
+    wav = bytearray(short_wav())
+    info = b"LIST" + (4 + 8 + 8).to_bytes(4, "little") + b"INFOIART" + (8).to_bytes(4, "little") + b"Segreto\x00"
+    wav[4:8] = (len(wav) - 8 + len(info)).to_bytes(4, "little")
+    extra = "audio: {file: voce.mp3, trascrizione: Ciao}\n"
+    root = make_site(story_bundle(extra, {"voce.mp3": mp3}) | {
+        "content/aurora/storie/wav/index.md": story_md("Wav", extra="audio: {file: voce.wav, trascrizione: Ciao}\n"),
+        "content/aurora/storie/wav/voce.wav": bytes(wav) + info,
+    })
+    code, out = run([], cwd=root)
+    assert code == 0, out
+    published = (root / "site/aurora/storie/la-festa/voce.mp3").read_bytes()
+    assert published == b"\xff\xfb\x90\x64" + frames
+    clean_wav = (root / "site/aurora/storie/wav/voce.wav").read_bytes()
+    assert b"Segreto" not in clean_wav
+    with wave.open(io.BytesIO(clean_wav)) as audio:  # still a valid recording, all of it
+        assert audio.getnframes() == len(short_wav()) - 44
+
+
 def test_a_rebuild_reuses_resized_copies_and_a_changed_photo_is_redone(make_site, run, monkeypatch):
     root = make_site(story_bundle(IMAGE, {"mercato.jpg": photo_with_gps(900, 600, orientation=1)}))
     assert run(["--output", "a"], cwd=root)[0] == 0
