@@ -146,9 +146,16 @@ def directory_pages(archive: Archive) -> Iterator[Page]:
     for skill in directory.network_skill_pages(archive):
         context = {"title": skill.name, "skill": skill, "groups": matching.offers_by_territory(skill, None, everywhere)}
         yield Page(directory.skill_path(skill), "rete-sapere.html", context)
-    needs = [(n, matching.match_need(n, everywhere)) for n in directory.open_needs(archive)]
+    needs = [need_summary(n, matching.match_need(n, everywhere)) for n in directory.open_needs(archive)]
     yield Page("bisogni/", "rete-bisogni.html", {"title": "Bisogni aperti della rete", "needs": needs})
     yield Page("dati/", "dati.html", {"title": "Dati aperti"})
+
+
+def need_summary(need, groups: list[matching.Nearby], named: int = 3) -> dict[str, Any]:
+    """A need on the network's list: the first `named` helpers, nearest first, and how many there are."""
+    helpers = [(h, g.territory) for g in groups for h in g.helpers]
+    near = sum(len(g.helpers) for g in groups if g.home)
+    return {"need": need, "first": helpers[:named], "more": max(0, len(helpers) - named), "near": near, "far": len(helpers) - near}
 
 
 def plan_site(archive: Archive) -> list[Page]:

@@ -243,7 +243,12 @@ def test_network_needs_page_lists_open_needs_only(site):
     titles = [t for h, t in links(html).links if "/bisogni/" in h and t]
     assert titles == ["Cena di quartiere", "Biciclette per i ragazzi", "Pane per oggi"]
     assert 'href="../aurora/bisogni/biciclette/"' in html  # relative from the network pages
-    assert "3 nel territorio, 4 negli altri territori della rete" in html
+    card = html[html.index("Biciclette per i ragazzi") :]
+    card = card[: card.index("</li>")]
+    assert [t for h, t in links(card).links if "/persone/" in h] == ["Bruno Neri", "Carla", "Ciclofficina Aurora"]  # the nearest three
+    assert 'href="../aurora/persone/bruno-neri/"' in card
+    assert "e altri 4 — 3 nel territorio, 4 negli altri territori della rete" in card
+    assert "nessuno ancora nella rete" in html[html.index("Pane per oggi") :]
 
 
 # --- closed and expired needs ----------------------------------------------------------------
