@@ -13,6 +13,8 @@ import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from portale.slugs import slugify
+
 TERRITORIES = {
     "porta-palazzo": ("Porta Palazzo", "Torino", 45.0775, 7.6845),
     "aurora": ("Aurora", "Torino", 45.0853, 7.6875),
@@ -118,14 +120,6 @@ def _title(rng: random.Random) -> str:
     return text[0].upper() + text[1:]
 
 
-def _slug(text: str) -> str:
-    import re
-    import unicodedata
-
-    folded = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c)).lower()
-    return re.sub(r"[^a-z0-9]+", "-", folded).strip("-")
-
-
 def _yaml_text(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
@@ -200,7 +194,7 @@ def write_archive(root: Path, n: int, seed: int = 8) -> Generated:
         else:
             name = f"{rng.choice(ORGS)} {rng.choice(WORDS).capitalize()} {i}"
             head = f"nome: {name}\ntipo: organizzazione\ncategoria: {rng.choice(CATEGORIES)}\nruolo: {_title(rng)}\n"
-        slug = f"{_slug(name)}-{i}"
+        slug = f"{slugify(name)}-{i}"
         text = f"---\n{head}saperi: [{', '.join(offered)}]\n---\n{_paragraph(rng, 120)[0]}\n\n{_paragraph(rng, 120)[0]}\n"
         rel = f"{territory}/persone/{slug}.md"
         (content / rel).write_text(text, encoding="utf-8")
@@ -210,7 +204,7 @@ def write_archive(root: Path, n: int, seed: int = 8) -> Generated:
     for i in range(n):
         territory = slugs[rng.randrange(len(slugs))]
         title = _title(rng)
-        slug = f"{_slug(title)[:40].strip('-')}-{i}"
+        slug = f"{slugify(title)[:40].strip('-')}-{i}"
         date = start + dt.timedelta(days=rng.randrange(5000))
         named: list[str] = []
         if rng.random() < 0.4:
@@ -232,7 +226,7 @@ def write_archive(root: Path, n: int, seed: int = 8) -> Generated:
         title = _title(rng)
         asked = rng.sample(skills, rng.randint(1, 2))
         text = f"---\ntitolo: {_yaml_text(title)}\ndata: 2026-0{1 + i % 9}-1{i % 10}\nsaperi: [{', '.join(asked)}]\nstato: aperto\n---\n{_paragraph(rng, 100)[0]}\n"
-        (content / f"{territory}/bisogni/{_slug(title)[:40].strip('-')}-{i}.md").write_text(text, encoding="utf-8")
+        (content / f"{territory}/bisogni/{slugify(title)[:40].strip('-')}-{i}.md").write_text(text, encoding="utf-8")
     return info
 
 

@@ -31,6 +31,7 @@ from typing import Any, Iterator
 from .frontmatter import Map, Seq, Text
 from .load import Source, Sources
 from .problems import Problem, Problems
+from .slugs import strip_accents
 
 NEUTRAL_MENTION = "una persona della comunità"
 
@@ -66,8 +67,7 @@ def shown_name(data: dict) -> str:
 
 def fold(text: str) -> str:
     """Lower case without accents: "Nicolò" -> "nicolo"."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+    return strip_accents(text).casefold()
 
 
 def _letters_pattern(word: str) -> str:

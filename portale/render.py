@@ -170,14 +170,6 @@ def page_renderer(archive: Archive, templates: Path) -> Callable[[Page], bytes]:
     return lambda page: render_page(env, archive, page)
 
 
-def render_site(archive: Archive, templates: Path) -> dict[str, bytes]:
-    env = make_environment(templates)
-    out: dict[str, bytes] = {}
-    for page in pages(archive):
-        out[page.output] = render_page(env, archive, page)
-    return out
-
-
 def render_page(env: jinja2.Environment, archive: Archive, page: Page) -> bytes:
     url, absolute = link_maker(page, archive)
     context = {

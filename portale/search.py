@@ -87,6 +87,11 @@ def run_pagefind(source: Path, bundle: Path) -> int:
     for name in UNUSED_FILES:
         (bundle / name).unlink(missing_ok=True)
     make_deterministic(bundle)
+    return _page_count(bundle)
+
+
+def _page_count(bundle: Path) -> int:
+    """The number of pages a bundle holds, as Pagefind wrote it in its entry file."""
     entry = json.loads((bundle / "pagefind-entry.json").read_text(encoding="utf-8"))
     return sum(language.get("page_count", 0) for language in entry.get("languages", {}).values())
 
@@ -139,8 +144,7 @@ def keep_bundle(folder: Path, slug: str, previous_site: Path | None = None) -> i
         link_tree(source, bundle)
     if not (bundle / "pagefind-entry.json").is_file():
         return None
-    entry = json.loads((bundle / "pagefind-entry.json").read_text(encoding="utf-8"))
-    return sum(language.get("page_count", 0) for language in entry.get("languages", {}).values())
+    return _page_count(bundle)
 
 
 def reuse_bundles(folder: Path, previous_site: Path, keys: dict[str, str], here: dict[str, str], previous: dict[str, str]) -> dict[str, int]:

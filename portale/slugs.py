@@ -13,11 +13,14 @@ RESERVED_IN_TERRITORY = {"assets", "pagefind", "cerca", "dati", "feed.xml", "sit
 RESERVED_AT_ROOT = RESERVED_IN_TERRITORY
 
 
+def strip_accents(text: str) -> str:
+    """"Nicolò" -> "Nicolo": the letters without their combining marks."""
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+
+
 def slugify(text: str) -> str:
     """"Caffè ì Già" -> "caffe-i-gia": accents folded, apostrophes and spaces become hyphens."""
-    folded = unicodedata.normalize("NFKD", text)
-    folded = "".join(c for c in folded if not unicodedata.combining(c))
-    folded = folded.lower().replace("ß", "ss").replace("æ", "ae").replace("œ", "oe").replace("ø", "o").replace("đ", "d").replace("ł", "l")
+    folded = strip_accents(text).lower().replace("ß", "ss").replace("æ", "ae").replace("œ", "oe").replace("ø", "o").replace("đ", "d").replace("ł", "l")
     return re.sub(r"[^a-z0-9]+", "-", folded).strip("-")
 
 
