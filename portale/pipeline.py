@@ -69,9 +69,9 @@ def build(root: Path, out: Path, *, drafts: bool = False, today: dt.date | None 
         bundles = inputs.bundle_keys(pages, written, base)  # a territory whose pages are unchanged keeps its index
         live = cache.bundles(out)
         kept = search.reuse_bundles(tmp, out, bundles, cache.bundles(spare), live)
-        fresh = [t for t in archive.territories if t.slug not in kept]  # indexed into a fresh folder: erased pages vanish
+        fresh = [t for t in archive.territories if t.slug not in kept]  # indexed again, seeded with the live bundle
         with progress.stage("ricerca", len(fresh)) as done:  # before the swap: site/ always has its index
-            indexed = search.index_site(tmp, fresh, done)
+            indexed = search.index_site(tmp, fresh, done, out)
         indexed.pages.update(kept)
     cache.store_manifest(out, written)  # only once the new site is in place
     cache.store_manifest(spare, previous)  # the replaced site, kept to be the next staging folder

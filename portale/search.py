@@ -17,6 +17,8 @@ the person and need pages (`data-pagefind-index-attrs`), so they are indexed wit
 
 from __future__ import annotations
 
+import gzip
+import hashlib
 import json
 import os
 import re
@@ -29,7 +31,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable
 
-from .search_order import make_deterministic
+from .search_order import SIGNATURE, make_deterministic, read_pagefind_file
 
 BUNDLE = "pagefind"
 LANGUAGE = "it"
@@ -37,6 +39,8 @@ BODY_MARKER = b"data-pagefind-body"
 # Pagefind's own ready-made interfaces: the search pages use the JS API with a light result list.
 UNUSED_FILES = ("pagefind-ui.js", "pagefind-ui.css", "pagefind-component-ui.js", "pagefind-component-ui.css", "pagefind-modular-ui.js", "pagefind-modular-ui.css", "pagefind-highlight.js")
 # U+2019 (and the look-alikes editors paste: U+2018, U+02BC) between two letters is an elision.
+# Pagefind names these files by their contents: present ones are not written again (see seed_bundle).
+NAMED_BY_CONTENT = ("fragment", "index")
 ELISION = re.compile(r"(?<=\w)[\u2019\u2018\u02bc](?=\w)")
 
 
@@ -79,15 +83,81 @@ def copy_for_indexing(site: Path, scratch: Path) -> int:
 
 
 def run_pagefind(source: Path, bundle: Path) -> int:
-    """Index `source` into the fresh folder `bundle`; returns the page count Pagefind reports."""
-    command = [str(pagefind_executable()), "--site", str(source), "--output-path", str(bundle), "--force-language", LANGUAGE, "--silent"]
-    done = subprocess.run(command, capture_output=True, text=True)
-    if done.returncode != 0:
-        raise PagefindFailed(f"pagefind failed on {source} (exit {done.returncode}): {done.stdout}{done.stderr}")
-    for name in UNUSED_FILES:
-        (bundle / name).unlink(missing_ok=True)
-    make_deterministic(bundle)
-    return _page_count(bundle)
+    """Index `source` into `bundle` (fresh, or seeded by `seed_bundle`); returns the page count Pagefind reports."""
+    started = time.time_ns()
+    for attempt in range(3):
+        command = [str(pagefind_executable()), "--site", str(source), "--output-path", str(bundle), "--force-language", LANGUAGE, "--silent"]
+        done = subprocess.run(command, capture_output=True, text=True)
+        if done.returncode != 0:
+            raise PagefindFailed(f"pagefind failed on {source} (exit {done.returncode}): {done.stdout}{done.stderr}")
+        for name in UNUSED_FILES:
+            (bundle / name).unlink(missing_ok=True)
+        make_deterministic(bundle)
+        wrong = prune_bundle(bundle, started)
+        if not wrong:
+            return _page_count(bundle)
+        # A seeded file has the name Pagefind gave to different contents (a clash of its 7-digit hashes): remove it
+        # and everything Pagefind writes every time, then run again so Pagefind writes it.
+        for path in wrong:
+            path.unlink()
+        _keep_only_named_by_content(bundle)
+    raise PagefindFailed(f"pagefind kept naming different contents alike in {bundle}")
+
+
+def seed_bundle(bundle: Path, previous: Path | None) -> None:
+    """Start `bundle` from the page fragments and word-index chunks of the territory's last bundle (`previous`, in the
+    live site), hard-linked. Pagefind names these files by their contents and does not write a file that already
+    exists, so it compresses (gzip at its best level: about half of its time on a fresh folder) only the pages and
+    chunks that changed. Only those files are seeded: Pagefind truncates and rewrites the others in place, which
+    would write through a hard link into the live site."""
+    from .write import link_tree
+
+    if bundle.exists():
+        shutil.rmtree(bundle)  # a staging folder's bundle is two builds old: the live one is the closer seed
+    if previous is None or not (previous / "pagefind-entry.json").is_file():
+        return
+    for folder in NAMED_BY_CONTENT:
+        if (previous / folder).is_dir():
+            link_tree(previous / folder, bundle / folder)
+
+
+def _keep_only_named_by_content(bundle: Path) -> None:
+    for item in bundle.iterdir():
+        if item.name in NAMED_BY_CONTENT:
+            continue
+        if item.is_dir():
+            shutil.rmtree(item)
+        else:
+            item.unlink()
+
+
+def _pagefind_hash(data: bytes) -> str:
+    """Pagefind's content hash: SHA-1, each byte in hex without zero padding (Rust's `{:x?}`)."""
+    return "".join(format(byte, "x") for byte in hashlib.sha1(data).digest())
+
+
+def prune_bundle(bundle: Path, started_ns: int) -> list[Path]:
+    """Delete the files of `bundle` that its metadata does not name (seeded fragments of pages that changed or were
+    erased), and return the seeded files it names whose contents do not match their name (Pagefind skipped writing
+    them because a file of that name was already there). Files Pagefind wrote in this run are not checked."""
+    entry = json.loads((bundle / "pagefind-entry.json").read_text(encoding="utf-8"))
+    wanted: set[str] = set()
+    for info in entry.get("languages", {}).values():
+        meta = read_pagefind_file(bundle / f"pagefind.{info['hash']}.pf_meta")
+        wanted |= {f"fragment/{page[0]}.pf_fragment" for page in meta[1]}
+        wanted |= {f"index/{chunk[2]}.pf_index" for chunk in meta[2]}
+        wanted |= {f"filter/{item[1]}.pf_filter" for item in meta[3]}
+    wrong = []
+    for folder in ("fragment", "index", "filter"):
+        for path in (bundle / folder).iterdir() if (bundle / folder).is_dir() else ():
+            if f"{folder}/{path.name}" not in wanted:
+                path.unlink()
+            elif folder in NAMED_BY_CONTENT and path.stat().st_mtime_ns < started_ns:
+                name = path.name.split(".", 1)[0].split("_", 1)[1]
+                data = gzip.decompress(path.read_bytes())
+                if not _pagefind_hash(data[len(SIGNATURE) :]).startswith(name):
+                    wrong.append(path)
+    return wrong
 
 
 def _page_count(bundle: Path) -> int:
@@ -96,26 +166,27 @@ def _page_count(bundle: Path) -> int:
     return sum(language.get("page_count", 0) for language in entry.get("languages", {}).values())
 
 
-def index_territory(folder: Path, slug: str, scratch: Path) -> int:
+def index_territory(folder: Path, slug: str, scratch: Path, previous_site: Path | None = None) -> int:
     """0 pages (a territory without stories, people or needs yet): no bundle, the search page says so."""
     source = scratch / slug
     source.mkdir(parents=True)
     bundle = folder / slug / BUNDLE
-    if bundle.exists():
-        shutil.rmtree(bundle)  # never keep fragments of an earlier index
+    seed_bundle(bundle, previous_site / slug / BUNDLE if previous_site else None)
     if not copy_for_indexing(folder / slug, source):
+        if bundle.exists():
+            shutil.rmtree(bundle)
         return 0
     return run_pagefind(source, bundle)
 
 
-def index_site(folder: Path, territories: Iterable, done: Callable[[int], None] | None = None) -> IndexResult:
-    """Give every territory folder under `folder` (the staging site) its own Pagefind bundle.
-    `done(1)` after each territory (the build's progress)."""
+def index_site(folder: Path, territories: Iterable, done: Callable[[int], None] | None = None, previous_site: Path | None = None) -> IndexResult:
+    """Give every territory folder under `folder` (the staging site) its own Pagefind bundle, seeded with the bundle of
+    `previous_site` (the live site) when there is one. `done(1)` after each territory (the build's progress)."""
     started = time.perf_counter()
     slugs = [t.slug for t in territories]
 
     def index(slug: str) -> int:
-        count = index_territory(folder, slug, scratch)
+        count = index_territory(folder, slug, scratch, previous_site)
         if done:
             done(1)
         return count

@@ -25,7 +25,7 @@ import cbor2
 SIGNATURE = b"pagefind_dcd"
 
 
-def _read(path: Path):
+def read_pagefind_file(path: Path):
     data = gzip.decompress(path.read_bytes())
     if not data.startswith(SIGNATURE):
         raise ValueError(f"not a Pagefind file: {path}")
@@ -43,13 +43,13 @@ def make_deterministic(bundle: Path) -> None:
     entry = json.loads(entry_path.read_text(encoding="utf-8"))
     for language, info in sorted(entry.get("languages", {}).items()):
         meta_path = bundle / f"pagefind.{info['hash']}.pf_meta"
-        meta = _read(meta_path)
+        meta = read_pagefind_file(meta_path)
         prefix = info["hash"].split("_", 1)[0]  # the language part of the names, e.g. "it"
         filters = meta[3]
         renamed = []
         for name, file_hash in filters:
             old = bundle / "filter" / f"{file_hash}.pf_filter"
-            filter_name, values = _read(old)
+            filter_name, values = read_pagefind_file(old)
             values = sorted(([value, sorted(pages)] for value, pages in values), key=lambda item: item[0])
             data, digest = _encode([filter_name, values])
             new_hash = f"{prefix}_{digest[:7]}"

@@ -15,7 +15,12 @@ RESERVED_AT_ROOT = RESERVED_IN_TERRITORY
 
 def strip_accents(text: str) -> str:
     """"Nicolò" -> "Nicolo": the letters without their combining marks."""
-    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+    if text.isascii():
+        return text
+    decomposed = unicodedata.normalize("NFKD", text)
+    # Look at each distinct character once: a whole story has a few dozen, and most texts have no accent left.
+    marks = {ord(c): None for c in set(decomposed) if unicodedata.combining(c)}
+    return decomposed.translate(marks) if marks else decomposed
 
 
 def slugify(text: str) -> str:

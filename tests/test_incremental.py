@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import shutil
 
 import pytest
@@ -122,3 +123,29 @@ def test_only_the_edited_territory_is_indexed_again(make_site, run):
     assert (root / entry.format("dora")).stat().st_ino != before["dora"]
     index = "".join(site_files_text(root / "site/dora/pagefind").values())
     assert "Gli orti del parco" not in index and "storie/orti/" not in index
+
+
+def test_the_search_index_is_rebuilt_from_the_live_one_and_never_trusts_a_wrong_file(make_site, run, tmp_path):
+    """After an edit Pagefind starts from the live bundle's page fragments and word-index chunks (it skips writing
+    a file whose name exists), so a file in the live bundle whose contents do not match its name must not survive
+    into the new index, and the live bundle must not be written through its hard links."""
+    root = make_site(EXTRA)
+    for _ in range(2):
+        assert run(TODAY, cwd=root)[0] == 0
+    fragments = sorted((root / "site/dora/pagefind/fragment").iterdir())
+    others = [f for f in fragments if b"il-parco" not in gzip.decompress(f.read_bytes())]  # pages the edit leaves alone
+    kept, spoiled = others[0], others[1]
+    kept_inode = kept.stat().st_ino
+    spoiled.unlink()
+    spoiled.write_bytes(kept.read_bytes())  # the name of one page, the contents of another
+    live_before = build_digest(root / "site/dora/pagefind")
+    make_site({"content/dora/storie/il-parco.md": story_md("Il parco Dora", body="Un testo nuovo sul parco.")})
+    code, out = run(TODAY, cwd=root)
+    assert code == 0, out
+    assert build_digest(root / ".site.precedente/dora/pagefind") == live_before  # the replaced site, untouched
+    assert (root / "site/dora/pagefind/fragment" / kept.name).stat().st_ino == kept_inode  # reused, not rewritten
+    incremental = build_digest(root / "site")
+    shutil.rmtree(root / "site")
+    shutil.rmtree(root / ".cache")
+    assert run(TODAY, cwd=root)[0] == 0
+    assert build_digest(root / "site") == incremental
