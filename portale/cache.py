@@ -1,6 +1,7 @@
 """The build cache in `.cache/` beside `content/` (never inside the output): what a rebuild can reuse.
 
 One SQLite file holds
+- the per-file memo of loading, validation and privacy checks (see memo.py);
 - the sanitised HTML of every Markdown body, keyed by a hash of the body and of the code that renders it;
 - per output folder, the manifest of the last build that reached it: for each page, the key of its inputs and the
   identity (inode, size, mtime) of the file written, so an unchanged page is hard-linked from the previous site
@@ -23,6 +24,7 @@ SCHEMA = """
 CREATE TABLE IF NOT EXISTS markdown (key TEXT PRIMARY KEY, html TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS manifest (output TEXT PRIMARY KEY, data TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS bundles (output TEXT PRIMARY KEY, data TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS memo (key TEXT PRIMARY KEY, data BLOB NOT NULL);
 """
 
 
@@ -80,6 +82,21 @@ class Cache:
             self.db.execute("DELETE FROM keep")
             self.db.executemany("INSERT OR IGNORE INTO keep VALUES (?)", ((k,) for k in keep))
             self.db.execute("DELETE FROM markdown WHERE key NOT IN (SELECT key FROM keep)")
+
+    def memo(self, key: str) -> bytes | None:
+        row = self.db.execute("SELECT data FROM memo WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else None
+
+    def store_memo(self, items: dict[str, bytes]) -> None:
+        with self.db:
+            self.db.executemany("INSERT OR REPLACE INTO memo (key, data) VALUES (?, ?)", items.items())
+
+    def forget_memo_except(self, keep: Iterable[str]) -> None:
+        with self.db:
+            self.db.execute("CREATE TEMP TABLE IF NOT EXISTS keep_memo (key TEXT PRIMARY KEY)")
+            self.db.execute("DELETE FROM keep_memo")
+            self.db.executemany("INSERT OR IGNORE INTO keep_memo VALUES (?)", ((k,) for k in keep))
+            self.db.execute("DELETE FROM memo WHERE key NOT IN (SELECT key FROM keep_memo)")
 
     def manifest(self, out: Path) -> dict[str, Written]:
         row = self.db.execute("SELECT data FROM manifest WHERE output = ?", (str(out.resolve()),)).fetchone()

@@ -33,6 +33,9 @@ class Text(str):
         self.quoted = quoted
         return self
 
+    def __reduce__(self):  # pickled in the build cache's memo
+        return (Text, (str(self), self.line, self.quoted))
+
 
 class Seq(list):
     line: int

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from . import frontmatter
 from .frontmatter import Map, YamlProblem
+from .memo import Memo, code_version, key
 from .problems import Problem
 
 MAX_FILE_BYTES = 1024 * 1024  # a story of a million bytes is a mistake (a pasted PDF, an image)
@@ -35,6 +36,8 @@ class Source:
     bundle: Path | None = None  # folder of a page bundle (storie/<slug>/index.md), for images and audio
     duplicate_keys: list[tuple[int, str]] = field(default_factory=list)
     data: dict = field(default_factory=dict)  # checked front matter, filled by validate.check
+    memo_key: str = ""  # what the file's results are remembered by in the build cache (memo.py)
+    local_problems: list[Problem] | None = None  # the problems of the file alone: from the memo, or by validate.check
     body_html: str | None = None  # sanitised HTML of the body, filled by markup.render_bodies
 
 
@@ -54,9 +57,10 @@ class Sources:
     vocabulary_data: dict = field(default_factory=dict)
 
 
-def read_sources(content: Path) -> Sources:
+def read_sources(content: Path, memo: Memo | None = None) -> Sources:
     content = content.resolve()
     root = content.parent
+    memo = memo or Memo()
     problems: list[Problem] = []
 
     def rel(path: Path) -> str:
@@ -79,7 +83,7 @@ def read_sources(content: Path) -> Sources:
         territories.append(folder.name)
         territory_file = folder / "territorio.md"
         if territory_file.is_file():
-            source = _read_markdown(territory_file, "territorio", folder.name, folder.name, rel, problems)
+            source = _read_markdown(territory_file, "territorio", folder.name, folder.name, rel, problems, memo)
             if source:
                 files.append(source)
         else:
@@ -104,13 +108,13 @@ def read_sources(content: Path) -> Sources:
                 if entry.is_dir():
                     index = entry / "index.md"
                     if index.is_file():
-                        source = _read_markdown(index, kind, folder.name, entry.name, rel, problems, bundle=entry)
+                        source = _read_markdown(index, kind, folder.name, entry.name, rel, problems, memo, bundle=entry)
                         if source:
                             files.append(source)
                     else:
                         problems.append(Problem(rel(entry), 0, "cartella senza index.md", f"una cartella dentro {child.name}/ deve contenere index.md con il testo", "bundle-senza-index"))
                 elif entry.suffix == ".md":
-                    source = _read_markdown(entry, kind, folder.name, entry.stem, rel, problems)
+                    source = _read_markdown(entry, kind, folder.name, entry.stem, rel, problems, memo)
                     if source:
                         files.append(source)
                 else:
@@ -184,10 +188,14 @@ def _read_yaml_file(path: Path, rel, problems: list[Problem], required: bool) ->
     return value
 
 
-def _read_markdown(path: Path, kind: str, territory: str, slug: str, rel, problems: list[Problem], bundle: Path | None = None) -> Source | None:
+def _read_markdown(path: Path, kind: str, territory: str, slug: str, rel, problems: list[Problem], memo: Memo, bundle: Path | None = None) -> Source | None:
     data = _read_bytes(path, rel, problems)
     if data is None:
         return None
+    memo_key = key("load", code_version(), rel(path), kind, territory, slug, str(bundle), data)
+    known = memo.get(memo_key)
+    if known is not None:  # the same file read and checked by an earlier build
+        return Source(path=path, rel=rel(path), kind=kind, territory=territory, slug=slug, digest=hashlib.sha256(data).hexdigest(), bundle=bundle, memo_key=memo_key, **known)
     text = _decode_or_report(path, data, rel, problems)
     if text is None:
         return None
@@ -208,7 +216,9 @@ def _read_markdown(path: Path, kind: str, territory: str, slug: str, rel, proble
         digest=hashlib.sha256(data).hexdigest(),
         bundle=bundle,
         duplicate_keys=parsed.duplicate_keys,
+        memo_key=memo_key,
     )
+
 
 
 def content_files(content: Path) -> list[Path]:

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from . import feeds, inputs, load, markup, media, model, opendata, parallel, privacy, render, search, validate, write
 from .cache import Cache, cache_folder
+from .memo import Memo
 from .model import Archive
 from .problems import ContentError, Problem
 from .progress import Progress
@@ -35,9 +36,9 @@ def templates_dir(root: Path) -> Path:
     return own if own.is_dir() else PROJECT_DIR / "templates"
 
 
-def check(root: Path, today: dt.date | None = None) -> tuple[load.Sources, list[Problem]]:
-    sources = load.read_sources(root / "content")
-    return sources, validate.check(sources, today)
+def check(root: Path, today: dt.date | None = None, memo: Memo | None = None) -> tuple[load.Sources, list[Problem]]:
+    sources = load.read_sources(root / "content", memo)  # files unchanged since the last build come from the memo
+    return sources, validate.check(sources, today, memo)
 
 
 def build(root: Path, out: Path, *, drafts: bool = False, today: dt.date | None = None, jobs: int | None = None, progress: Progress | None = None) -> BuildResult:
@@ -45,11 +46,14 @@ def build(root: Path, out: Path, *, drafts: bool = False, today: dt.date | None 
     jobs = jobs or parallel.default_jobs()
     progress = progress or Progress.silent()
     today = today or dt.date.today()
-    sources, problems = check(root, today)
-    if any(not p.warning for p in problems):
-        raise ContentError(problems)  # the output folder is untouched
-    privacy.redact(sources, today)  # full names of people not fully public -> what may be shown
     cache = Cache(cache_folder(root))
+    memo = Memo(cache)
+    sources, problems = check(root, today, memo)
+    if any(not p.warning for p in problems):
+        cache.close()
+        raise ContentError(problems)  # the output folder is untouched
+    privacy.redact(sources, today, memo)  # full names of people not fully public -> what may be shown
+    memo.save()
     with progress.stage("testi", len(sources.files)) as done:
         markup.render_bodies(sources.files, cache, jobs, done)  # Markdown -> HTML: cached by content, on all cores
     archive = model.build_archive(sources, drafts=drafts, today=today)

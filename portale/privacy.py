@@ -30,6 +30,7 @@ from typing import Any, Iterator
 
 from .frontmatter import Map, Seq, Text
 from .load import Source, Sources
+from .memo import Memo, code_version, key
 from .problems import Problem, Problems
 from .slugs import strip_accents
 
@@ -199,30 +200,46 @@ def _lists(story: Source, shield: Shield) -> bool:
     return False
 
 
-def check(sources: Sources, today: dt.date, sink: list[Problem]) -> None:
+def _signature(protected: list[Shield], *more: str) -> str:
+    """Everything about hidden names a file's privacy results depend on, besides the file itself."""
+    return key(code_version(), repr([(s.ref, s.person.rel, s.published, s.replacement, s.full_name.pattern if s.full_name else "", s.hidden.pattern if s.hidden else "", str(s.person.data.get("visibilita", ""))) for s in protected]), *more)
+
+
+def check(sources: Sources, today: dt.date, sink: list[Problem], memo: Memo | None = None) -> None:
     protected = shields(sources, today)
     sieve = Sieve([s for s in protected if s.full_name])
+    signature = _signature(protected, "check", repr(sorted(allowed_contacts(sources))))
     for source in sources.files:
-        report = Problems(source.rel, sink)
-        texts = list(_texts(source))
-        suspects = sieve.suspects(text for _, text in texts)
-        for shield in protected:
-            if source is shield.person and not shield.published:
-                continue  # never published: nothing of it leaves content/
-            if shield.full_name and id(shield) in suspects:
-                lines = [_line_at(line, text, m.start()) for line, text in texts for m in shield.full_name.finditer(text)]
-                if lines:
-                    who = "non è pubblicata (senza consenso per il web o consenso revocato)" if not shield.published else f"ha visibilita: {shield.person.data.get('visibilita')}"
-                    times = "una volta" if len(lines) == 1 else f"{len(lines)} volte"
-                    report.warn(min(lines), f'il nome completo di "{shield.ref}" compare nel testo ({times}): la persona {who}, quindi sarà sostituito con «{shield.replacement}»', "se preferisci un'altra formulazione, riscrivi tu la frase", "nome-sostituito")
-            if shield.hidden is None:
-                continue
-            own = source is shield.person
-            if not own and not (source.kind == "storia" and _lists(source, shield)):
-                continue
-            _check_hidden_words(source, texts, shield, report, own)
-        if source.kind == "persona":
-            _check_contacts(source, texts, sources, report)
+        name = key(source.memo_key, signature) if memo and source.memo_key else None
+        found = memo.get(name) if name else None
+        if found is None:
+            found = []
+            _check_source(source, protected, sieve, sources, Problems(source.rel, found))
+            if name:
+                memo.put(name, found)
+        sink.extend(found)
+
+
+def _check_source(source: Source, protected: list[Shield], sieve: Sieve, sources: Sources, report: Problems) -> None:
+    texts = list(_texts(source))
+    suspects = sieve.suspects(text for _, text in texts)
+    for shield in protected:
+        if source is shield.person and not shield.published:
+            continue  # never published: nothing of it leaves content/
+        if shield.full_name and id(shield) in suspects:
+            lines = [_line_at(line, text, m.start()) for line, text in texts for m in shield.full_name.finditer(text)]
+            if lines:
+                who = "non è pubblicata (senza consenso per il web o consenso revocato)" if not shield.published else f"ha visibilita: {shield.person.data.get('visibilita')}"
+                times = "una volta" if len(lines) == 1 else f"{len(lines)} volte"
+                report.warn(min(lines), f'il nome completo di "{shield.ref}" compare nel testo ({times}): la persona {who}, quindi sarà sostituito con «{shield.replacement}»', "se preferisci un'altra formulazione, riscrivi tu la frase", "nome-sostituito")
+        if shield.hidden is None:
+            continue
+        own = source is shield.person
+        if not own and not (source.kind == "storia" and _lists(source, shield)):
+            continue
+        _check_hidden_words(source, texts, shield, report, own)
+    if source.kind == "persona":
+        _check_contacts(source, texts, sources, report)
 
 
 def _check_hidden_words(source: Source, texts: list[tuple[int, str]], shield: Shield, report: Problems, own: bool) -> None:
@@ -249,11 +266,12 @@ def _slugify(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", fold(text)).strip("-")
 
 
-def redact(sources: Sources, today: dt.date) -> None:
+def redact(sources: Sources, today: dt.date, memo: Memo | None = None) -> None:
     """Replace the full names of people who are not fully public in every text that may be published."""
     protected = [s for s in shields(sources, today) if s.full_name]
     if not protected:
         return
+    signature = _signature(protected, "redact")
 
     sieve = Sieve(protected)
 
@@ -277,8 +295,13 @@ def redact(sources: Sources, today: dt.date) -> None:
         return value
 
     for source in sources.files:
-        source.data = {k: v if k in UNREDACTED_KEYS else walk(v) for k, v in source.data.items()}
-        source.body = clean(source.body)
+        name = key(source.memo_key, signature) if memo and source.memo_key else None
+        found = memo.get(name) if name else None
+        if found is None:
+            found = {k: v if k in UNREDACTED_KEYS else walk(v) for k, v in source.data.items()}, clean(source.body)
+            if name:
+                memo.put(name, found)
+        source.data, source.body = found
 
 
 # --- contact data ---------------------------------------------------------------------------

@@ -12,11 +12,12 @@ from collections import defaultdict
 
 from . import markup, media, privacy, schema
 from .load import Source, Sources
+from .memo import Memo
 from .problems import Problem, Problems
 from .slugs import RESERVED_AT_ROOT, collision_key, is_slug, slugify
 
 
-def check(sources: Sources, today: dt.date | None = None) -> list[Problem]:
+def check(sources: Sources, today: dt.date | None = None, memo: Memo | None = None) -> list[Problem]:
     sink: list[Problem] = list(sources.problems)
     portal_report = Problems(sources.portal_rel, sink)
     sources.portal_data = schema.check_mapping(sources.portal, schema.PORTALE, portal_report) if sources.portal else {}
@@ -32,26 +33,40 @@ def check(sources: Sources, today: dt.date | None = None) -> list[Problem]:
             sink.append(Problem(f"content/{name}", 0, f'"{name}" è un nome riservato dal portale', "rinomina la cartella del territorio", "slug-riservato"))
 
     for source in sources.files:
-        report = Problems(source.rel, sink)
-        for line, key in source.duplicate_keys:
-            report.error(line, f'la chiave "{key}" è ripetuta', "tieni una sola riga con questa chiave", "chiave-ripetuta")
-        source.data = schema.check_mapping(source.meta, schema.BY_KIND[source.kind], report)
-        if source.kind != "territorio" and not is_slug(source.slug):
-            report.error(1, f'nome del file non valido "{source.slug}"', f'usa solo lettere minuscole, cifre e trattini: rinomina in "{slugify(source.slug) or "nome-file"}"', "slug")
-        if source.kind == "persona":
-            _check_person(source, report)
-        for excess in markup.check_budget(source.body):
-            report.error(source.body_line + excess.line - 1, excess.message, excess.hint, "testo-complesso")
-        transcript = source.data.get("audio", {}).get("trascrizione")
-        for excess in markup.check_budget(transcript or ""):
-            report.error(source.meta.key_lines.get("audio", 1), f"trascrizione: {excess.message}", excess.hint, "testo-complesso")
+        if source.local_problems is None:  # not remembered from an earlier build (memo.py)
+            source.local_problems = []
+            _check_file(source, Problems(source.rel, source.local_problems))
+            if memo and source.memo_key:
+                memo.put(source.memo_key, remembered(source))
+        sink.extend(source.local_problems)
 
     sink.extend(media.check_media(sources))
     _check_duplicates(sources, sink)
     _check_references(sources, vocabulary, sink)
-    privacy.check(sources, today or dt.date.today(), sink)
+    privacy.check(sources, today or dt.date.today(), sink, memo)
     privacy.check_allow_list(sources, sink)
     return sorted(set(sink))
+
+
+def remembered(source: Source) -> dict:
+    """What the memo keeps of a file read and checked (load.py builds the Source again from it)."""
+    return {"meta": source.meta, "body": source.body, "body_line": source.body_line, "duplicate_keys": source.duplicate_keys, "data": source.data, "local_problems": source.local_problems}
+
+
+def _check_file(source: Source, report: Problems) -> None:
+    """What a file alone can be checked for; sets `source.data`, the checked front matter."""
+    for line, key in source.duplicate_keys:
+        report.error(line, f'la chiave "{key}" è ripetuta', "tieni una sola riga con questa chiave", "chiave-ripetuta")
+    source.data = schema.check_mapping(source.meta, schema.BY_KIND[source.kind], report)
+    if source.kind != "territorio" and not is_slug(source.slug):
+        report.error(1, f'nome del file non valido "{source.slug}"', f'usa solo lettere minuscole, cifre e trattini: rinomina in "{slugify(source.slug) or "nome-file"}"', "slug")
+    if source.kind == "persona":
+        _check_person(source, report)
+    for excess in markup.check_budget(source.body):
+        report.error(source.body_line + excess.line - 1, excess.message, excess.hint, "testo-complesso")
+    transcript = source.data.get("audio", {}).get("trascrizione")
+    for excess in markup.check_budget(transcript or ""):
+        report.error(source.meta.key_lines.get("audio", 1), f"trascrizione: {excess.message}", excess.hint, "testo-complesso")
 
 
 def _check_vocabulary(sources: Sources, sink: list[Problem]) -> dict:
