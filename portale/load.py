@@ -63,8 +63,11 @@ def read_sources(content: Path, memo: Memo | None = None) -> Sources:
     memo = memo or Memo()
     problems: list[Problem] = []
 
-    def rel(path: Path) -> str:
-        return path.relative_to(root).as_posix()
+    prefix = str(root) + os.sep
+
+    def rel(path: Path) -> str:  # a string operation: Path.relative_to costs more than parsing a remembered file
+        text = str(path)
+        return text[len(prefix) :].replace(os.sep, "/") if text.startswith(prefix) else path.relative_to(root).as_posix()
 
     portal = _read_yaml_file(content / "portale.yml", rel, problems, required=True)
     vocabulary = _read_yaml_file(content / "saperi.yml", rel, problems, required=True)

@@ -6,6 +6,7 @@ This is the first file to read: each line is one stage, each stage one module.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,6 +35,11 @@ def templates_dir(root: Path) -> Path:
     """The project's own templates/, or the ones shipped with the generator."""
     own = root / "templates"
     return own if own.is_dir() else PROJECT_DIR / "templates"
+
+
+def search_mirrors(root: Path, out: Path) -> Path:
+    """Where the pages Pagefind reads are mirrored, per output folder (a preview and the site differ)."""
+    return cache_folder(root) / "ricerca" / hashlib.sha256(str(out.resolve()).encode()).hexdigest()[:12]
 
 
 def check(root: Path, today: dt.date | None = None, memo: Memo | None = None) -> tuple[load.Sources, list[Problem]]:
@@ -67,7 +73,7 @@ def build(root: Path, out: Path, *, drafts: bool = False, today: dt.date | None 
     with write.lock(out), write.staging(out, keep={page.output for page in pages} | {f"{t.slug}/{search.BUNDLE}/" for t in archive.territories}) as tmp:
         previous, spare = cache.manifest(out), write.spare_of(out)
         with progress.stage("pagine", len(pages)) as done:  # only pages whose inputs changed are rendered again
-            written = write.write_pages(tmp, pages, keys, cache.manifest(spare), out, previous, render.page_renderer(archive, templates), jobs, done)
+            written = write.write_pages(tmp, pages, keys, cache.manifest(spare), out, previous, render.page_renderer(archive, templates, cache_folder(root) / "jinja"), jobs, done)
         write.write_site(tmp, files)
         write.copy_assets(tmp, templates / "assets", ["assets"] + [f"{t.slug}/assets" for t in archive.territories])
         bundles = inputs.bundle_keys(pages, written, base)  # a territory whose pages are unchanged keeps its index
@@ -75,7 +81,7 @@ def build(root: Path, out: Path, *, drafts: bool = False, today: dt.date | None 
         kept = search.reuse_bundles(tmp, out, bundles, cache.bundles(spare), live)
         fresh = [t for t in archive.territories if t.slug not in kept]  # indexed again, seeded with the live bundle
         with progress.stage("ricerca", len(fresh)) as done:  # before the swap: site/ always has its index
-            indexed = search.index_site(tmp, fresh, done, out)
+            indexed = search.index_site(tmp, fresh, done, out, search_mirrors(root, out), written)
         indexed.pages.update(kept)
     cache.store_manifest(out, written)  # only once the new site is in place
     cache.store_manifest(spare, previous)  # the replaced site, kept to be the next staging folder

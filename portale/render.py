@@ -56,9 +56,13 @@ class Page:
         return self.path + self.filename
 
 
-def make_environment(templates: Path) -> jinja2.Environment:
+def make_environment(templates: Path, compiled: Path | None = None) -> jinja2.Environment:
+    """`compiled`: a folder of the build cache where Jinja keeps the templates' bytecode (keyed by their source)."""
+    if compiled is not None:
+        compiled.mkdir(parents=True, exist_ok=True)
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(templates)),
+        bytecode_cache=jinja2.FileSystemBytecodeCache(str(compiled)) if compiled is not None else None,
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -162,9 +166,9 @@ def plan_site(archive: Archive) -> list[Page]:
     return list(pages(archive))
 
 
-def page_renderer(archive: Archive, templates: Path) -> Callable[[Page], bytes]:
+def page_renderer(archive: Archive, templates: Path, compiled: Path | None = None) -> Callable[[Page], bytes]:
     """render(page) -> bytes, with every template compiled now (once, before the work is forked)."""
-    env = make_environment(templates)
+    env = make_environment(templates, compiled)
     for name in env.list_templates(filter_func=lambda n: n.endswith(".html")):
         env.get_template(name)
     return lambda page: render_page(env, archive, page)

@@ -10,6 +10,7 @@ side by side. Pagefind reads a *copy* of the pages, prepared for Italian:
   finds `l’università`; the search page shows the typographic apostrophe again in excerpts;
 - only pages that mark their main content with `data-pagefind-body` are copied, so list pages
   and a territory without any content page never reach the index.
+The copy is a mirror kept in the build cache (`mirror_pages`): a rebuild copies only the pages that changed.
 
 Accents need nothing: Pagefind already matches `citta` with `città`. Synonyms of a sapere are in
 the person and need pages (`data-pagefind-index-attrs`), so they are indexed with the page.
@@ -17,6 +18,7 @@ the person and need pages (`data-pagefind-index-attrs`), so they are indexed wit
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import hashlib
 import json
@@ -31,6 +33,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable
 
+from .memo import code_version
 from .search_order import SIGNATURE, make_deterministic, read_pagefind_file
 
 BUNDLE = "pagefind"
@@ -65,21 +68,57 @@ def prepare_page(html: str) -> str:
     return ELISION.sub("'", html)
 
 
-def copy_for_indexing(site: Path, scratch: Path) -> int:
-    """Copy the content pages of one territory site, prepared for Italian; returns how many."""
+MIRROR_STATE = ".pagine.json"
+
+
+def mirror_pages(site: Path, mirror: Path, pages: dict[str, str | None]) -> int:
+    """Make `mirror` hold the content pages of one territory site, prepared for Italian, as Pagefind reads them;
+    returns how many. `pages`: {path in the territory: sha of the page, or None when unknown}. The mirror is kept
+    in the build cache from one build to the next, so only pages whose sha changed are copied again (and the
+    thousands of folders of a territory are not made and removed on every build). Its state file is removed
+    while it is being changed: a build killed meanwhile leaves no state, and the next one copies everything."""
+    state_path = mirror / MIRROR_STATE
+    version = code_version()  # the preparation of pages may change with the code
+    try:
+        saved = json.loads(state_path.read_text(encoding="utf-8"))
+        state = saved["pagine"] if saved.get("versione") == version else None
+    except (OSError, ValueError, KeyError, AttributeError):
+        state = None
+    if state is None and mirror.exists():
+        shutil.rmtree(mirror)
+    state = state or {}
+    mirror.mkdir(parents=True, exist_ok=True)
+    state_path.unlink(missing_ok=True)
     count = 0
-    for page in sorted(site.rglob("*.html")):
-        rel = page.relative_to(site)
-        if rel.parts[0] == BUNDLE:
-            continue
-        raw = page.read_bytes()
-        if BODY_MARKER not in raw:
-            continue
-        target = scratch / rel
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(prepare_page(raw.decode("utf-8")), encoding="utf-8")
-        count += 1
+    for rel, sha in sorted(pages.items()):
+        known = state.get(rel)
+        if sha is None or known is None or known[0] != sha:
+            raw = (site / rel).read_bytes()
+            target = mirror / rel
+            if BODY_MARKER in raw:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_text(prepare_page(raw.decode("utf-8")), encoding="utf-8")
+            else:
+                target.unlink(missing_ok=True)
+            known = state[rel] = [sha, BODY_MARKER in raw]
+        count += known[1]
+    for rel in sorted(set(state) - set(pages)):  # pages gone from the site (erased stories must leave the cache too)
+        (mirror / rel).unlink(missing_ok=True)
+        del state[rel]
+        with contextlib.suppress(OSError):
+            (mirror / rel).parent.rmdir()
+    state_path.write_text(json.dumps({"versione": version, "pagine": state}, sort_keys=True), encoding="utf-8")
     return count
+
+
+def pages_of(site: Path, written: dict | None, slug: str) -> dict[str, str | None]:
+    """{path in the territory: sha} of the territory's HTML pages, from the build's manifest (`written`), or from
+    the folder itself (sha unknown) when there is no manifest."""
+    if written is not None:
+        prefix = f"{slug}/"
+        return {output[len(prefix) :]: entry.sha for output, entry in written.items() if output.startswith(prefix) and output.endswith(".html")}
+    folder = site / slug
+    return {page.relative_to(folder).as_posix(): None for page in folder.rglob("*.html") if page.relative_to(folder).parts[0] != BUNDLE}
 
 
 def run_pagefind(source: Path, bundle: Path) -> int:
@@ -166,33 +205,33 @@ def _page_count(bundle: Path) -> int:
     return sum(language.get("page_count", 0) for language in entry.get("languages", {}).values())
 
 
-def index_territory(folder: Path, slug: str, scratch: Path, previous_site: Path | None = None) -> int:
+def index_territory(folder: Path, slug: str, mirror: Path, previous_site: Path | None = None, written: dict | None = None) -> int:
     """0 pages (a territory without stories, people or needs yet): no bundle, the search page says so."""
-    source = scratch / slug
-    source.mkdir(parents=True)
     bundle = folder / slug / BUNDLE
     seed_bundle(bundle, previous_site / slug / BUNDLE if previous_site else None)
-    if not copy_for_indexing(folder / slug, source):
+    if not mirror_pages(folder / slug, mirror, pages_of(folder, written, slug)):
         if bundle.exists():
             shutil.rmtree(bundle)
         return 0
-    return run_pagefind(source, bundle)
+    return run_pagefind(mirror, bundle)
 
 
-def index_site(folder: Path, territories: Iterable, done: Callable[[int], None] | None = None, previous_site: Path | None = None) -> IndexResult:
+def index_site(folder: Path, territories: Iterable, done: Callable[[int], None] | None = None, previous_site: Path | None = None, mirrors: Path | None = None, written: dict | None = None) -> IndexResult:
     """Give every territory folder under `folder` (the staging site) its own Pagefind bundle, seeded with the bundle of
-    `previous_site` (the live site) when there is one. `done(1)` after each territory (the build's progress)."""
+    `previous_site` (the live site) when there is one. Pagefind reads the pages from a mirror per territory under
+    `mirrors` (kept in the build cache; a temporary folder when None), brought up to date with `written`, the
+    build's manifest of pages. `done(1)` after each territory (the build's progress)."""
     started = time.perf_counter()
     slugs = [t.slug for t in territories]
 
     def index(slug: str) -> int:
-        count = index_territory(folder, slug, scratch, previous_site)
+        count = index_territory(folder, slug, root / slug, previous_site, written)
         if done:
             done(1)
         return count
 
     with tempfile.TemporaryDirectory(prefix="portale-indice-") as tmp:
-        scratch = Path(tmp)
+        root = mirrors or Path(tmp)
         workers = max(1, min(len(slugs), os.cpu_count() or 1))
         with ThreadPoolExecutor(max_workers=workers) as pool:
             counts = list(pool.map(index, slugs))
