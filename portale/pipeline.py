@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -66,22 +67,24 @@ def build(root: Path, out: Path, *, drafts: bool = False, today: dt.date | None 
     templates = templates_dir(root)
     files = media.publish_media(archive, cache_folder(root) / "immagini")  # before render: pages need the images' sizes
     pages = render.plan_site(archive)
-    files |= opendata.export_data(archive)
-    files |= feeds.render_feeds(archive, [page.output for page in pages])
     base = inputs.global_key(sources, templates, drafts=drafts, today=today)
     keys = inputs.page_keys(pages, sources, base)
     with write.lock(out), write.staging(out, keep={page.output for page in pages} | {f"{t.slug}/{search.BUNDLE}/" for t in archive.territories}) as tmp:
         previous, spare = cache.manifest(out), write.spare_of(out)
         with progress.stage("pagine", len(pages)) as done:  # only pages whose inputs changed are rendered again
             written = write.write_pages(tmp, pages, keys, cache.manifest(spare), out, previous, render.page_renderer(archive, templates, cache_folder(root) / "jinja"), jobs, done)
-        write.write_site(tmp, files)
-        write.copy_assets(tmp, templates / "assets", ["assets"] + [f"{t.slug}/assets" for t in archive.territories])
         bundles = inputs.bundle_keys(pages, written, base)  # a territory whose pages are unchanged keeps its index
         live = cache.bundles(out)
         kept = search.reuse_bundles(tmp, out, bundles, cache.bundles(spare), live)
         fresh = [t for t in archive.territories if t.slug not in kept]  # indexed again, seeded with the live bundle
-        with progress.stage("ricerca", len(fresh)) as done:  # before the swap: site/ always has its index
-            indexed = search.index_site(tmp, fresh, done, out, search_mirrors(root, out), written)
+        with progress.stage("ricerca", len(fresh)) as done, ThreadPoolExecutor(1) as background:  # before the swap
+            # Pagefind (other processes) indexes the pages while this thread writes the rest of the site
+            indexing = background.submit(search.index_site, tmp, fresh, done, out, search_mirrors(root, out), written)
+            files |= opendata.export_data(archive)
+            files |= feeds.render_feeds(archive, [page.output for page in pages])
+            write.write_site(tmp, files)
+            write.copy_assets(tmp, templates / "assets", ["assets"] + [f"{t.slug}/assets" for t in archive.territories])
+            indexed = indexing.result()
         indexed.pages.update(kept)
     cache.store_manifest(out, written)  # only once the new site is in place
     cache.store_manifest(spare, previous)  # the replaced site, kept to be the next staging folder
