@@ -116,7 +116,6 @@ def check_media(sources: Sources) -> list[Problem]:
     sink: list[Problem] = []
     for source in sources.files:
         report = Problems(source.rel, sink)
-        _check_body_images(source, report)
         image = source.data.get("immagine")
         if image and image.get("file"):
             _check_image(source, image["file"], _file_line(source, "immagine"), report)
@@ -126,7 +125,8 @@ def check_media(sources: Sources) -> list[Problem]:
     return sink
 
 
-def _check_body_images(source: Source, report: Problems) -> None:
+def check_body_images(source: Source, report: Problems) -> None:
+    """Images in the body: a check of the file alone (validate.py runs it with the other ones, remembered in the memo)."""
     for offset, text in enumerate(source.body.split("\n")):
         for match in _BODY_IMAGE.finditer(text):
             target = match.group(1) or match.group(2)

@@ -147,17 +147,25 @@ def seed_bundle(bundle: Path, previous: Path | None) -> None:
     """Start `bundle` from the page fragments and word-index chunks of the territory's last bundle (`previous`, in the
     live site), hard-linked. Pagefind names these files by their contents and does not write a file that already
     exists, so it compresses (gzip at its best level: about half of its time on a fresh folder) only the pages and
-    chunks that changed. Only those files are seeded: Pagefind truncates and rewrites the others in place, which
-    would write through a hard link into the live site."""
-    from .write import link_tree
-
-    if bundle.exists():
-        shutil.rmtree(bundle)  # a staging folder's bundle is two builds old: the live one is the closer seed
+    chunks that changed. A reused staging folder already holds the bundle of the build before: only the files it
+    lacks are linked. Only these two folders are seeded: Pagefind truncates and rewrites its other files in place,
+    which would write through a hard link into the live site. `prune_bundle` removes what the new index does not
+    name and checks the seeded files it names."""
     if previous is None or not (previous / "pagefind-entry.json").is_file():
+        if bundle.exists():
+            shutil.rmtree(bundle)
         return
+    if bundle.is_dir():
+        _keep_only_named_by_content(bundle)
     for folder in NAMED_BY_CONTENT:
-        if (previous / folder).is_dir():
-            link_tree(previous / folder, bundle / folder)
+        source, target = previous / folder, bundle / folder
+        if not source.is_dir():
+            continue
+        target.mkdir(parents=True, exist_ok=True)
+        present = set(os.listdir(target))
+        for name in os.listdir(source):
+            if name not in present:
+                os.link(source / name, target / name)
 
 
 def _keep_only_named_by_content(bundle: Path) -> None:

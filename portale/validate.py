@@ -62,6 +62,7 @@ def _check_file(source: Source, report: Problems) -> None:
         report.error(1, f'nome del file non valido "{source.slug}"', f'usa solo lettere minuscole, cifre e trattini: rinomina in "{slugify(source.slug) or "nome-file"}"', "slug")
     if source.kind == "persona":
         _check_person(source, report)
+    media.check_body_images(source, report)
     for excess in markup.check_budget(source.body):
         report.error(source.body_line + excess.line - 1, excess.message, excess.hint, "testo-complesso")
     transcript = source.data.get("audio", {}).get("trascrizione")

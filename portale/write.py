@@ -206,10 +206,10 @@ def _target(root: Path, rel_path: str) -> Path:
     """A path inside the staging folder, checked by path components without touching the disk
     (`..` folded first): never by string prefix, so `../site-vecchio/` is outside `site/`. The folder
     a page goes into is checked again on the resolved path when it is made (see `write_pages`)."""
-    target = Path(os.path.normpath(os.path.join(root, rel_path)))
-    if not target.is_relative_to(root) or target == root:
+    target = os.path.normpath(os.path.join(root, rel_path))
+    if not target.startswith(os.path.join(root, "")):  # the root and a separator: `site-vecchio` is not in `site`
         raise ValueError(f"refusing to write outside the output folder: {rel_path!r}")
-    return target
+    return Path(target)
 
 
 def write_pages(folder: Path, pages: list, keys: list[str | None], here: dict[str, Written], previous_site: Path, previous: dict[str, Written], render: Callable, jobs: int, on_done: Callable[[int], None] | None = None) -> dict[str, Written]:
