@@ -25,6 +25,7 @@ CREATE TABLE IF NOT EXISTS markdown (key TEXT PRIMARY KEY, html TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS manifest (output TEXT PRIMARY KEY, data TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS bundles (output TEXT PRIMARY KEY, data TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS memo (key TEXT PRIMARY KEY, data BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS memo_used (stage TEXT PRIMARY KEY, keys TEXT NOT NULL);
 """
 
 
@@ -87,9 +88,22 @@ class Cache:
         row = self.db.execute("SELECT data FROM memo WHERE key = ?", (key,)).fetchone()
         return row[0] if row else None
 
-    def store_memo(self, items: dict[str, bytes]) -> None:
+    def memo_many(self, keys: list[str]) -> dict[str, bytes]:
+        found: dict[str, bytes] = {}
+        for start in range(0, len(keys), 500):
+            chunk = keys[start : start + 500]
+            found.update(self.db.execute(f"SELECT key, data FROM memo WHERE key IN ({','.join('?' * len(chunk))})", chunk))
+        return found
+
+    def memo_used(self) -> dict[str, list[str]]:
+        """{stage: names of the memo entries the last build used}."""
+        return {stage: json.loads(keys) for stage, keys in self.db.execute("SELECT stage, keys FROM memo_used")}
+
+    def store_memo(self, items: dict[str, bytes], used: dict[str, list[str]]) -> None:
         with self.db:
             self.db.executemany("INSERT OR REPLACE INTO memo (key, data) VALUES (?, ?)", items.items())
+            self.db.execute("DELETE FROM memo_used")
+            self.db.executemany("INSERT INTO memo_used (stage, keys) VALUES (?, ?)", ((stage, json.dumps(keys)) for stage, keys in used.items()))
 
     def forget_memo_except(self, keep: Iterable[str]) -> None:
         with self.db:

@@ -61,6 +61,7 @@ def read_sources(content: Path, memo: Memo | None = None) -> Sources:
     content = content.resolve()
     root = content.parent
     memo = memo or Memo()
+    memo.prefetch("load")
     problems: list[Problem] = []
 
     prefix = str(root) + os.sep
@@ -196,7 +197,7 @@ def _read_markdown(path: Path, kind: str, territory: str, slug: str, rel, proble
     if data is None:
         return None
     memo_key = key("load", code_version(), rel(path), kind, territory, slug, str(bundle), data)
-    known = memo.get(memo_key)
+    known = memo.get(memo_key, "load")
     if known is not None:  # the same file read and checked by an earlier build
         return Source(path=path, rel=rel(path), kind=kind, territory=territory, slug=slug, digest=hashlib.sha256(data).hexdigest(), bundle=bundle, memo_key=memo_key, **known)
     text = _decode_or_report(path, data, rel, problems)

@@ -45,32 +45,42 @@ def key(*parts: str | bytes) -> str:
 
 
 class Memo:
-    """get/put of picklable values by key, backed by the build cache; `Memo(None)` remembers nothing."""
+    """get/put of picklable values by key, backed by the build cache; `Memo(None)` remembers nothing.
+
+    Each stage (load, privacy, redact) asks for one entry per file. To spare a query per entry, `prefetch(stage)`
+    reads in a few queries the entries that the stage used in the last build (most of them are the same)."""
 
     def __init__(self, cache=None):
         self.cache = cache
-        self.used: set[str] = set()
+        self.used: dict[str, set[str]] = {}  # stage -> names of the entries used by this build
         self.new: dict[str, bytes] = {}
+        self.fetched: dict[str, bytes] = {}
+        self.last = cache.memo_used() if cache is not None else {}
 
-    def get(self, name: str) -> Any | None:
+    def prefetch(self, stage: str) -> None:
+        if self.cache is not None:
+            self.fetched = self.cache.memo_many(self.last.get(stage, []))
+
+    def get(self, name: str, stage: str) -> Any | None:
         if self.cache is None:
             return None
-        data = self.new.get(name) or self.cache.memo(name)
+        data = self.fetched.pop(name, None) or self.new.get(name) or self.cache.memo(name)
         if data is None:
             return None
-        self.used.add(name)
+        self.used.setdefault(stage, set()).add(name)
         return pickle.loads(data)
 
-    def put(self, name: str, value: Any) -> None:
+    def put(self, name: str, value: Any, stage: str) -> None:
         if self.cache is None:
             return
-        self.used.add(name)
+        self.used.setdefault(stage, set()).add(name)
         self.new[name] = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
 
     def save(self) -> None:
         """Store the new entries and forget the ones this build did not use."""
         if self.cache is None:
             return
-        self.cache.store_memo(self.new)
-        self.cache.forget_memo_except(self.used)
+        self.fetched.clear()
+        self.cache.store_memo(self.new, {stage: sorted(names) for stage, names in self.used.items()})
+        self.cache.forget_memo_except(set().union(*self.used.values()))
         self.new.clear()

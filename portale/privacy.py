@@ -209,14 +209,16 @@ def check(sources: Sources, today: dt.date, sink: list[Problem], memo: Memo | No
     protected = shields(sources, today)
     sieve = Sieve([s for s in protected if s.full_name])
     signature = _signature(protected, "check", repr(sorted(allowed_contacts(sources))))
+    if memo:
+        memo.prefetch("privacy")
     for source in sources.files:
         name = key(source.memo_key, signature) if memo and source.memo_key else None
-        found = memo.get(name) if name else None
+        found = memo.get(name, "privacy") if name else None
         if found is None:
             found = []
             _check_source(source, protected, sieve, sources, Problems(source.rel, found))
             if name:
-                memo.put(name, found)
+                memo.put(name, found, "privacy")
         sink.extend(found)
 
 
@@ -272,6 +274,8 @@ def redact(sources: Sources, today: dt.date, memo: Memo | None = None) -> None:
     if not protected:
         return
     signature = _signature(protected, "redact")
+    if memo:
+        memo.prefetch("redact")
 
     sieve = Sieve(protected)
 
@@ -296,11 +300,11 @@ def redact(sources: Sources, today: dt.date, memo: Memo | None = None) -> None:
 
     for source in sources.files:
         name = key(source.memo_key, signature) if memo and source.memo_key else None
-        found = memo.get(name) if name else None
+        found = memo.get(name, "redact") if name else None
         if found is None:
             found = {k: v if k in UNREDACTED_KEYS else walk(v) for k, v in source.data.items()}, clean(source.body)
             if name:
-                memo.put(name, found)
+                memo.put(name, found, "redact")
         source.data, source.body = found
 
 

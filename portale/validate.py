@@ -37,7 +37,7 @@ def check(sources: Sources, today: dt.date | None = None, memo: Memo | None = No
             source.local_problems = []
             _check_file(source, Problems(source.rel, source.local_problems))
             if memo and source.memo_key:
-                memo.put(source.memo_key, remembered(source))
+                memo.put(source.memo_key, remembered(source), "load")
         sink.extend(source.local_problems)
 
     sink.extend(media.check_media(sources))
