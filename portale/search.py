@@ -44,6 +44,7 @@ UNUSED_FILES = ("pagefind-ui.js", "pagefind-ui.css", "pagefind-component-ui.js",
 # U+2019 (and the look-alikes editors paste: U+2018, U+02BC) between two letters is an elision.
 # Pagefind names these files by their contents: present ones are not written again (see seed_bundle).
 NAMED_BY_CONTENT = ("fragment", "index")
+_BODY_START = re.compile(r"<([a-zA-Z][a-zA-Z0-9]*)\b[^>]*\bdata-pagefind-body\b[^>]*>")
 ELISION = re.compile(r"(?<=\w)[\u2019\u2018\u02bc](?=\w)")
 
 
@@ -64,8 +65,26 @@ def pagefind_executable() -> Path:
 
 
 def prepare_page(html: str) -> str:
-    """The text Pagefind reads: elisions split so each word is found on its own."""
+    """The text Pagefind reads: the element marked `data-pagefind-body` alone (Pagefind indexes nothing else of the
+    page, and parsing the header, menus and footer of every page is a tenth of its time), elisions split so each
+    word is found on its own."""
+    body = _marked_element(html)
+    if body is not None:
+        html = f'<!DOCTYPE html><html lang="{LANGUAGE}"><head><meta charset="utf-8"></head><body>{body}</body></html>'
     return ELISION.sub("'", html)
+
+
+def _marked_element(html: str) -> str | None:
+    """The element with `data-pagefind-body`, from its start tag to its matching end tag; None when not found."""
+    start = _BODY_START.search(html)
+    if start is None:
+        return None
+    depth = 0
+    for tag in re.finditer(rf"<(/?){start.group(1)}\b[^>]*>", html[start.start() :], re.IGNORECASE):
+        depth += -1 if tag.group(1) else 1
+        if depth == 0:
+            return html[start.start() : start.start() + tag.end()]
+    return None
 
 
 MIRROR_STATE = ".pagine.json"
