@@ -196,10 +196,11 @@ def _read_markdown(path: Path, kind: str, territory: str, slug: str, rel, proble
     data = _read_bytes(path, rel, problems)
     if data is None:
         return None
-    memo_key = key("load", code_version(), rel(path), kind, territory, slug, str(bundle), data)
+    digest = hashlib.sha256(data).hexdigest()
+    memo_key = key("load", code_version(), rel(path), kind, territory, slug, str(bundle), digest)
     known = memo.get(memo_key, "load")
     if known is not None:  # the same file read and checked by an earlier build
-        return Source(path=path, rel=rel(path), kind=kind, territory=territory, slug=slug, digest=hashlib.sha256(data).hexdigest(), bundle=bundle, memo_key=memo_key, **known)
+        return Source(path=path, rel=rel(path), kind=kind, territory=territory, slug=slug, digest=digest, bundle=bundle, memo_key=memo_key, **known)
     text = _decode_or_report(path, data, rel, problems)
     if text is None:
         return None
@@ -217,7 +218,7 @@ def _read_markdown(path: Path, kind: str, territory: str, slug: str, rel, proble
         meta=parsed.meta,
         body=parsed.body,
         body_line=parsed.body_line,
-        digest=hashlib.sha256(data).hexdigest(),
+        digest=digest,
         bundle=bundle,
         duplicate_keys=parsed.duplicate_keys,
         memo_key=memo_key,
