@@ -8,7 +8,8 @@ A page's key hashes
     storia.html       the story, its territory, every person it names (published or not) and their territories
     persona.html      the person, its territory, every story naming them (in any territory) and their territories
     territorio, storie, persone, bisogni, tags, tag, 404 of a territory
-                      every file of the territory (listings, counts, tags, the skills offered there)
+                      every file of the territory (listings, counts, tags, the skills offered there): their
+                      front matter, and the body of territorio.md only (no listing shows another body)
     bisogno, sapere, saperi and the network's skills and needs pages
                       every person, need and territory of the network (who offers what, and how far)
 
@@ -33,22 +34,23 @@ TERRITORY_WIDE = {"territorio.html", "storie.html", "persone.html", "bisogni.htm
 PEOPLE_AND_NEEDS = {"bisogno.html", "sapere.html", "saperi.html", "rete-saperi.html", "rete-sapere.html", "rete-bisogni.html"}
 
 
-def _fingerprint(source) -> str:
-    """A hash of the source as the model reads it (checked front matter and body, after privacy.redact replaced
+def _fingerprints(source) -> tuple[str, str]:
+    """Two hashes of the source as the model reads it (checked front matter and body, after privacy.redact replaced
     hidden names: a change of someone's visibility changes exactly the texts that name them), plus the size and
-    time of the media files it names."""
-    digest = hashlib.sha256(f"{source.data!r}\0{source.body}".encode()).hexdigest()
+    time of the media files it names: with the body, and without it (what listings show: never a body)."""
+    data = repr(source.data).encode()
+    full, listed = hashlib.sha256(data + b"\0" + source.body.encode()).hexdigest(), hashlib.sha256(data).hexdigest()
     names = [value["file"] for key in ("immagine", "audio") if isinstance(value := source.data.get(key), dict) and "file" in value]
     if not names:
-        return digest
+        return full, listed
     from .media import resolve_in_bundle
 
-    parts = [digest]
+    parts = []
     for name in names:
         path, _ = resolve_in_bundle(source, name)
         st = path.stat() if path else None
         parts.append(f"{name}:{st.st_size}:{st.st_mtime_ns}" if st else f"{name}:-")
-    return "|".join(parts)
+    return "|".join([full, *parts]), "|".join([listed, *parts])
 
 
 def _hash_files(digest, folder: Path, pattern: str) -> None:
@@ -69,7 +71,10 @@ def global_key(sources: Sources, templates: Path, *, drafts: bool, today: dt.dat
 
 
 def page_keys(pages: list, sources: Sources, base: str) -> list[str | None]:
-    digests = {s.rel: _fingerprint(s) for s in sources.files}
+    prints = {s.rel: _fingerprints(s) for s in sources.files}
+    digests = {rel: full for rel, (full, _) in prints.items()}
+    # Listings of a territory show the front matter of its stories, people and needs, and the territory's own text.
+    listed = {s.rel: prints[s.rel][s.kind != "territorio"] for s in sources.files}
     territory_file = {s.territory: s.rel for s in sources.files if s.kind == "territorio"}
     person_file = {(s.territory, s.slug): s.rel for s in sources.files if s.kind == "persona"}
     by_territory: dict[str, list[str]] = defaultdict(list)
@@ -91,12 +96,12 @@ def page_keys(pages: list, sources: Sources, base: str) -> list[str | None]:
 
     groups: dict[str, list[str]] = {}
 
-    def group(name: str, rels) -> list[str]:
+    def group(name: str, rels, prints: dict[str, str]) -> list[str]:
         """Many pages read the same large set of sources: hash it once, as one pseudo-source."""
         if name not in groups:
             digest = hashlib.sha256()
             for rel in rels():
-                digest.update(f"{rel}\0{digests.get(rel, '-')}\n".encode())
+                digest.update(f"{rel}\0{prints.get(rel, '-')}\n".encode())
             digests[f"#{name}"] = digest.hexdigest()
             groups[name] = [f"#{name}"]
         return groups[name]
@@ -110,9 +115,9 @@ def page_keys(pages: list, sources: Sources, base: str) -> list[str | None]:
         elif page.template == "persona.html":
             rels = [ctx["person"].source, own] + with_territories(sorted(named[ctx["person"].source]))
         elif page.template in PEOPLE_AND_NEEDS:
-            rels = group("people and needs", lambda: people_and_needs)
+            rels = group("people and needs", lambda: people_and_needs, digests)
         elif page.template in TERRITORY_WIDE and territory:
-            rels = group(territory.slug, lambda: sorted(by_territory[territory.slug]))
+            rels = group(territory.slug, lambda: sorted(by_territory[territory.slug]), listed)
         else:
             keys.append(None)
             continue

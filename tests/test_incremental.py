@@ -83,12 +83,17 @@ def test_unchanged_pages_are_reused_and_edited_ones_rendered_again(make_site, ru
     assert run(TODAY, cwd=root)[0] == 0
     untouched = root / "site/dora/storie/il-parco/index.html"
     edited = root / "site/aurora/storie/la-festa/index.html"
-    before = untouched.stat().st_ino, edited.stat().st_ino
+    listing = root / "site/aurora/storie/index.html"  # shows titles and summaries, never a body
+    before = untouched.stat().st_ino, edited.stat().st_ino, listing.stat().st_ino
     make_site({"content/aurora/storie/la-festa.md": story_md("La festa di via Como", persone="[anna-rossi, ciclofficina]", extra="tag: [festa, cucina]\n", body="Testo corretto.")})
     assert run(TODAY, cwd=root)[0] == 0
     assert untouched.stat().st_ino == before[0]  # the same file, hard-linked from the previous site
+    assert listing.stat().st_ino == before[2]  # only the body changed
     assert edited.stat().st_ino != before[1]
     assert "Testo corretto." in edited.read_text(encoding="utf-8")
+    make_site({"content/aurora/storie/la-festa.md": story_md("La festa grande", persone="[anna-rossi, ciclofficina]", extra="tag: [festa, cucina]\n", body="Testo corretto.")})
+    assert run(TODAY, cwd=root)[0] == 0
+    assert "La festa grande" in listing.read_text(encoding="utf-8")
 
 
 def test_a_page_changed_by_hand_in_the_site_is_rendered_again(make_site, run):
