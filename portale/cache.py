@@ -12,13 +12,14 @@ Deleting `.cache/` is always safe: the next build is a cold one and writes the s
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, Iterator
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS markdown (key TEXT PRIMARY KEY, html TEXT NOT NULL);
@@ -60,6 +61,16 @@ class Cache:
         self.db.execute("PRAGMA secure_delete = ON")
         self.db.executescript(SCHEMA)
 
+    @contextlib.contextmanager
+    def _writing(self) -> Iterator[None]:
+        """One transaction. If it fails (a full disk, a file-size limit) the build goes on without storing it: the
+        cache is only a shortcut, and writing the site then meets the same limit and reports it."""
+        try:
+            with self.db:
+                yield
+        except sqlite3.Error:
+            pass
+
     def close(self) -> None:
         self.db.close()
 
@@ -73,12 +84,12 @@ class Cache:
         return found
 
     def store_markdown(self, items: dict[str, str]) -> None:
-        with self.db:
+        with self._writing():
             self.db.executemany("INSERT OR REPLACE INTO markdown (key, html) VALUES (?, ?)", items.items())
 
     def forget_markdown_except(self, keep: Iterable[str]) -> None:
         """Drop the HTML of bodies that no longer exist, so the cache does not grow forever."""
-        with self.db:
+        with self._writing():
             self.db.execute("CREATE TEMP TABLE IF NOT EXISTS keep (key TEXT PRIMARY KEY)")
             self.db.execute("DELETE FROM keep")
             self.db.executemany("INSERT OR IGNORE INTO keep VALUES (?)", ((k,) for k in keep))
@@ -100,13 +111,13 @@ class Cache:
         return {stage: json.loads(keys) for stage, keys in self.db.execute("SELECT stage, keys FROM memo_used")}
 
     def store_memo(self, items: dict[str, bytes], used: dict[str, list[str]]) -> None:
-        with self.db:
+        with self._writing():
             self.db.executemany("INSERT OR REPLACE INTO memo (key, data) VALUES (?, ?)", items.items())
             self.db.execute("DELETE FROM memo_used")
             self.db.executemany("INSERT INTO memo_used (stage, keys) VALUES (?, ?)", ((stage, json.dumps(keys)) for stage, keys in used.items()))
 
     def forget_memo_except(self, keep: Iterable[str]) -> None:
-        with self.db:
+        with self._writing():
             self.db.execute("CREATE TEMP TABLE IF NOT EXISTS keep_memo (key TEXT PRIMARY KEY)")
             self.db.execute("DELETE FROM keep_memo")
             self.db.executemany("INSERT OR IGNORE INTO keep_memo VALUES (?)", ((k,) for k in keep))
@@ -123,7 +134,7 @@ class Cache:
 
     def store_manifest(self, out: Path, written: dict[str, Written]) -> None:
         data = json.dumps({p: [w.key, w.inode, w.size, w.mtime_ns, w.sha] for p, w in sorted(written.items())}, separators=(",", ":"))
-        with self.db:
+        with self._writing():
             self.db.execute("INSERT OR REPLACE INTO manifest (output, data) VALUES (?, ?)", (str(out.resolve()), data))
 
     def bundles(self, out: Path) -> dict[str, str]:
@@ -132,7 +143,7 @@ class Cache:
         return json.loads(row[0]) if row else {}
 
     def store_bundles(self, out: Path, keys: dict[str, str]) -> None:
-        with self.db:
+        with self._writing():
             self.db.execute("INSERT OR REPLACE INTO bundles (output, data) VALUES (?, ?)", (str(out.resolve()), json.dumps(keys, sort_keys=True)))
 
 
