@@ -8,7 +8,6 @@ network pages) is absolute, from `base_url`: it leaves the territory's own site.
 from __future__ import annotations
 
 import datetime as dt
-import posixpath
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterator
@@ -75,6 +74,19 @@ def make_environment(templates: Path, compiled: Path | None = None) -> jinja2.En
     return env
 
 
+def _relpath(target: str, start: str) -> str:
+    """posixpath.relpath for the site's own paths (relative to its root, never with . or ..), without the two
+    getcwd() calls relpath makes each time: a page has dozens of links."""
+    to = [part for part in target.split("/") if part]
+    here = [part for part in start.split("/") if part]
+    common = 0
+    for a, b in zip(to, here):
+        if a != b:
+            break
+        common += 1
+    return "/".join([".."] * (len(here) - common) + to[common:]) or "."
+
+
 def link_maker(page: Page, archive: Archive):
     """url(target): a link from `page` to the output path `target` (a directory ends with /)."""
     base_url = archive.portal.base_url
@@ -87,7 +99,7 @@ def link_maker(page: Page, archive: Archive):
             return base_url + target
         if page.territory and not target.startswith(home):
             return base_url + target  # leaves this territory's self-contained site
-        relative = posixpath.relpath(target or ".", here or ".")
+        relative = _relpath(target, here)
         if target.endswith("/") or target == "":
             relative = "./" if relative == "." else relative + "/"
         return relative
