@@ -38,8 +38,14 @@ def _fingerprints(source) -> tuple[str, str]:
     """Two hashes of the source as the model reads it (checked front matter and body, after privacy.redact replaced
     hidden names: a change of someone's visibility changes exactly the texts that name them), plus the size and
     time of the media files it names: with the body, and without it (what listings show: never a body)."""
-    data = repr(source.data).encode()
-    full, listed = hashlib.sha256(data + b"\0" + source.body.encode()).hexdigest(), hashlib.sha256(data).hexdigest()
+    if source.prints is None:
+        data = repr(source.data).encode()
+        source.prints = hashlib.sha256(data + b"\0" + source.body.encode()).hexdigest(), hashlib.sha256(data).hexdigest()
+        published = source.memo_entry.get("published") if source.memo_entry is not None else None
+        if published is not None:
+            published[5] = source.prints
+            source.memo_dirty = True
+    full, listed = source.prints
     names = [value["file"] for key in ("immagine", "audio") if isinstance(value := source.data.get(key), dict) and "file" in value]
     if not names:
         return full, listed

@@ -38,6 +38,9 @@ class Source:
     data: dict = field(default_factory=dict)  # checked front matter, filled by validate.check
     memo_key: str = ""  # what the file's results are remembered by in the build cache (memo.py)
     local_problems: list[Problem] | None = None  # the problems of the file alone: from the memo, or by validate.check
+    memo_entry: dict | None = None  # the file's memo entry (memo.py), filled by the stages; None without a memo
+    memo_dirty: bool = False  # a stage changed the entry: memo.save stores it
+    prints: tuple[str, str] | None = None  # hashes of the published values and body (inputs.py), when remembered
     body_html: str | None = None  # sanitised HTML of the body, filled by markup.render_bodies
 
 
@@ -61,7 +64,7 @@ def read_sources(content: Path, memo: Memo | None = None) -> Sources:
     content = content.resolve()
     root = content.parent
     memo = memo or Memo()
-    memo.prefetch("load")
+    memo.prefetch()
     problems: list[Problem] = []
 
     prefix = str(root) + os.sep
@@ -198,9 +201,9 @@ def _read_markdown(path: Path, kind: str, territory: str, slug: str, rel, proble
         return None
     digest = hashlib.sha256(data).hexdigest()
     memo_key = key("load", code_version(), rel(path), kind, territory, slug, str(bundle), digest)
-    known = memo.get(memo_key, "load")
-    if known is not None:  # the same file read and checked by an earlier build
-        return Source(path=path, rel=rel(path), kind=kind, territory=territory, slug=slug, digest=digest, bundle=bundle, memo_key=memo_key, **known)
+    entry = memo.entry(memo_key)
+    if entry is not None and "load" in entry:  # the same file read and checked by an earlier build
+        return Source(path=path, rel=rel(path), kind=kind, territory=territory, slug=slug, digest=digest, bundle=bundle, memo_key=memo_key, memo_entry=entry, **entry["load"])
     text = _decode_or_report(path, data, rel, problems)
     if text is None:
         return None
@@ -222,6 +225,7 @@ def _read_markdown(path: Path, kind: str, territory: str, slug: str, rel, proble
         bundle=bundle,
         duplicate_keys=parsed.duplicate_keys,
         memo_key=memo_key,
+        memo_entry={} if memo.enabled else None,
     )
 
 

@@ -204,12 +204,18 @@ def _code_version() -> str:
 
 
 def render_bodies(sources: list, cache, jobs: int, on_done=None) -> None:
-    """Set `source.body_html` on every source: from the cache when the same text was rendered before by the same
-    code, otherwise on all cores; new results go into the cache."""
+    """Set `source.body_html` on every source: remembered in the file's memo entry (privacy.redact set it), or from
+    the cache when the same text was rendered before by the same code, otherwise on all cores; new results go into
+    the cache and the memo entries."""
     code = _code_version()
-    keys = [hashlib.sha256(f"{code}\n{s.body}".encode()).hexdigest() for s in sources]
-    known = cache.markdown(keys)
-    missing = [i for i, key in enumerate(keys) if key not in known]
+    keys = []
+    for source in sources:
+        published = source.memo_entry.get("published") if source.memo_entry is not None else None
+        remembered = published is not None and published[3] is not None and source.body_html is not None
+        keys.append(published[3] if remembered else hashlib.sha256(f"{code}\n{source.body}".encode()).hexdigest())
+    todo = [i for i, source in enumerate(sources) if source.body_html is None]
+    known = cache.markdown(keys[i] for i in todo)
+    missing = [i for i in todo if keys[i] not in known]
     if on_done:
         on_done(len(sources) - len(missing))
     fresh = parallel.fork_map(lambda chunk: [_render_or_none(sources[i].body) for i in chunk], missing, jobs, on_chunk=on_done)
@@ -219,8 +225,13 @@ def render_bodies(sources: list, cache, jobs: int, on_done=None) -> None:
         cache.store_markdown(new)
     # always, also when nothing is new: a deleted story's text must not stay in the cache (erasure)
     cache.forget_markdown_except(keys)
-    for source, key in zip(sources, keys):
-        source.body_html = known.get(key)  # None: too complex, the model renders it again to report where
+    for i in todo:
+        source = sources[i]
+        source.body_html = known.get(keys[i])  # None: too complex, the model renders it again to report where
+        published = source.memo_entry.get("published") if source.memo_entry is not None else None
+        if published is not None and source.body_html is not None:
+            published[3], published[4] = keys[i], source.body_html
+            source.memo_dirty = True
 
 
 def _render_or_none(text: str) -> str | None:

@@ -1,12 +1,12 @@
-"""The per-file memo: what reading, checking and privacy-filtering each content file gave, kept in the build cache
-so that a rebuild parses, validates and privacy-checks again only the files that changed.
+"""The per-file memo: what reading, checking, privacy-filtering and rendering each content file gave, kept in the
+build cache so that a rebuild parses, validates, privacy-checks and renders again only the files that changed.
 
-Every entry is keyed by a hash of everything its result depends on:
-- `load`: the file's bytes and place (path, kind, territory, slug) and the generator's code. It holds the parsed
-  front matter (with its lines), the body, the checked values and the problems found in the file alone;
-- `privacy`: the `load` key, the hidden names of the whole archive (who is hidden, shown how) and the
-  organisations allowed to show contacts. It holds the file's privacy problems;
-- `redact`: the `load` key and the hidden names. It holds the file's values and body as published.
+One entry per file, named by a hash of its bytes, its place (path, kind, territory, slug) and the generator's code:
+- `load`: the parsed front matter (with its lines), the body, the checked values and the problems of the file alone;
+- `privacy`: (signature, the file's privacy problems), valid while the archive's hidden names and the organisations
+  allowed to show contacts have that signature (privacy.py);
+- `published`: [signature, values and body as published (None: as read), Markdown key, body HTML, fingerprints],
+  valid while the hidden names have that signature; the last three are filled by later stages.
 Checks across files (references, duplicates, media) run on every build: they are cheap, and their inputs are many.
 
 Entries not used by a build are deleted at its end, with SQLite's secure delete on: the text of an erased story
@@ -27,9 +27,13 @@ _CODE: list[str] = []
 
 
 def code_version() -> str:
-    """The generator's code (any module may change what a file yields) and the YAML parser's version."""
+    """The generator's code (any module may change what a file yields) and the versions of the libraries that
+    parse, render and sanitise it."""
     if not _CODE:
-        digest = hashlib.sha256(yaml.__version__.encode())
+        import markdown
+        import nh3
+
+        digest = hashlib.sha256(f"{yaml.__version__}|{markdown.__version__}|{getattr(nh3, '__version__', '')}".encode())
         for path in sorted(PACKAGE.glob("*.py")):
             digest.update(path.name.encode() + b"\0" + path.read_bytes())
         _CODE.append(digest.hexdigest()[:16])
@@ -45,42 +49,47 @@ def key(*parts: str | bytes) -> str:
 
 
 class Memo:
-    """get/put of picklable values by key, backed by the build cache; `Memo(None)` remembers nothing.
-
-    Each stage (load, privacy, redact) asks for one entry per file. To spare a query per entry, `prefetch(stage)`
-    reads in a few queries the entries that the stage used in the last build (most of them are the same)."""
+    """Entries by name, backed by the build cache; `Memo(None)` remembers nothing. `prefetch()` reads in a few
+    queries the entries the last build used (after one edit, all but one are the same)."""
 
     def __init__(self, cache=None):
         self.cache = cache
-        self.used: dict[str, set[str]] = {}  # stage -> names of the entries used by this build
+        self.used: set[str] = set()
         self.new: dict[str, bytes] = {}
         self.fetched: dict[str, bytes] = {}
-        self.last = cache.memo_used() if cache is not None else {}
 
-    def prefetch(self, stage: str) -> None:
+    @property
+    def enabled(self) -> bool:
+        return self.cache is not None
+
+    def prefetch(self) -> None:
         if self.cache is not None:
-            self.fetched = self.cache.memo_many(self.last.get(stage, []))
+            self.fetched = self.cache.memo_many(self.cache.memo_used().get("file", []))
 
-    def get(self, name: str, stage: str) -> Any | None:
+    def entry(self, name: str) -> dict | None:
         if self.cache is None:
             return None
-        data = self.fetched.pop(name, None) or self.new.get(name) or self.cache.memo(name)
+        data = self.fetched.pop(name, None) or self.cache.memo(name)
         if data is None:
             return None
-        self.used.setdefault(stage, set()).add(name)
+        self.used.add(name)
         return pickle.loads(data)
 
-    def put(self, name: str, value: Any, stage: str) -> None:
+    def store(self, name: str, entry: dict) -> None:
         if self.cache is None:
             return
-        self.used.setdefault(stage, set()).add(name)
-        self.new[name] = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+        self.used.add(name)
+        self.new[name] = pickle.dumps(entry, protocol=pickle.HIGHEST_PROTOCOL)
 
-    def save(self) -> None:
-        """Store the new entries and forget the ones this build did not use."""
+    def save(self, sources=()) -> None:
+        """Store the entries of `sources` that a stage filled in this build, and forget the ones no file used."""
         if self.cache is None:
             return
+        for source in sources:
+            if source.memo_dirty and source.memo_entry is not None:
+                self.store(source.memo_key, source.memo_entry)
+                source.memo_dirty = False
         self.fetched.clear()
-        self.cache.store_memo(self.new, {stage: sorted(names) for stage, names in self.used.items()})
-        self.cache.forget_memo_except(set().union(*self.used.values()))
+        self.cache.store_memo(self.new, {"file": sorted(self.used)})
+        self.cache.forget_memo_except(self.used)
         self.new.clear()

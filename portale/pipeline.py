@@ -45,7 +45,7 @@ def search_mirrors(root: Path, out: Path) -> Path:
 
 def check(root: Path, today: dt.date | None = None, memo: Memo | None = None) -> tuple[load.Sources, list[Problem]]:
     sources = load.read_sources(root / "content", memo)  # files unchanged since the last build come from the memo
-    return sources, validate.check(sources, today, memo)
+    return sources, validate.check(sources, today)
 
 
 def build(root: Path, out: Path, *, drafts: bool = False, today: dt.date | None = None, jobs: int | None = None, progress: Progress | None = None) -> BuildResult:
@@ -59,8 +59,7 @@ def build(root: Path, out: Path, *, drafts: bool = False, today: dt.date | None 
     if any(not p.warning for p in problems):
         cache.close()
         raise ContentError(problems)  # the output folder is untouched
-    privacy.redact(sources, today, memo)  # full names of people not fully public -> what may be shown
-    memo.save()
+    privacy.redact(sources, today)  # full names of people not fully public -> what may be shown
     with progress.stage("testi", len(sources.files)) as done:
         markup.render_bodies(sources.files, cache, jobs, done)  # Markdown -> HTML: cached by content, on all cores
     archive = model.build_archive(sources, drafts=drafts, today=today)
@@ -69,6 +68,7 @@ def build(root: Path, out: Path, *, drafts: bool = False, today: dt.date | None 
     pages = render.plan_site(archive)
     base = inputs.global_key(sources, templates, drafts=drafts, today=today)
     keys = inputs.page_keys(pages, sources, base)
+    memo.save(sources.files)  # what each changed file gave, for the next build
     with write.lock(out), write.staging(out, keep={page.output for page in pages} | {f"{t.slug}/{search.BUNDLE}/" for t in archive.territories}) as tmp:
         previous, spare = cache.manifest(out), write.spare_of(out)
         with progress.stage("pagine", len(pages)) as done:  # only pages whose inputs changed are rendered again

@@ -30,7 +30,7 @@ from typing import Any, Iterator
 
 from .frontmatter import Map, Seq, Text
 from .load import Source, Sources
-from .memo import Memo, code_version, key
+from .memo import code_version, key
 from .problems import Problem, Problems
 from .slugs import strip_accents
 
@@ -205,20 +205,21 @@ def _signature(protected: list[Shield], *more: str) -> str:
     return key(code_version(), repr([(s.ref, s.person.rel, s.published, s.replacement, s.full_name.pattern if s.full_name else "", s.hidden.pattern if s.hidden else "", str(s.person.data.get("visibilita", ""))) for s in protected]), *more)
 
 
-def check(sources: Sources, today: dt.date, sink: list[Problem], memo: Memo | None = None) -> None:
+def check(sources: Sources, today: dt.date, sink: list[Problem]) -> None:
     protected = shields(sources, today)
     sieve = Sieve([s for s in protected if s.full_name])
     signature = _signature(protected, "check", repr(sorted(allowed_contacts(sources))))
-    if memo:
-        memo.prefetch("privacy")
     for source in sources.files:
-        name = key(source.memo_key, signature) if memo and source.memo_key else None
-        found = memo.get(name, "privacy") if name else None
-        if found is None:
+        entry = source.memo_entry
+        known = entry.get("privacy") if entry is not None else None
+        if known is not None and known[0] == signature:  # the file and the names it is checked against are the same
+            found = known[1]
+        else:
             found = []
             _check_source(source, protected, sieve, sources, Problems(source.rel, found))
-            if name:
-                memo.put(name, found, "privacy")
+            if entry is not None:
+                entry["privacy"] = (signature, found)
+                source.memo_dirty = True
         sink.extend(found)
 
 
@@ -268,15 +269,10 @@ def _slugify(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", fold(text)).strip("-")
 
 
-def redact(sources: Sources, today: dt.date, memo: Memo | None = None) -> None:
+def redact(sources: Sources, today: dt.date) -> None:
     """Replace the full names of people who are not fully public in every text that may be published."""
     protected = [s for s in shields(sources, today) if s.full_name]
-    if not protected:
-        return
     signature = _signature(protected, "redact")
-    if memo:
-        memo.prefetch("redact")
-
     sieve = Sieve(protected)
 
     def clean(text: str) -> str:
@@ -299,13 +295,23 @@ def redact(sources: Sources, today: dt.date, memo: Memo | None = None) -> None:
         return value
 
     for source in sources.files:
-        name = key(source.memo_key, signature) if memo and source.memo_key else None
-        found = memo.get(name, "redact") if name else None
-        if found is None:
-            found = {k: v if k in UNREDACTED_KEYS else walk(v) for k, v in source.data.items()}, clean(source.body)
-            if name:
-                memo.put(name, found, "redact")
-        source.data, source.body = found
+        entry = source.memo_entry
+        known = entry.get("published") if entry is not None else None
+        if known is not None and known[0] == signature:  # [signature, data, body, markdown key, html, prints]
+            data, body = known[1], known[2]
+            source.body_html, source.prints = known[4], known[5]
+        else:
+            data = {k: v if k in UNREDACTED_KEYS else walk(v) for k, v in source.data.items()} if protected else None
+            body = clean(source.body) if protected else None
+            data = None if data == source.data else data  # None: as read (most files), so the memo keeps one copy
+            body = None if body == source.body else body
+            if entry is not None:
+                entry["published"] = [signature, data, body, None, None, None]
+                source.memo_dirty = True
+        if data is not None:
+            source.data = data
+        if body is not None:
+            source.body = body
 
 
 # --- contact data ---------------------------------------------------------------------------

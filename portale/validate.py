@@ -12,12 +12,11 @@ from collections import defaultdict
 
 from . import markup, media, privacy, schema
 from .load import Source, Sources
-from .memo import Memo
 from .problems import Problem, Problems
 from .slugs import RESERVED_AT_ROOT, collision_key, is_slug, slugify
 
 
-def check(sources: Sources, today: dt.date | None = None, memo: Memo | None = None) -> list[Problem]:
+def check(sources: Sources, today: dt.date | None = None) -> list[Problem]:
     sink: list[Problem] = list(sources.problems)
     portal_report = Problems(sources.portal_rel, sink)
     sources.portal_data = schema.check_mapping(sources.portal, schema.PORTALE, portal_report) if sources.portal else {}
@@ -36,14 +35,15 @@ def check(sources: Sources, today: dt.date | None = None, memo: Memo | None = No
         if source.local_problems is None:  # not remembered from an earlier build (memo.py)
             source.local_problems = []
             _check_file(source, Problems(source.rel, source.local_problems))
-            if memo and source.memo_key:
-                memo.put(source.memo_key, remembered(source), "load")
+            if source.memo_entry is not None:
+                source.memo_entry = {"load": remembered(source)}
+                source.memo_dirty = True
         sink.extend(source.local_problems)
 
     sink.extend(media.check_media(sources))
     _check_duplicates(sources, sink)
     _check_references(sources, vocabulary, sink)
-    privacy.check(sources, today or dt.date.today(), sink, memo)
+    privacy.check(sources, today or dt.date.today(), sink)
     privacy.check_allow_list(sources, sink)
     return sorted(set(sink))
 
