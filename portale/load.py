@@ -107,12 +107,15 @@ def read_sources(content: Path, memo: Memo | None = None) -> Sources:
                 continue
             if not child.is_dir():
                 continue
-            for entry in sorted(child.iterdir()):
-                if entry.name.startswith("."):
+            with os.scandir(child) as listing:  # the file types come with the listing: no stat per file
+                found = sorted(listing, key=lambda item: item.name)
+            for item in found:
+                if item.name.startswith("."):
                     continue
-                if _is_symlink_outside(entry, content, rel, problems):
+                entry = child / item.name
+                if item.is_symlink() and _is_symlink_outside(entry, content, rel, problems):
                     continue
-                if entry.is_dir():
+                if item.is_dir():
                     index = entry / "index.md"
                     if index.is_file():
                         source = _read_markdown(index, kind, folder.name, entry.name, rel, problems, memo, bundle=entry)
@@ -158,11 +161,12 @@ def decode(data: bytes) -> tuple[str | None, tuple[int, int, str] | None]:
 
 def _read_bytes(path: Path, rel, problems: list[Problem]) -> bytes | None:
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            problems.append(Problem(rel(path), 0, f"file troppo grande ({size // 1024} KB, il massimo è {MAX_FILE_BYTES // 1024} KB)", "controlla di non aver incollato un'immagine o un documento intero", "dimensione"))
-            return None
-        return path.read_bytes()
+        with open(path, "rb") as handle:
+            size = os.fstat(handle.fileno()).st_size
+            if size > MAX_FILE_BYTES:
+                problems.append(Problem(rel(path), 0, f"file troppo grande ({size // 1024} KB, il massimo è {MAX_FILE_BYTES // 1024} KB)", "controlla di non aver incollato un'immagine o un documento intero", "dimensione"))
+                return None
+            return handle.read()
     except OSError as exc:
         problems.append(Problem(rel(path), 0, f"impossibile leggere il file ({exc.strerror})", "controlla i permessi del file", "lettura"))
         return None
