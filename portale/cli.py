@@ -198,9 +198,9 @@ def run_build(root: Path, args) -> int:
     total = sum(result.pages.values())
     print(f"Costruito {args.output}/: {_plural(total, 'pagina', 'pagine')} in {result.seconds:.1f} s{' (bozze incluse)' if args.bozze else ''}")
     indexed = result.indexed.pages if result.indexed else {}
-    for territory in result.archive.territories:
-        in_search = _plural(indexed.get(territory.slug, 0), "pagina", "pagine")
-        print(f"  {territory.slug:<22} {_plural(result.pages.get(territory.slug, 0), 'pagina', 'pagine')}, {in_search} nella ricerca")
+    for slug in result.territories:
+        in_search = _plural(indexed.get(slug, 0), "pagina", "pagine")
+        print(f"  {slug:<22} {_plural(result.pages.get(slug, 0), 'pagina', 'pagine')}, {in_search} nella ricerca")
     print(f"  {'rete':<22} {_plural(result.pages.get('', 0), 'pagina', 'pagine')}")
     if result.indexed:
         print(f"Indice di ricerca (Pagefind): {_plural(sum(indexed.values()), 'pagina', 'pagine')} in {result.indexed.seconds:.1f} s")

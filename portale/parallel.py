@@ -7,9 +7,13 @@ order. With one job, few items, or no `fork` (not Linux), it runs in this proces
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
-from typing import Callable, Sequence, TypeVar
+import threading
+from typing import Callable, Iterator, Sequence, TypeVar
+
+from . import memory
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -48,7 +52,7 @@ def fork_map(work: Callable[[Sequence[T]], list[R]], items: Sequence[T], jobs: i
     bounds = [(start, min(start + size, len(items))) for start in range(0, len(items), size)]
     _work, _items = work, items
     try:
-        with multiprocessing.get_context("fork").Pool(jobs) as pool:
+        with memory.shared_heap(), multiprocessing.get_context("fork").Pool(jobs) as pool:
             results = []
             for chunk in pool.imap(_run_chunk, bounds):
                 results.extend(chunk)
@@ -57,3 +61,24 @@ def fork_map(work: Callable[[Sequence[T]], list[R]], items: Sequence[T], jobs: i
             return results
     finally:
         _work = _items = None
+
+
+class Budget:
+    """Threads share a budget (pages, megabytes): `with budget.take(n):` waits until `n` more fit within `limit`,
+    or until nothing else holds any of it (so a task larger than the whole budget still runs, alone)."""
+
+    def __init__(self, limit: int):
+        self.limit, self.used = limit, 0
+        self.changed = threading.Condition()
+
+    @contextlib.contextmanager
+    def take(self, amount: int) -> Iterator[None]:
+        with self.changed:
+            self.changed.wait_for(lambda: self.used == 0 or self.used + amount <= self.limit)
+            self.used += amount
+        try:
+            yield
+        finally:
+            with self.changed:
+                self.used -= amount
+                self.changed.notify_all()

@@ -12,10 +12,9 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import feeds, inputs, load, markup, media, model, opendata, parallel, privacy, render, search, validate, write
+from . import feeds, inputs, load, markup, media, memory, model, opendata, parallel, privacy, render, search, validate, write
 from .cache import Cache, cache_folder
 from .memo import Memo
-from .model import Archive
 from .problems import ContentError, Problem
 from .progress import Progress
 
@@ -24,7 +23,8 @@ PROJECT_DIR = Path(__file__).resolve().parent.parent
 
 @dataclass
 class BuildResult:
-    archive: Archive
+    territories: list[str]  # slugs, in the archive's order
+    base_url: str
     pages: dict[str, int]  # pages written per site ("" is the network)
     warnings: list[Problem]
     seconds: float
@@ -60,6 +60,8 @@ def build(root: Path, out: Path, *, drafts: bool = False, today: dt.date | None 
         cache.close()
         raise ContentError(problems)  # the output folder is untouched
     privacy.redact(sources, today)  # full names of people not fully public -> what may be shown
+    privacy.forget_texts()  # what check and redact sieved: given back before forking workers (memory.py)
+    memory.give_back(collect=False)
     with progress.stage("testi", len(sources.files)) as done:
         markup.render_bodies(sources.files, cache, jobs, done)  # Markdown -> HTML: cached by content, on all cores
     archive = model.build_archive(sources, drafts=drafts, today=today)
@@ -76,7 +78,8 @@ def build(root: Path, out: Path, *, drafts: bool = False, today: dt.date | None 
         bundles = inputs.bundle_keys(pages, written, base)  # a territory whose pages are unchanged keeps its index
         live = cache.bundles(out)
         kept = search.reuse_bundles(tmp, out, bundles, cache.bundles(spare), live)
-        fresh = [t for t in archive.territories if t.slug not in kept]  # indexed again, seeded with the live bundle
+        fresh = [t.slug for t in archive.territories if t.slug not in kept]  # indexed again, seeded with the live bundle
+        slugs, base_url, warnings = [t.slug for t in archive.territories], archive.portal.base_url, problems + archive.warnings
         with progress.stage("ricerca", len(fresh)) as done, ThreadPoolExecutor(1) as background:  # before the swap
             # Pagefind (other processes) indexes the pages while this thread writes the rest of the site
             indexing = background.submit(search.index_site, tmp, fresh, done, out, search_mirrors(root, out), written)
@@ -84,6 +87,11 @@ def build(root: Path, out: Path, *, drafts: bool = False, today: dt.date | None 
             files |= feeds.render_feeds(archive, [page.output for page in pages])
             write.write_site(tmp, files)
             write.copy_assets(tmp, templates / "assets", ["assets"] + [f"{t.slug}/assets" for t in archive.territories])
+            per_site = pages_per_site(pages)
+            # Everything is written: the archive and its texts go back to the system while Pagefind, the largest
+            # process of a build, indexes (memory.py).
+            del sources, archive, files, pages, keys
+            memory.give_back()
             indexed = indexing.result()
         indexed.pages.update(kept)
     cache.store_manifest(out, written)  # only once the new site is in place
@@ -91,8 +99,13 @@ def build(root: Path, out: Path, *, drafts: bool = False, today: dt.date | None 
     cache.store_bundles(out, bundles)
     cache.store_bundles(spare, live)
     cache.close()
+    return BuildResult(slugs, base_url, per_site, warnings, time.perf_counter() - started, indexed=indexed)
+
+
+def pages_per_site(pages: list) -> dict[str, int]:
+    """Pages written per site ("" is the network)."""
     per_site: dict[str, int] = {}
     for page in pages:
         site = page.territory.slug if page.territory else ""
         per_site[site] = per_site.get(site, 0) + 1
-    return BuildResult(archive, per_site, problems + archive.warnings, time.perf_counter() - started, indexed=indexed)
+    return per_site

@@ -169,6 +169,11 @@ class Sieve:
 _MEMO: dict = {}
 
 
+def forget_texts() -> None:
+    """Let the texts sieved so far go (every text of the archive): the build calls it once the pages are written."""
+    _MEMO.clear()
+
+
 def _texts(source: Source) -> Iterator[tuple[int, str]]:
     """(line, text) of everything of a source that may be published: front-matter values and body lines."""
 

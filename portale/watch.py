@@ -93,7 +93,7 @@ class Preview:
         base_url = self.status.base_url
         try:
             result = pipeline.build(self.root, self.out, drafts=self.drafts, today=self.today)
-            problems, failed, base_url = result.warnings, False, result.archive.portal.base_url
+            problems, failed, base_url = result.warnings, False, result.base_url
         except ContentError as exc:
             problems = exc.problems
         except jinja2.TemplateError as exc:
