@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from conftest import BASE_FILES, person_md, story_md, territory_md
+from conftest import BASE_FILES, build_digest, person_md, story_md, territory_md
 from portale import cli, search
 
 pytest.importorskip("playwright.sync_api")
@@ -105,6 +105,19 @@ def test_every_territory_has_its_own_bundle_and_the_summary_counts_it(built):
     assert re.search(r"aurora\s+\d+ pagine, 11 pagine nella ricerca", out), out
     assert re.search(r"dora\s+\d+ pagine, 2 pagine nella ricerca", out), out
     assert re.search(r"Indice di ricerca \(Pagefind\): 13 pagine in \d+\.\d s", out), out
+
+
+def test_a_large_archive_indexed_one_territory_at_a_time_gets_the_same_site_and_search(make_site, run, tmp_path, monkeypatch):
+    # a budget of one page: no territory may be indexed beside another, as with large territories (memory)
+    root = make_site({f"content/dora/storie/storia-{i}.md": story_md(f"Storia {i}", body=f"Testo {i}.") for i in range(5)})
+    code, side_by_side = run(["--oggi", "2026-06-01", "--output", str(tmp_path / "insieme")], cwd=root)
+    assert code == 0, side_by_side
+    monkeypatch.setattr(search, "SIDE_BY_SIDE_PAGES", 1)
+    code, one_by_one = run(["--oggi", "2026-06-01", "--output", str(tmp_path / "uno-per-volta")], cwd=root)
+    assert code == 0, one_by_one
+    assert build_digest(tmp_path / "insieme") == build_digest(tmp_path / "uno-per-volta")
+    counts = [line for line in one_by_one.splitlines() if "nella ricerca" in line]
+    assert len(counts) >= 2 and counts == [line for line in side_by_side.splitlines() if "nella ricerca" in line]
 
 
 def test_elisions_are_split_only_between_letters():
