@@ -71,6 +71,8 @@ def build(root: Path, out: Path, *, drafts: bool = False, today: dt.date | None 
     base = inputs.global_key(sources, templates, drafts=drafts, today=today)
     keys = inputs.page_keys(pages, sources, base)
     memo.save(sources.files)  # what each changed file gave, for the next build
+    del sources  # the pages need only the archive now: the sources' memory goes back before forking (memory.py)
+    memory.give_back(collect=False)
     with write.lock(out), write.staging(out, keep={page.output for page in pages} | {f"{t.slug}/{search.BUNDLE}/" for t in archive.territories}) as tmp:
         previous, spare = cache.manifest(out), write.spare_of(out)
         with progress.stage("pagine", len(pages)) as done:  # only pages whose inputs changed are rendered again
@@ -90,7 +92,7 @@ def build(root: Path, out: Path, *, drafts: bool = False, today: dt.date | None 
             per_site = pages_per_site(pages)
             # Everything is written: the archive and its texts go back to the system while Pagefind, the largest
             # process of a build, indexes (memory.py).
-            del sources, archive, files, pages, keys
+            del archive, files, pages, keys
             memory.give_back()
             indexed = indexing.result()
         indexed.pages.update(kept)
