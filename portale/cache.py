@@ -110,18 +110,21 @@ class Cache:
         """{stage: names of the memo entries the last build used}."""
         return {stage: json.loads(keys) for stage, keys in self.db.execute("SELECT stage, keys FROM memo_used")}
 
-    def store_memo(self, items: dict[str, bytes], used: dict[str, list[str]]) -> None:
+    def store_memo(self, items: dict[str, bytes], used: set[str], last: set[str] | None) -> None:
+        """Store `items` and keep exactly the entries in `used`, in one transaction, so the table always holds what
+        `memo_used` lists. `last`: what it listed before (the entries to delete are then `last - used`); None when
+        unknown, and every entry not used is deleted."""
         with self._writing():
             self.db.executemany("INSERT OR REPLACE INTO memo (key, data) VALUES (?, ?)", items.items())
+            if last is None:
+                self.db.execute("CREATE TEMP TABLE IF NOT EXISTS keep_memo (key TEXT PRIMARY KEY)")
+                self.db.execute("DELETE FROM keep_memo")
+                self.db.executemany("INSERT OR IGNORE INTO keep_memo VALUES (?)", ((k,) for k in used))
+                self.db.execute("DELETE FROM memo WHERE key NOT IN (SELECT key FROM keep_memo)")
+            else:
+                self.db.executemany("DELETE FROM memo WHERE key = ?", ((k,) for k in sorted(last - used)))
             self.db.execute("DELETE FROM memo_used")
-            self.db.executemany("INSERT INTO memo_used (stage, keys) VALUES (?, ?)", ((stage, json.dumps(keys)) for stage, keys in used.items()))
-
-    def forget_memo_except(self, keep: Iterable[str]) -> None:
-        with self._writing():
-            self.db.execute("CREATE TEMP TABLE IF NOT EXISTS keep_memo (key TEXT PRIMARY KEY)")
-            self.db.execute("DELETE FROM keep_memo")
-            self.db.executemany("INSERT OR IGNORE INTO keep_memo VALUES (?)", ((k,) for k in keep))
-            self.db.execute("DELETE FROM memo WHERE key NOT IN (SELECT key FROM keep_memo)")
+            self.db.execute("INSERT INTO memo_used (stage, keys) VALUES (?, ?)", ("file", json.dumps(sorted(used))))
 
     def manifest(self, out: Path) -> dict[str, Written]:
         row = self.db.execute("SELECT data FROM manifest WHERE output = ?", (str(out.resolve()),)).fetchone()

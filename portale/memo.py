@@ -57,6 +57,7 @@ class Memo:
         self.used: set[str] = set()
         self.new: dict[str, bytes] = {}
         self.fetched: dict[str, bytes] = {}
+        self.last: set[str] | None = None  # the entries the last build kept, once read by prefetch
 
     @property
     def enabled(self) -> bool:
@@ -64,7 +65,9 @@ class Memo:
 
     def prefetch(self) -> None:
         if self.cache is not None:
-            self.fetched = self.cache.memo_many(self.cache.memo_used().get("file", []))
+            listed = self.cache.memo_used().get("file")
+            self.last = set(listed) if listed is not None else None
+            self.fetched = self.cache.memo_many(listed or [])
 
     def entry(self, name: str) -> dict | None:
         if self.cache is None:
@@ -90,6 +93,6 @@ class Memo:
                 self.store(source.memo_key, source.memo_entry)
                 source.memo_dirty = False
         self.fetched.clear()
-        self.cache.store_memo(self.new, {"file": sorted(self.used)})
-        self.cache.forget_memo_except(self.used)
+        self.cache.store_memo(self.new, self.used, self.last)
+        self.last = set(self.used)
         self.new.clear()
