@@ -20,8 +20,6 @@ the person and need pages (`data-pagefind-index-attrs`), so they are indexed wit
 from __future__ import annotations
 
 import contextlib
-import gzip
-import hashlib
 import json
 import os
 import re
@@ -36,17 +34,16 @@ from typing import Callable
 
 from . import parallel
 from .memo import code_version
-from .search_order import SIGNATURE, make_deterministic, read_pagefind_file
+from .search_order import make_deterministic
+from .search_seed import keep_only_named_by_content, prune_bundle, seed_bundle
 
 BUNDLE = "pagefind"
 LANGUAGE = "it"
 BODY_MARKER = b"data-pagefind-body"
 # Pagefind's own ready-made interfaces: the search pages use the JS API with a light result list.
 UNUSED_FILES = ("pagefind-ui.js", "pagefind-ui.css", "pagefind-component-ui.js", "pagefind-component-ui.css", "pagefind-modular-ui.js", "pagefind-modular-ui.css", "pagefind-highlight.js")
-# U+2019 (and the look-alikes editors paste: U+2018, U+02BC) between two letters is an elision.
-# Pagefind names these files by their contents: present ones are not written again (see seed_bundle).
-NAMED_BY_CONTENT = ("fragment", "index")
 _BODY_START = re.compile(r"<([a-zA-Z][a-zA-Z0-9]*)\b[^>]*\bdata-pagefind-body\b[^>]*>")
+# U+2019 (and the look-alikes editors paste: U+2018, U+02BC) between two letters is an elision.
 ELISION = re.compile(r"(?<=\w)[\u2019\u2018\u02bc](?=\w)")
 
 
@@ -160,72 +157,8 @@ def run_pagefind(source: Path, bundle: Path) -> int:
         # and everything Pagefind writes every time, then run again so Pagefind writes it.
         for path in wrong:
             path.unlink()
-        _keep_only_named_by_content(bundle)
+        keep_only_named_by_content(bundle)
     raise PagefindFailed(f"pagefind kept naming different contents alike in {bundle}")
-
-
-def seed_bundle(bundle: Path, previous: Path | None) -> None:
-    """Start `bundle` from the page fragments and word-index chunks of the territory's last bundle (`previous`, in the
-    live site), hard-linked. Pagefind names these files by their contents and does not write a file that already
-    exists, so it compresses (gzip at its best level: about half of its time on a fresh folder) only the pages and
-    chunks that changed. A reused staging folder already holds the bundle of the build before: only the files it
-    lacks are linked. Only these two folders are seeded: Pagefind truncates and rewrites its other files in place,
-    which would write through a hard link into the live site. `prune_bundle` removes what the new index does not
-    name and checks the seeded files it names."""
-    if previous is None or not (previous / "pagefind-entry.json").is_file():
-        if bundle.exists():
-            shutil.rmtree(bundle)
-        return
-    if bundle.is_dir():
-        _keep_only_named_by_content(bundle)
-    for folder in NAMED_BY_CONTENT:
-        source, target = previous / folder, bundle / folder
-        if not source.is_dir():
-            continue
-        target.mkdir(parents=True, exist_ok=True)
-        present = set(os.listdir(target))
-        for name in os.listdir(source):
-            if name not in present:
-                os.link(source / name, target / name)
-
-
-def _keep_only_named_by_content(bundle: Path) -> None:
-    for item in bundle.iterdir():
-        if item.name in NAMED_BY_CONTENT:
-            continue
-        if item.is_dir():
-            shutil.rmtree(item)
-        else:
-            item.unlink()
-
-
-def _pagefind_hash(data: bytes) -> str:
-    """Pagefind's content hash: SHA-1, each byte in hex without zero padding (Rust's `{:x?}`)."""
-    return "".join(format(byte, "x") for byte in hashlib.sha1(data).digest())
-
-
-def prune_bundle(bundle: Path, started_ns: int) -> list[Path]:
-    """Delete the files of `bundle` that its metadata does not name (seeded fragments of pages that changed or were
-    erased), and return the seeded files it names whose contents do not match their name (Pagefind skipped writing
-    them because a file of that name was already there). Files Pagefind wrote in this run are not checked."""
-    entry = json.loads((bundle / "pagefind-entry.json").read_text(encoding="utf-8"))
-    wanted: set[str] = set()
-    for info in entry.get("languages", {}).values():
-        meta = read_pagefind_file(bundle / f"pagefind.{info['hash']}.pf_meta")
-        wanted |= {f"fragment/{page[0]}.pf_fragment" for page in meta[1]}
-        wanted |= {f"index/{chunk[2]}.pf_index" for chunk in meta[2]}
-        wanted |= {f"filter/{item[1]}.pf_filter" for item in meta[3]}
-    wrong = []
-    for folder in ("fragment", "index", "filter"):
-        for path in (bundle / folder).iterdir() if (bundle / folder).is_dir() else ():
-            if f"{folder}/{path.name}" not in wanted:
-                path.unlink()
-            elif folder in NAMED_BY_CONTENT and path.stat().st_mtime_ns < started_ns:
-                name = path.name.split(".", 1)[0].split("_", 1)[1]
-                data = gzip.decompress(path.read_bytes())
-                if not _pagefind_hash(data[len(SIGNATURE) :]).startswith(name):
-                    wrong.append(path)
-    return wrong
 
 
 def _page_count(bundle: Path) -> int:

@@ -1,0 +1,87 @@
+"""Start a territory's new Pagefind bundle from its last one, and check what Pagefind kept of it.
+
+Pagefind names page fragments and word-index chunks by their contents (SHA-1 in hex, cut to 7 digits or more) and
+does not write such a file when one of that name exists (`WriteBehavior::Immutable` in Pagefind's
+`output/mod.rs`); every file it writes is gzipped at the best level. Into a fresh folder it compresses and creates
+every file: about half of its time. Into a folder seeded with the last bundle it writes only what changed. A seeded
+file the new index no longer names is deleted (an erased page leaves no fragment), and a seeded file it names is
+checked against its name, since a 7-digit name can be shared by two contents and Pagefind would keep the wrong one.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+import os
+import shutil
+from pathlib import Path
+
+from .search_order import SIGNATURE, read_pagefind_file
+
+# The folders of a bundle whose files are named by their contents (see above).
+NAMED_BY_CONTENT = ("fragment", "index")
+
+
+def seed_bundle(bundle: Path, previous: Path | None) -> None:
+    """Start `bundle` from the page fragments and word-index chunks of the territory's last bundle (`previous`, in the
+    live site), hard-linked. Pagefind names these files by their contents and does not write a file that already
+    exists, so it compresses (gzip at its best level: about half of its time on a fresh folder) only the pages and
+    chunks that changed. A reused staging folder already holds the bundle of the build before: only the files it
+    lacks are linked. Only these two folders are seeded: Pagefind truncates and rewrites its other files in place,
+    which would write through a hard link into the live site. `prune_bundle` removes what the new index does not
+    name and checks the seeded files it names."""
+    if previous is None or not (previous / "pagefind-entry.json").is_file():
+        if bundle.exists():
+            shutil.rmtree(bundle)
+        return
+    if bundle.is_dir():
+        keep_only_named_by_content(bundle)
+    for folder in NAMED_BY_CONTENT:
+        source, target = previous / folder, bundle / folder
+        if not source.is_dir():
+            continue
+        target.mkdir(parents=True, exist_ok=True)
+        present = set(os.listdir(target))
+        for name in os.listdir(source):
+            if name not in present:
+                os.link(source / name, target / name)
+
+
+def keep_only_named_by_content(bundle: Path) -> None:
+    for item in bundle.iterdir():
+        if item.name in NAMED_BY_CONTENT:
+            continue
+        if item.is_dir():
+            shutil.rmtree(item)
+        else:
+            item.unlink()
+
+
+def _pagefind_hash(data: bytes) -> str:
+    """Pagefind's content hash: SHA-1, each byte in hex without zero padding (Rust's `{:x?}`)."""
+    return "".join(format(byte, "x") for byte in hashlib.sha1(data).digest())
+
+
+def prune_bundle(bundle: Path, started_ns: int) -> list[Path]:
+    """Delete the files of `bundle` that its metadata does not name (seeded fragments of pages that changed or were
+    erased), and return the seeded files it names whose contents do not match their name (Pagefind skipped writing
+    them because a file of that name was already there). Files Pagefind wrote in this run are not checked."""
+    entry = json.loads((bundle / "pagefind-entry.json").read_text(encoding="utf-8"))
+    wanted: set[str] = set()
+    for info in entry.get("languages", {}).values():
+        meta = read_pagefind_file(bundle / f"pagefind.{info['hash']}.pf_meta")
+        wanted |= {f"fragment/{page[0]}.pf_fragment" for page in meta[1]}
+        wanted |= {f"index/{chunk[2]}.pf_index" for chunk in meta[2]}
+        wanted |= {f"filter/{item[1]}.pf_filter" for item in meta[3]}
+    wrong = []
+    for folder in ("fragment", "index", "filter"):
+        for path in (bundle / folder).iterdir() if (bundle / folder).is_dir() else ():
+            if f"{folder}/{path.name}" not in wanted:
+                path.unlink()
+            elif folder in NAMED_BY_CONTENT and path.stat().st_mtime_ns < started_ns:
+                name = path.name.split(".", 1)[0].split("_", 1)[1]
+                data = gzip.decompress(path.read_bytes())
+                if not _pagefind_hash(data[len(SIGNATURE) :]).startswith(name):
+                    wrong.append(path)
+    return wrong
