@@ -92,7 +92,14 @@ class Memo:
             if source.memo_dirty and source.memo_entry is not None:
                 self.store(source.memo_key, source.memo_entry)
                 source.memo_dirty = False
+                if len(self.new) >= 5000:  # stored a few thousand at a time: all 20,000 at once took 300 MB more
+                    self._flush()
         self.fetched.clear()
+        self._flush()
+
+    def _flush(self) -> None:
+        """Store the new entries and keep the used ones. Every lookup is done by now, so `used` already names every
+        entry this build keeps, except new ones not stored yet (not in the table either)."""
         self.cache.store_memo(self.new, self.used, self.last)
         self.last = set(self.used)
         self.new.clear()
