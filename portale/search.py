@@ -139,12 +139,14 @@ def pages_of(site: Path, written: dict | None, slug: str) -> dict[str, str | Non
     return {page.relative_to(folder).as_posix(): None for page in folder.rglob("*.html") if page.relative_to(folder).parts[0] != BUNDLE}
 
 
-def run_pagefind(source: Path, bundle: Path) -> int:
-    """Index `source` into `bundle` (fresh, or seeded by `seed_bundle`); returns the page count Pagefind reports."""
+def run_pagefind(source: Path, bundle: Path, slot: Callable = contextlib.nullcontext) -> int:
+    """Index `source` into `bundle` (fresh, or seeded by `seed_bundle`); returns the page count Pagefind reports.
+    Pagefind runs inside `slot()` (see `index_site`)."""
     started = time.time_ns()
     for attempt in range(3):
         command = [str(pagefind_executable()), "--site", str(source), "--output-path", str(bundle), "--force-language", LANGUAGE, "--silent"]
-        done = subprocess.run(command, capture_output=True, text=True)
+        with slot():
+            done = subprocess.run(command, capture_output=True, text=True)
         if done.returncode != 0:
             raise PagefindFailed(f"pagefind failed on {source} (exit {done.returncode}): {done.stdout}{done.stderr}")
         for name in UNUSED_FILES:
@@ -167,7 +169,7 @@ def _page_count(bundle: Path) -> int:
     return sum(language.get("page_count", 0) for language in entry.get("languages", {}).values())
 
 
-def index_territory(folder: Path, slug: str, mirror: Path, previous_site: Path | None = None, written: dict | None = None) -> int:
+def index_territory(folder: Path, slug: str, mirror: Path, previous_site: Path | None = None, written: dict | None = None, slot: Callable = contextlib.nullcontext) -> int:
     """0 pages (a territory without stories, people or needs yet): no bundle, the search page says so."""
     bundle = folder / slug / BUNDLE
     seed_bundle(bundle, previous_site / slug / BUNDLE if previous_site else None)
@@ -175,21 +177,29 @@ def index_territory(folder: Path, slug: str, mirror: Path, previous_site: Path |
         if bundle.exists():
             shutil.rmtree(bundle)
         return 0
-    return run_pagefind(mirror, bundle)
+    return run_pagefind(mirror, bundle, slot)
+
+
+# Pagefind holds a territory's whole index in memory, about 0.2 MB per page (575 MB for a territory of 2,900 pages at
+# 20,000 stories), and uses more than one core by itself. Two Pagefind processes side by side would double the build's
+# peak memory, so they run together only while their pages add up to at most this many (about 600 MB of Pagefind);
+# larger territories get Pagefind one at a time, while the next territory's pages are mirrored (see index_site).
+SIDE_BY_SIDE_PAGES = 3000
 
 
 def index_site(folder: Path, slugs: list[str], done: Callable[[int], None] | None = None, previous_site: Path | None = None, mirrors: Path | None = None, written: dict | None = None) -> IndexResult:
     """Give every territory folder under `folder` (the staging site) its own Pagefind bundle, seeded with the bundle of
     `previous_site` (the live site) when there is one. Pagefind reads the pages from a mirror per territory under
     `mirrors` (kept in the build cache; a temporary folder when None), brought up to date with `written`, the
-    build's manifest of pages. `done(1)` after each territory (the build's progress). Territories are indexed side
-    by side only within `SIDE_BY_SIDE_PAGES` (memory)."""
+    build's manifest of pages. `slugs`: the territories to index. `done(1)` after each territory (the build's
+    progress). Pagefind processes run side by side only within `SIDE_BY_SIDE_PAGES` (memory)."""
     started = time.perf_counter()
     budget = parallel.Budget(SIDE_BY_SIDE_PAGES)
 
     def index(slug: str) -> int:
-        with budget.take(len(pages_of(folder, written, slug))):
-            count = index_territory(folder, slug, root / slug, previous_site, written)
+        pages = len(pages_of(folder, written, slug))
+        # only the Pagefind process waits for room: the mirror and the bundle's clean-up (Python) overlap with it
+        count = index_territory(folder, slug, root / slug, previous_site, written, lambda: budget.take(pages))
         if done:
             done(1)
         return count
@@ -200,13 +210,6 @@ def index_site(folder: Path, slugs: list[str], done: Callable[[int], None] | Non
         with ThreadPoolExecutor(max_workers=workers) as pool:
             counts = list(pool.map(index, slugs))
     return IndexResult(dict(zip(slugs, counts)), time.perf_counter() - started)
-
-
-# Pagefind holds a territory's whole index in memory, about 0.2 MB per page (575 MB for a territory of 2,900 pages at
-# 20,000 stories), and keeps both cores busy by itself on a large territory. Two Pagefind processes side by side would
-# double the build's peak memory, so they run together only while their pages add up to at most this many (about
-# 600 MB of Pagefind); larger territories are indexed one at a time, which costs next to no time.
-SIDE_BY_SIDE_PAGES = 3000
 
 
 def keep_bundle(folder: Path, slug: str, previous_site: Path | None = None) -> int | None:
