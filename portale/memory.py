@@ -4,15 +4,16 @@
   collector never scans. Without it, the first collection in a worker writes to the header of every object inherited
   from the parent, which copies almost every page of the parent's heap into the worker (at 20,000 stories: 200 MB per
   worker as soon as it starts, 60 MB with the freeze).
-- `give_back()` once the pages are written: the archive's texts are freed, but glibc keeps freed memory in its heap
-  for later; `malloc_trim(0)` returns it to the system before Pagefind, the largest process of a build, starts.
+- `give_back()` each time the build lets a large part go (the privacy sieve's texts after redaction, the sources once
+  the page keys are made, the archive once everything is written): glibc keeps freed memory in its heap for later,
+  `malloc_trim(0)` returns it to the system, so the workers forked next and Pagefind (the largest process of a build)
+  do not stand beside memory nobody uses. See bench/README.md, "Memory at 20,000".
 """
 
 from __future__ import annotations
 
 import contextlib
 import ctypes
-import ctypes.util
 import gc
 import sys
 from typing import Iterator
@@ -36,7 +37,6 @@ def give_back(collect: bool = True) -> None:
     if not sys.platform.startswith("linux"):
         return
     try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
-        libc.malloc_trim(0)
+        ctypes.CDLL(None).malloc_trim(0)  # the C library the interpreter runs on
     except (OSError, AttributeError):  # musl or another libc without malloc_trim: the memory stays reusable
         pass
