@@ -74,14 +74,24 @@ class Cache:
     def close(self) -> None:
         self.db.close()
 
-    def markdown(self, keys: Iterable[str]) -> dict[str, str]:
+    def _select_many(self, table: str, column: str, keys: Iterable[str]) -> dict:
+        """{key: column} of the rows of `table` with these keys, a few hundred keys per query."""
         keys = list(dict.fromkeys(keys))
-        found: dict[str, str] = {}
+        found: dict = {}
         for start in range(0, len(keys), 500):
             chunk = keys[start : start + 500]
-            rows = self.db.execute(f"SELECT key, html FROM markdown WHERE key IN ({','.join('?' * len(chunk))})", chunk)
-            found.update(rows)
+            found.update(self.db.execute(f"SELECT key, {column} FROM {table} WHERE key IN ({','.join('?' * len(chunk))})", chunk))
         return found
+
+    def _delete_except(self, table: str, keep: Iterable[str]) -> None:
+        """Inside a transaction: delete the rows of `table` whose key is not in `keep`."""
+        self.db.execute("CREATE TEMP TABLE IF NOT EXISTS keep (key TEXT PRIMARY KEY)")
+        self.db.execute("DELETE FROM keep")
+        self.db.executemany("INSERT OR IGNORE INTO keep VALUES (?)", ((k,) for k in keep))
+        self.db.execute(f"DELETE FROM {table} WHERE key NOT IN (SELECT key FROM keep)")
+
+    def markdown(self, keys: Iterable[str]) -> dict[str, str]:
+        return self._select_many("markdown", "html", keys)
 
     def store_markdown(self, items: dict[str, str]) -> None:
         with self._writing():
@@ -90,25 +100,19 @@ class Cache:
     def forget_markdown_except(self, keep: Iterable[str]) -> None:
         """Drop the HTML of bodies that no longer exist, so the cache does not grow forever."""
         with self._writing():
-            self.db.execute("CREATE TEMP TABLE IF NOT EXISTS keep (key TEXT PRIMARY KEY)")
-            self.db.execute("DELETE FROM keep")
-            self.db.executemany("INSERT OR IGNORE INTO keep VALUES (?)", ((k,) for k in keep))
-            self.db.execute("DELETE FROM markdown WHERE key NOT IN (SELECT key FROM keep)")
+            self._delete_except("markdown", keep)
 
     def memo(self, key: str) -> bytes | None:
         row = self.db.execute("SELECT data FROM memo WHERE key = ?", (key,)).fetchone()
         return row[0] if row else None
 
     def memo_many(self, keys: list[str]) -> dict[str, bytes]:
-        found: dict[str, bytes] = {}
-        for start in range(0, len(keys), 500):
-            chunk = keys[start : start + 500]
-            found.update(self.db.execute(f"SELECT key, data FROM memo WHERE key IN ({','.join('?' * len(chunk))})", chunk))
-        return found
+        return self._select_many("memo", "data", keys)
 
-    def memo_used(self) -> dict[str, list[str]]:
-        """{stage: names of the memo entries the last build used}."""
-        return {stage: json.loads(keys) for stage, keys in self.db.execute("SELECT stage, keys FROM memo_used")}
+    def memo_used(self) -> list[str] | None:
+        """The names of the memo entries the last build kept; None when no build stored any."""
+        row = self.db.execute("SELECT keys FROM memo_used WHERE stage = 'file'").fetchone()
+        return json.loads(row[0]) if row else None
 
     def store_memo(self, items: dict[str, bytes], used: set[str], last: set[str] | None) -> None:
         """Store `items` and keep exactly the entries in `used`, in one transaction, so the table always holds what
@@ -117,14 +121,10 @@ class Cache:
         with self._writing():
             self.db.executemany("INSERT OR REPLACE INTO memo (key, data) VALUES (?, ?)", items.items())
             if last is None:
-                self.db.execute("CREATE TEMP TABLE IF NOT EXISTS keep_memo (key TEXT PRIMARY KEY)")
-                self.db.execute("DELETE FROM keep_memo")
-                self.db.executemany("INSERT OR IGNORE INTO keep_memo VALUES (?)", ((k,) for k in used))
-                self.db.execute("DELETE FROM memo WHERE key NOT IN (SELECT key FROM keep_memo)")
+                self._delete_except("memo", used)
             else:
                 self.db.executemany("DELETE FROM memo WHERE key = ?", ((k,) for k in sorted(last - used)))
-            self.db.execute("DELETE FROM memo_used")
-            self.db.execute("INSERT INTO memo_used (stage, keys) VALUES (?, ?)", ("file", json.dumps(sorted(used))))
+            self.db.execute("INSERT OR REPLACE INTO memo_used (stage, keys) VALUES ('file', ?)", (json.dumps(sorted(used)),))
 
     def manifest(self, out: Path) -> dict[str, Written]:
         row = self.db.execute("SELECT data FROM manifest WHERE output = ?", (str(out.resolve()),)).fetchone()

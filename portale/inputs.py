@@ -28,8 +28,8 @@ from collections import defaultdict
 from pathlib import Path
 
 from .load import Sources
+from .memo import code_version
 
-PACKAGE = Path(__file__).resolve().parent
 TERRITORY_WIDE = {"territorio.html", "storie.html", "persone.html", "bisogni.html", "tags.html", "tag.html", "404.html"}
 PEOPLE_AND_NEEDS = {"bisogno.html", "sapere.html", "saperi.html", "rete-saperi.html", "rete-sapere.html", "rete-bisogni.html"}
 
@@ -41,10 +41,9 @@ def _fingerprints(source) -> tuple[str, str]:
     if source.prints is None:
         data = repr(source.data).encode()
         source.prints = hashlib.sha256(data + b"\0" + source.body.encode()).hexdigest(), hashlib.sha256(data).hexdigest()
-        published = source.memo_entry.get("published") if source.memo_entry is not None else None
+        published = source.recall("published")
         if published is not None:
-            published[5] = source.prints
-            source.memo_dirty = True
+            source.remember("published", {**published, "prints": source.prints})
     full, listed = source.prints
     names = [value["file"] for key in ("immagine", "audio") if isinstance(value := source.data.get(key), dict) and "file" in value]
     if not names:
@@ -66,8 +65,7 @@ def _hash_files(digest, folder: Path, pattern: str) -> None:
 
 
 def global_key(sources: Sources, templates: Path, *, drafts: bool, today: dt.date) -> str:
-    digest = hashlib.sha256()
-    _hash_files(digest, PACKAGE, "*.py")
+    digest = hashlib.sha256(code_version().encode())  # the generator's code and libraries
     _hash_files(digest, templates, "*")
     for name in ("portale.yml", "saperi.yml"):
         path = sources.root / "content" / name

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from . import frontmatter
 from .frontmatter import Map, YamlProblem
-from .memo import Memo, code_version, key
+from .memo import Memo, code_version, hash_key
 from .problems import Problem
 
 MAX_FILE_BYTES = 1024 * 1024  # a story of a million bytes is a mistake (a pasted PDF, an image)
@@ -42,6 +42,24 @@ class Source:
     memo_dirty: bool = False  # a stage changed the entry: memo.save stores it
     prints: tuple[str, str] | None = None  # hashes of the published values and body (inputs.py), when remembered
     body_html: str | None = None  # sanitised HTML of the body, filled by markup.render_bodies
+
+    def recall(self, part: str, signature: str | None = None) -> dict | None:
+        """A part of the file's memo entry (memo.py): None when there is none, or none made under `signature`."""
+        known = self.memo_entry.get(part) if self.memo_entry is not None else None
+        if known is None or (signature is not None and known.get("signature") != signature):
+            return None
+        return known
+
+    def remember(self, part: str, value: dict) -> None:
+        """Set a part of the file's memo entry; memo.save stores the entry at the end of the build."""
+        if self.memo_entry is not None:
+            self.memo_entry[part] = value
+            self.memo_dirty = True
+
+    def checked(self) -> dict:
+        """What reading and validate.check gave: the memo's `load` part, from which `_read_markdown` makes the
+        Source again."""
+        return {"meta": self.meta, "body": self.body, "body_line": self.body_line, "duplicate_keys": self.duplicate_keys, "data": self.data, "local_problems": self.local_problems}
 
 
 @dataclass
@@ -203,11 +221,11 @@ def _read_markdown(path: Path, kind: str, territory: str, slug: str, rel, proble
     data = _read_bytes(path, rel, problems)
     if data is None:
         return None
-    digest = hashlib.sha256(data).hexdigest()
-    memo_key = key("load", code_version(), rel(path), kind, territory, slug, str(bundle), digest)
+    digest, where = hashlib.sha256(data).hexdigest(), rel(path)
+    memo_key = hash_key("load", code_version(), where, kind, territory, slug, str(bundle), digest)
     entry = memo.entry(memo_key)
     if entry is not None and "load" in entry:  # the same file read and checked by an earlier build
-        return Source(path=path, rel=rel(path), kind=kind, territory=territory, slug=slug, digest=digest, bundle=bundle, memo_key=memo_key, memo_entry=entry, **entry["load"])
+        return Source(path=path, rel=where, kind=kind, territory=territory, slug=slug, digest=digest, bundle=bundle, memo_key=memo_key, memo_entry=entry, **entry["load"])
     text = _decode_or_report(path, data, rel, problems)
     if text is None:
         return None
@@ -218,7 +236,7 @@ def _read_markdown(path: Path, kind: str, territory: str, slug: str, rel, proble
         return None
     return Source(
         path=path,
-        rel=rel(path),
+        rel=where,
         kind=kind,
         territory=territory,
         slug=slug,
@@ -231,7 +249,6 @@ def _read_markdown(path: Path, kind: str, territory: str, slug: str, rel, proble
         memo_key=memo_key,
         memo_entry={} if memo.enabled else None,
     )
-
 
 
 def content_files(content: Path) -> list[Path]:

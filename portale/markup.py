@@ -177,7 +177,7 @@ def render_markdown(text: str) -> str:
             html = md.convert(text)
     except RecursionError:
         _local.md = None  # a converter interrupted half-way is not reused
-        raise MarkupTooComplex(f"elenchi, citazioni o definizioni annidati troppo in profondità") from None
+        raise MarkupTooComplex("elenchi, citazioni o definizioni annidati troppo in profondità") from None
     except MarkupTooComplex:
         _local.md = None
         raise
@@ -196,7 +196,7 @@ def _nh3_version() -> str:
     return version("nh3")
 
 
-def _code_version() -> str:
+def code_version() -> str:
     """What changes a body's HTML besides its text: this module and the versions of Markdown and nh3."""
     digest = hashlib.sha256(Path(__file__).read_bytes())
     digest.update(f"{markdown.__version__}|{_nh3_version()}".encode())
@@ -207,12 +207,12 @@ def render_bodies(sources: list, cache, jobs: int, on_done=None) -> None:
     """Set `source.body_html` on every source: remembered in the file's memo entry (privacy.redact set it), or from
     the cache when the same text was rendered before by the same code, otherwise on all cores; new results go into
     the cache and the memo entries."""
-    code = _code_version()
+    code = code_version()
     keys = []
     for source in sources:
-        published = source.memo_entry.get("published") if source.memo_entry is not None else None
-        remembered = published is not None and published[3] is not None and source.body_html is not None
-        keys.append(published[3] if remembered else hashlib.sha256(f"{code}\n{source.body}".encode()).hexdigest())
+        published = source.recall("published")
+        remembered = source.body_html is not None and published is not None and published["markdown"] is not None
+        keys.append(published["markdown"] if remembered else hashlib.sha256(f"{code}\n{source.body}".encode()).hexdigest())
     todo = [i for i, source in enumerate(sources) if source.body_html is None]
     known = cache.markdown(keys[i] for i in todo)
     missing = [i for i in todo if keys[i] not in known]
@@ -228,10 +228,9 @@ def render_bodies(sources: list, cache, jobs: int, on_done=None) -> None:
     for i in todo:
         source = sources[i]
         source.body_html = known.get(keys[i])  # None: too complex, the model renders it again to report where
-        published = source.memo_entry.get("published") if source.memo_entry is not None else None
+        published = source.recall("published")
         if published is not None and source.body_html is not None:
-            published[3], published[4] = keys[i], source.body_html
-            source.memo_dirty = True
+            source.remember("published", {**published, "markdown": keys[i], "html": source.body_html})
 
 
 def _render_or_none(text: str) -> str | None:

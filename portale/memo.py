@@ -3,10 +3,11 @@ build cache so that a rebuild parses, validates, privacy-checks and renders agai
 
 One entry per file, named by a hash of its bytes, its place (path, kind, territory, slug) and the generator's code:
 - `load`: the parsed front matter (with its lines), the body, the checked values and the problems of the file alone;
-- `privacy`: (signature, the file's privacy problems), valid while the archive's hidden names and the organisations
-  allowed to show contacts have that signature (privacy.py);
-- `published`: [signature, values and body as published (None: as read), Markdown key, body HTML, fingerprints],
-  valid while the hidden names have that signature; the last three are filled by later stages.
+- `privacy`: the file's privacy problems, valid while the archive's hidden names and the organisations allowed to
+  show contacts keep the same `signature` (privacy.py);
+- `published`: the values and body as published (None: as read), valid while the hidden names keep the same
+  `signature`, and what later stages add: the Markdown key and body HTML, the fingerprints of the page keys.
+The stages read and write the parts through `Source.recall` and `Source.remember` (load.py).
 Checks across files (references, duplicates, media) run on every build: they are cheap, and their inputs are many.
 
 Entries not used by a build are deleted at its end, with SQLite's secure delete on: the text of an erased story
@@ -18,7 +19,6 @@ from __future__ import annotations
 import hashlib
 import pickle
 from pathlib import Path
-from typing import Any
 
 import yaml
 
@@ -30,17 +30,17 @@ def code_version() -> str:
     """The generator's code (any module may change what a file yields) and the versions of the libraries that
     parse, render and sanitise it."""
     if not _CODE:
-        import markdown
-        import nh3
+        from .markup import code_version as markup_version  # Markdown's and nh3's versions
 
-        digest = hashlib.sha256(f"{yaml.__version__}|{markdown.__version__}|{getattr(nh3, '__version__', '')}".encode())
+        digest = hashlib.sha256(f"{yaml.__version__}|{markup_version()}".encode())
         for path in sorted(PACKAGE.glob("*.py")):
             digest.update(path.name.encode() + b"\0" + path.read_bytes())
         _CODE.append(digest.hexdigest()[:16])
     return _CODE[0]
 
 
-def key(*parts: str | bytes) -> str:
+def hash_key(*parts: str | bytes) -> str:
+    """One sha256 of the parts, each followed by a NUL (so "ab", "c" and "a", "bc" differ)."""
     digest = hashlib.sha256()
     for part in parts:
         digest.update(part if isinstance(part, bytes) else part.encode())
@@ -65,7 +65,7 @@ class Memo:
 
     def prefetch(self) -> None:
         if self.cache is not None:
-            listed = self.cache.memo_used().get("file")
+            listed = self.cache.memo_used()
             self.last = set(listed) if listed is not None else None
             self.fetched = self.cache.memo_many(listed or [])
 

@@ -9,7 +9,7 @@ import datetime as dt
 import hashlib
 import time
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from . import feeds, inputs, load, markup, media, memory, model, opendata, parallel, privacy, render, search, validate, write
@@ -28,7 +28,6 @@ class BuildResult:
     pages: dict[str, int]  # pages written per site ("" is the network)
     warnings: list[Problem]
     seconds: float
-    timings: dict[str, float] = field(default_factory=dict)
     indexed: search.IndexResult | None = None  # search pages per territory and indexing time
 
 

@@ -30,9 +30,9 @@ from typing import Any, Iterator
 
 from .frontmatter import Map, Seq, Text
 from .load import Source, Sources
-from .memo import code_version, key
+from .memo import code_version, hash_key
 from .problems import Problem, Problems
-from .slugs import strip_accents
+from .slugs import slugify, strip_accents
 
 NEUTRAL_MENTION = "una persona della comunità"
 
@@ -207,7 +207,7 @@ def _lists(story: Source, shield: Shield) -> bool:
 
 def _signature(protected: list[Shield], *more: str) -> str:
     """Everything about hidden names a file's privacy results depend on, besides the file itself."""
-    return key(code_version(), repr([(s.ref, s.person.rel, s.published, s.replacement, s.full_name.pattern if s.full_name else "", s.hidden.pattern if s.hidden else "", str(s.person.data.get("visibilita", ""))) for s in protected]), *more)
+    return hash_key(code_version(), repr([(s.ref, s.person.rel, s.published, s.replacement, s.full_name.pattern if s.full_name else "", s.hidden.pattern if s.hidden else "", str(s.person.data.get("visibilita", ""))) for s in protected]), *more)
 
 
 def check(sources: Sources, today: dt.date, sink: list[Problem]) -> None:
@@ -215,16 +215,13 @@ def check(sources: Sources, today: dt.date, sink: list[Problem]) -> None:
     sieve = Sieve([s for s in protected if s.full_name])
     signature = _signature(protected, "check", repr(sorted(allowed_contacts(sources))))
     for source in sources.files:
-        entry = source.memo_entry
-        known = entry.get("privacy") if entry is not None else None
-        if known is not None and known[0] == signature:  # the file and the names it is checked against are the same
-            found = known[1]
+        known = source.recall("privacy", signature)  # the same file, checked against the same names
+        if known is not None:
+            found = known["problems"]
         else:
             found = []
             _check_source(source, protected, sieve, sources, Problems(source.rel, found))
-            if entry is not None:
-                entry["privacy"] = (signature, found)
-                source.memo_dirty = True
+            source.remember("privacy", {"signature": signature, "problems": found})
         sink.extend(found)
 
 
@@ -255,7 +252,7 @@ def _check_hidden_words(source: Source, texts: list[tuple[int, str]], shield: Sh
     error = shield.published and visibility != "pubblica"
     slug_words = fold(source.slug).split("-")
     if error and any(shield.hidden.fullmatch(w) for w in slug_words):
-        suggestion = _slugify(shield.replacement) or "nome-file"
+        suggestion = slugify(shield.replacement) or "nome-file"
         report.error(1, f'il nome del file "{source.slug}" contiene la parte nascosta del nome di "{shield.ref}" (visibilita: {visibility})', f'rinomina il file, per esempio in "{suggestion}"' if own else "rinomina il file senza il cognome", "nome-nascosto")
     for line, text in texts:
         if shield.full_name:
@@ -268,10 +265,6 @@ def _check_hidden_words(source: Source, texts: list[tuple[int, str]], shield: Sh
             report.error(line, f'compare «{match.group()}», la parte nascosta del nome di "{shield.ref}" (visibilita: {visibility})', f"togli o sostituisci la parola: deve comparire solo «{shield.replacement}»", "nome-nascosto")
         else:
             report.warn(line, f'compare «{match.group()}», parte del nome di "{shield.ref}", che non è pubblicata', "togli la parola se identifica la persona", "nome-nascosto")
-
-
-def _slugify(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", fold(text)).strip("-")
 
 
 def redact(sources: Sources, today: dt.date) -> None:
@@ -300,19 +293,16 @@ def redact(sources: Sources, today: dt.date) -> None:
         return value
 
     for source in sources.files:
-        entry = source.memo_entry
-        known = entry.get("published") if entry is not None else None
-        if known is not None and known[0] == signature:  # [signature, data, body, markdown key, html, prints]
-            data, body = known[1], known[2]
-            source.body_html, source.prints = known[4], known[5]
+        known = source.recall("published", signature)  # markup.render_bodies and inputs add html and prints
+        if known is not None:
+            data, body = known["data"], known["body"]
+            source.body_html, source.prints = known["html"], known["prints"]
         else:
             data = {k: v if k in UNREDACTED_KEYS else walk(v) for k, v in source.data.items()} if protected else None
             body = clean(source.body) if protected else None
             data = None if data == source.data else data  # None: as read (most files), so the memo keeps one copy
             body = None if body == source.body else body
-            if entry is not None:
-                entry["published"] = [signature, data, body, None, None, None]
-                source.memo_dirty = True
+            source.remember("published", {"signature": signature, "data": data, "body": body, "markdown": None, "html": None, "prints": None})
         if data is not None:
             source.data = data
         if body is not None:

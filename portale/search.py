@@ -25,7 +25,6 @@ import os
 import re
 import shutil
 import subprocess
-import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -89,9 +88,9 @@ def _marked_element(html: str) -> str | None:
 MIRROR_STATE = ".pagine.json"
 
 
-def mirror_pages(site: Path, mirror: Path, pages: dict[str, str | None]) -> int:
+def mirror_pages(site: Path, mirror: Path, pages: dict[str, str]) -> int:
     """Make `mirror` hold the content pages of one territory site, prepared for Italian, as Pagefind reads them;
-    returns how many. `pages`: {path in the territory: sha of the page, or None when unknown}. The mirror is kept
+    returns how many. `pages`: {path in the territory: sha of the page}. The mirror is kept
     in the build cache from one build to the next, so only pages whose sha changed are copied again (and the
     thousands of folders of a territory are not made and removed on every build). Its state file is removed
     while it is being changed: a build killed meanwhile leaves no state, and the next one copies everything."""
@@ -110,7 +109,7 @@ def mirror_pages(site: Path, mirror: Path, pages: dict[str, str | None]) -> int:
     count = 0
     for rel, sha in sorted(pages.items()):
         known = state.get(rel)
-        if sha is None or known is None or known[0] != sha:
+        if known is None or known[0] != sha:
             raw = (site / rel).read_bytes()
             target = mirror / rel
             if BODY_MARKER in raw:
@@ -129,21 +128,17 @@ def mirror_pages(site: Path, mirror: Path, pages: dict[str, str | None]) -> int:
     return count
 
 
-def pages_of(site: Path, written: dict | None, slug: str) -> dict[str, str | None]:
-    """{path in the territory: sha} of the territory's HTML pages, from the build's manifest (`written`), or from
-    the folder itself (sha unknown) when there is no manifest."""
-    if written is not None:
-        prefix = f"{slug}/"
-        return {output[len(prefix) :]: entry.sha for output, entry in written.items() if output.startswith(prefix) and output.endswith(".html")}
-    folder = site / slug
-    return {page.relative_to(folder).as_posix(): None for page in folder.rglob("*.html") if page.relative_to(folder).parts[0] != BUNDLE}
+def pages_of(written: dict, slug: str) -> dict[str, str]:
+    """{path in the territory: sha of the page} of the territory's HTML pages, from the build's manifest."""
+    prefix = f"{slug}/"
+    return {output[len(prefix) :]: entry.sha for output, entry in written.items() if output.startswith(prefix) and output.endswith(".html")}
 
 
 def run_pagefind(source: Path, bundle: Path, slot: Callable = contextlib.nullcontext) -> int:
     """Index `source` into `bundle` (fresh, or seeded by `seed_bundle`); returns the page count Pagefind reports.
     Pagefind runs inside `slot()` (see `index_site`)."""
     started = time.time_ns()
-    for attempt in range(3):
+    for _ in range(3):
         command = [str(pagefind_executable()), "--site", str(source), "--output-path", str(bundle), "--force-language", LANGUAGE, "--silent"]
         with slot():
             done = subprocess.run(command, capture_output=True, text=True)
@@ -169,11 +164,11 @@ def _page_count(bundle: Path) -> int:
     return sum(language.get("page_count", 0) for language in entry.get("languages", {}).values())
 
 
-def index_territory(folder: Path, slug: str, mirror: Path, previous_site: Path | None = None, written: dict | None = None, slot: Callable = contextlib.nullcontext) -> int:
+def index_territory(folder: Path, slug: str, mirror: Path, previous_site: Path, pages: dict[str, str], slot: Callable = contextlib.nullcontext) -> int:
     """0 pages (a territory without stories, people or needs yet): no bundle, the search page says so."""
     bundle = folder / slug / BUNDLE
-    seed_bundle(bundle, previous_site / slug / BUNDLE if previous_site else None)
-    if not mirror_pages(folder / slug, mirror, pages_of(folder, written, slug)):
+    seed_bundle(bundle, previous_site / slug / BUNDLE)
+    if not mirror_pages(folder / slug, mirror, pages):
         if bundle.exists():
             shutil.rmtree(bundle)
         return 0
@@ -187,28 +182,25 @@ def index_territory(folder: Path, slug: str, mirror: Path, previous_site: Path |
 SIDE_BY_SIDE_PAGES = 3000
 
 
-def index_site(folder: Path, slugs: list[str], done: Callable[[int], None] | None = None, previous_site: Path | None = None, mirrors: Path | None = None, written: dict | None = None) -> IndexResult:
-    """Give every territory folder under `folder` (the staging site) its own Pagefind bundle, seeded with the bundle of
-    `previous_site` (the live site) when there is one. Pagefind reads the pages from a mirror per territory under
-    `mirrors` (kept in the build cache; a temporary folder when None), brought up to date with `written`, the
-    build's manifest of pages. `slugs`: the territories to index. `done(1)` after each territory (the build's
-    progress). Pagefind processes run side by side only within `SIDE_BY_SIDE_PAGES` (memory)."""
+def index_site(folder: Path, slugs: list[str], done: Callable[[int], None] | None, previous_site: Path, mirrors: Path, written: dict) -> IndexResult:
+    """Give every territory in `slugs` under `folder` (the staging site) its own Pagefind bundle, seeded with the bundle
+    of `previous_site` (the live site) when there is one. Pagefind reads the pages from a mirror per territory under
+    `mirrors` (in the build cache), brought up to date with `written`, the build's manifest of pages. `done(1)` after
+    each territory (the build's progress). Pagefind processes run side by side only within `SIDE_BY_SIDE_PAGES`."""
     started = time.perf_counter()
     budget = parallel.Budget(SIDE_BY_SIDE_PAGES)
 
     def index(slug: str) -> int:
-        pages = len(pages_of(folder, written, slug))
+        pages = pages_of(written, slug)
         # only the Pagefind process waits for room: the mirror and the bundle's clean-up (Python) overlap with it
-        count = index_territory(folder, slug, root / slug, previous_site, written, lambda: budget.take(pages))
+        count = index_territory(folder, slug, mirrors / slug, previous_site, pages, lambda: budget.take(len(pages)))
         if done:
             done(1)
         return count
 
-    with tempfile.TemporaryDirectory(prefix="portale-indice-") as tmp:
-        root = mirrors or Path(tmp)
-        workers = max(1, min(len(slugs), os.cpu_count() or 1))
-        with ThreadPoolExecutor(max_workers=workers) as pool:
-            counts = list(pool.map(index, slugs))
+    workers = max(1, min(len(slugs), os.cpu_count() or 1))
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        counts = list(pool.map(index, slugs))
     return IndexResult(dict(zip(slugs, counts)), time.perf_counter() - started)
 
 

@@ -35,9 +35,7 @@ def check(sources: Sources, today: dt.date | None = None) -> list[Problem]:
         if source.local_problems is None:  # not remembered from an earlier build (memo.py)
             source.local_problems = []
             _check_file(source, Problems(source.rel, source.local_problems))
-            if source.memo_entry is not None:
-                source.memo_entry = {"load": remembered(source)}
-                source.memo_dirty = True
+            source.remember("load", source.checked())
         sink.extend(source.local_problems)
 
     sink.extend(media.check_media(sources))
@@ -46,11 +44,6 @@ def check(sources: Sources, today: dt.date | None = None) -> list[Problem]:
     privacy.check(sources, today or dt.date.today(), sink)
     privacy.check_allow_list(sources, sink)
     return sorted(set(sink))
-
-
-def remembered(source: Source) -> dict:
-    """What the memo keeps of a file read and checked (load.py builds the Source again from it)."""
-    return {"meta": source.meta, "body": source.body, "body_line": source.body_line, "duplicate_keys": source.duplicate_keys, "data": source.data, "local_problems": source.local_problems}
 
 
 def _check_file(source: Source, report: Problems) -> None:

@@ -99,22 +99,25 @@ def make_site(tmp_path: Path):
 
     def make(files: dict[str, str | bytes | None] | None = None, base: bool = True) -> Path:
         root = tmp_path / "progetto"
-        merged: dict[str, str | bytes | None] = dict(BASE_FILES) if base else {}
-        merged.update(files or {})
-        for rel, text in merged.items():
-            path = root / rel
-            if text is None:
-                if path.exists():
-                    path.unlink()
-                continue
-            path.parent.mkdir(parents=True, exist_ok=True)
-            if isinstance(text, bytes):
-                path.write_bytes(text)
-            else:
-                path.write_text(textwrap.dedent(text), encoding="utf-8")
+        write_project(root, {**(BASE_FILES if base else {}), **(files or {})})
         return root
 
     return make
+
+
+def write_project(root: Path, files: dict[str, str | bytes | None]) -> None:
+    """Write `files` ({path: text}) under `root`: texts are dedented, bytes written as they are, None removes."""
+    for rel, text in files.items():
+        path = root / rel
+        if text is None:
+            if path.exists():
+                path.unlink()
+            continue
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(text, bytes):
+            path.write_bytes(text)
+        else:
+            path.write_text(textwrap.dedent(text), encoding="utf-8")
 
 
 @pytest.fixture

@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
-from urllib.parse import urljoin, urlsplit
-
-import pytest
+from urllib.parse import urlsplit
 
 from conftest import build_digest, person_md, read, site_files_text, story_md, tree_digest
 from portale import pipeline

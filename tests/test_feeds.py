@@ -8,7 +8,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from conftest import read, story_md, tree_digest
+from conftest import read, story_md, tree_digest, write_project
 
 A = "{http://www.w3.org/2005/Atom}"
 S = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
@@ -27,15 +27,11 @@ def site(tmp_path_factory):
     from conftest import BASE_FILES
     import contextlib
     import io
-    import textwrap
 
     from portale import cli
 
     root = tmp_path_factory.mktemp("feeds")
-    for rel, text in {**BASE_FILES, **EXTRA}.items():
-        path = root / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(textwrap.dedent(text), encoding="utf-8")
+    write_project(root, {**BASE_FILES, **EXTRA})
     with contextlib.redirect_stdout(io.StringIO()):
         assert cli.main(["--oggi", "2026-01-01"], root=root) == 0
     return root / "site"

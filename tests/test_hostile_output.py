@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import PORTALE, SAPERI, org_md, person_md, story_md, territory_md
+from conftest import PORTALE, SAPERI, org_md, person_md, story_md, territory_md, write_project
 
 MARK = "ZQX"
 PAYLOAD = f"\"><script>alert('{MARK}')</script><img src=x onerror=alert('{MARK}')>"
@@ -41,15 +41,11 @@ HOSTILE_FILES = {
 @pytest.fixture(scope="module")
 def hostile_site(tmp_path_factory) -> Path:
     import contextlib
-    import textwrap
 
     from portale import cli
 
     root = tmp_path_factory.mktemp("ostile")
-    for rel, text in HOSTILE_FILES.items():
-        path = root / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(textwrap.dedent(text), encoding="utf-8")
+    write_project(root, HOSTILE_FILES)
     buffer = io.StringIO()
     with contextlib.redirect_stdout(buffer), contextlib.redirect_stderr(buffer):
         code = cli.main(["--oggi", "2026-01-15"], root=root)

@@ -9,14 +9,13 @@ import csv
 import io
 import json
 import re
-import textwrap
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 import pytest
 
-from conftest import PORTALE, SAPERI, need_md, org_md, person_md, site_files_text, story_md, territory_md
+from conftest import PORTALE, SAPERI, need_md, org_md, person_md, site_files_text, story_md, territory_md, write_project
 from portale import cli
 from portale.matching import distance_km
 
@@ -84,10 +83,7 @@ PHONE = re.compile(r"\+?\d[\d ]{7,}\d")
 @pytest.fixture(scope="module")
 def site(tmp_path_factory) -> Path:
     root = tmp_path_factory.mktemp("rete")
-    for rel, text in FILES.items():
-        path = root / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(textwrap.dedent(text), encoding="utf-8")
+    write_project(root, FILES)
     code = cli.main(["--oggi", TODAY], root=root)
     assert code == 0
     return root / "site"

@@ -8,14 +8,13 @@ import functools
 import http.server
 import io
 import re
-import textwrap
 import threading
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 
-from conftest import BASE_FILES, build_digest, person_md, story_md, territory_md
+from conftest import BASE_FILES, build_digest, person_md, story_md, territory_md, write_project
 from portale import cli, search
 
 pytest.importorskip("playwright.sync_api")
@@ -37,16 +36,6 @@ SEARCH_FILES = {
     "content/aurora/persone/marta.md": person_md("Marta Bianchi", "[sartoria, panificazione]", body="Ha lavorato quarant’anni in una sartoria di via Po."),
     "content/dora/storie/mercato.md": story_md("Il mercato del giovedì", date="2025-09-01", body="Al mercato del quartiere la gente si incontra e scambia due parole."),
 }
-
-
-def write_project(root: Path, files: dict[str, str | None]) -> None:
-    for rel, text in files.items():
-        path = root / rel
-        if text is None:
-            path.unlink()
-            continue
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(textwrap.dedent(text), encoding="utf-8")
 
 
 def build(root: Path) -> str:
