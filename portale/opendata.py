@@ -84,7 +84,9 @@ def to_csv(rows: list[dict[str, str]], columns: list[str]) -> bytes:
 
 
 def to_json(rows: list[dict]) -> bytes:
-    return (json.dumps(rows, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+    """One record per line: readable, and each line made by json's C encoder (an indent makes it use the pure-Python
+    one, a tenth of a second per build for 4,000 stories)."""
+    return ("[\n" + ",\n".join(json.dumps(row, ensure_ascii=False) for row in rows) + "\n]\n").encode("utf-8")
 
 
 def export_data(archive: Archive) -> dict[str, bytes]:

@@ -8,6 +8,7 @@ order. With one job, few items, or no `fork` (not Linux), it runs in this proces
 from __future__ import annotations
 
 import contextlib
+import gc
 import multiprocessing
 import os
 import threading
@@ -52,7 +53,8 @@ def fork_map(work: Callable[[Sequence[T]], list[R]], items: Sequence[T], jobs: i
     bounds = [(start, min(start + size, len(items))) for start in range(0, len(items), size)]
     _work, _items = work, items
     try:
-        with memory.shared_heap(), multiprocessing.get_context("fork").Pool(jobs) as pool:
+        # the workers collect their own garbage as usual (the build's main process does not: memory.collect_by_hand)
+        with memory.shared_heap(), multiprocessing.get_context("fork").Pool(jobs, initializer=gc.enable) as pool:
             results = []
             for chunk in pool.imap(_run_chunk, bounds):
                 results.extend(chunk)

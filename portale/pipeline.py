@@ -48,6 +48,11 @@ def check(root: Path, today: dt.date | None = None, memo: Memo | None = None) ->
 
 
 def build(root: Path, out: Path, *, drafts: bool = False, today: dt.date | None = None, jobs: int | None = None, progress: Progress | None = None) -> BuildResult:
+    with memory.collect_by_hand():  # the collector would scan a heap that only grows until the end (memory.py)
+        return _build(root, out, drafts=drafts, today=today, jobs=jobs, progress=progress)
+
+
+def _build(root: Path, out: Path, *, drafts: bool, today: dt.date | None, jobs: int | None, progress: Progress | None) -> BuildResult:
     started = time.perf_counter()
     jobs = jobs or parallel.default_jobs()
     progress = progress or Progress.silent()
