@@ -127,3 +127,169 @@ def test_pagefind_reads_the_editors_text_last_and_whole():
     assert '<h1>Titolo</h1><section><h2>Chi compare</h2></section><p class="temi">Temi</p><div class="testo"><p>Uno</p><div class="nota">Due</div><p>Tre</p></div></article>' in prepared
     # a page without the editor's text is read as it is
     assert "<h1>Rete</h1><p>Elenco</p></article>" in search.prepare_page("<article data-pagefind-body><h1>Rete</h1><p>Elenco</p></article>")
+
+
+# --- a territory's search page ----------------------------------------------------------------
+
+
+def test_a_word_of_one_story_finds_that_story(page, base):
+    assert results(page, base + "aurora/cerca/?q=lampionaio") == ["Un’officina in cortile"]
+
+
+def test_query_in_the_address_prefills_the_form_and_runs(page, base):
+    titles = results(page, base + "aurora/cerca/?q=lampionaio")
+    assert page.get_by_label("Che cosa cerchi?").input_value() == "lampionaio"
+    assert titles and page.locator("#cerca-stato").inner_text() == "1 risultato per «lampionaio»."
+
+
+def test_an_inflected_form_finds_the_story(page, base):
+    assert "Un’officina in cortile" in results(page, base + "aurora/cerca/?q=bicicletta")
+
+
+def test_elided_words_are_found_and_shown_with_the_typographic_apostrophe(page, base):
+    assert results(page, base + "aurora/cerca/?q=archivio") == ["L’archivio della portineria"]
+    assert "l’archivio" in page.locator(".risultato .estratto").inner_text()
+    assert results(page, base + "aurora/cerca/?q=università") == ["L’archivio della portineria"]
+    assert results(page, base + "aurora/cerca/?q=officina") == ["Un’officina in cortile"]
+
+
+def test_a_query_typed_with_the_typographic_apostrophe_finds_the_elision(page, base):
+    assert results(page, base + "aurora/cerca/?q=l’archivio") == ["L’archivio della portineria"]
+
+
+def test_a_word_found_nowhere_finds_nothing(page, base):
+    # Pagefind alone would answer "estate" with every page holding "e" or "è" (its fallback to
+    # the longest indexed piece of an unknown word); the page must say there is nothing
+    assert results(page, base + "aurora/cerca/?q=estate") == []
+    assert results(page, base + "aurora/cerca/?q=esta") == []
+
+
+def test_accents_are_optional(page, base):
+    assert "Un’officina in cortile" in results(page, base + "aurora/cerca/?q=citta")
+
+
+def test_a_synonym_of_a_sapere_finds_who_offers_it(page, base):
+    # saperi.yml: panificazione has the synonyms "pane" and "forno", sartoria has "cucito";
+    # Marta's page never writes these words
+    assert sorted(results(page, base + "aurora/cerca/?q=forno")) == ["Marta Bianchi", "Panificazione"]  # and the sapere's page
+    assert results(page, base + "aurora/cerca/?q=forno&tipo=persona") == ["Marta Bianchi"]
+    assert page.get_by_label("Tipo").input_value() == "persona"
+    assert page.locator(".risultato .dati").inner_text() == "Persona · Aurora"
+    assert {"Marta Bianchi", "Sartoria"} <= set(results(page, base + "aurora/cerca/?q=cucito"))
+
+
+def test_a_draft_is_never_found(page, base):
+    assert results(page, base + "aurora/cerca/?q=zanzibarite") == []
+    assert "Nessun risultato" in page.locator("#cerca-stato").inner_text()
+    assert results(page, base + "cerca/?q=zanzibarite") == []
+
+
+def test_menus_and_footers_are_not_indexed(page, base):
+    # every page's footer, and the contact line of a sapere's page, name the portineria's street, "Via Esempio"
+    assert results(page, base + "aurora/cerca/?q=esempio") == []
+
+
+def test_results_show_kind_date_territory_and_excerpt(page, base):
+    results(page, base + "aurora/cerca/?q=lampionaio")
+    assert page.locator(".risultato .dati").inner_text() == "Storia · 10 giugno 2024 · Aurora"
+    assert page.locator(".risultato mark").inner_text() == "lampionaio"
+    page.locator(".risultato a").click()
+    assert page.url.endswith("/aurora/storie/officina/")
+
+
+def test_search_page_fits_a_phone_and_loads_nothing_from_another_host(page, base):
+    hosts = set()
+    page.on("request", lambda request: hosts.add(urlsplit(request.url).hostname))
+    results(page, base + "aurora/cerca/?q=quartiere")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    assert hosts == {"127.0.0.1"}
+
+
+def test_the_search_form_on_every_page_leads_to_the_search(page, base):
+    page.goto(base + "aurora/storie/archivio/")
+    page.get_by_role("search").get_by_label("Cerca in Aurora").fill("lampionaio")
+    page.get_by_role("search").get_by_role("button", name="Cerca").click()
+    expect(page.locator("#cerca-risultati")).to_have_attribute("aria-busy", "false")
+    assert urlsplit(page.url).path == "/aurora/cerca/"
+    assert page.locator(".risultato h2").all_inner_texts() == ["Un’officina in cortile"]
+
+
+def test_without_javascript_the_page_says_so_and_links_the_lists(browser, base):
+    context = browser.new_context(java_script_enabled=False, viewport={"width": 360, "height": 740})
+    try:
+        tab = context.new_page()
+        tab.goto(base + "aurora/cerca/?q=festa")
+        assert "La ricerca ha bisogno di JavaScript" in tab.locator("main").inner_text()
+        for name, path in [("storie", "/aurora/storie/"), ("persone e organizzazioni", "/aurora/persone/"), ("saperi", "/aurora/saperi/"), ("bisogni", "/aurora/bisogni/")]:
+            link = tab.get_by_role("link", name=name, exact=True)
+            assert urlsplit(link.evaluate("a => a.href")).path == path
+    finally:
+        context.close()
+
+
+# --- the network search ------------------------------------------------------------------------
+
+
+def test_network_search_finds_stories_of_two_territories(page, base):
+    titles = results(page, base + "cerca/?q=quartiere")
+    assert "La festa di via Como" in titles  # aurora
+    assert "Il mercato del giovedì" in titles and "Il parco Dora" in titles  # dora
+    link = page.get_by_role("link", name="Il mercato del giovedì")
+    assert urlsplit(link.evaluate("a => a.href")).path == "/dora/storie/mercato/"
+
+
+def test_network_search_does_not_pad_results_with_pieces_of_the_word(page, base):
+    # "lampionaio" is only in Aurora; Dora's index alone would answer with its pages holding "la"
+    assert results(page, base + "cerca/?q=lampionaio") == ["Un’officina in cortile"]
+    assert results(page, base + "cerca/?q=lampionaio&ordine=data") == ["Un’officina in cortile"]
+
+
+def test_a_territory_filter_narrows_the_results(page, base):
+    before = results(page, base + "cerca/?q=quartiere")
+    page.get_by_text("Filtra e ordina").click()
+    page.get_by_label("Territorio").select_option("Dora")
+    page.wait_for_url(re.compile(r"territorio=Dora"))
+    expect(page.locator(".risultato")).to_have_count(2)
+    assert sorted(page.locator(".risultato h2").all_inner_texts()) == ["Il mercato del giovedì", "Il parco Dora"]
+    assert len(before) > 2
+    assert all(line.endswith("· Dora") for line in page.locator(".risultato .dati").all_inner_texts())
+
+
+def test_results_can_be_sorted_by_date_across_territories(page, base):
+    titles = results(page, base + "cerca/?q=quartiere&ordine=data")
+    assert page.get_by_label("Ordina").input_value() == "data"
+    dates = {"Il mercato del giovedì": 3, "La festa di via Como": 2, "Il parco Dora": 2, "L’archivio della portineria": 0}
+    order = [dates[t] for t in titles if t in dates]
+    assert order == sorted(order, reverse=True), titles
+
+
+# --- rebuilding ------------------------------------------------------------------------------------
+
+
+def test_a_deleted_story_is_gone_from_search_after_a_rebuild(make_site, run, serve_dir, page):
+    root = make_site({"content/aurora/storie/effimera.md": story_md("Effimera", body="Una festa col mangiafuoco.")})
+    code, out = run([], cwd=root)
+    assert code == 0, out
+    base_url = serve_dir(root / "site")
+    assert results(page, base_url + "aurora/cerca/?q=mangiafuoco") == ["Effimera"]
+    fragments = len(list((root / "site/aurora/pagefind/fragment").iterdir()))
+
+    (root / "content/aurora/storie/effimera.md").unlink()
+    code, out = run([], cwd=root)
+    assert code == 0, out
+    assert results(page, base_url + "aurora/cerca/?q=mangiafuoco") == []
+    assert results(page, base_url + "cerca/?q=mangiafuoco") == []
+    assert len(list((root / "site/aurora/pagefind/fragment").iterdir())) == fragments - 1  # no stale fragment
+
+
+def test_a_territory_with_nothing_published_says_so_and_the_network_still_searches(make_site, run, serve_dir, page):
+    root = make_site({"content/vanchiglia/territorio.md": territory_md("Vanchiglia", lat=45.07, lon=7.70)})
+    code, out = run([], cwd=root)
+    assert code == 0, out
+    assert re.search(r"vanchiglia\s+\d+ pagine, 0 pagine nella ricerca", out), out
+    assert not (root / "site/vanchiglia/pagefind").exists()
+    base_url = serve_dir(root / "site")
+    page.goto(base_url + "vanchiglia/cerca/?q=festa")
+    expect(page.locator("#cerca-stato")).to_contain_text("Qui non c’è ancora niente da cercare")
+    assert not page.locator("#cerca-senza-js").is_visible()  # JavaScript works: no message about it
+    assert results(page, base_url + "cerca/?q=festa") == ["La festa di via Como"]
