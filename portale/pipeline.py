@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -88,7 +89,9 @@ def _build(root: Path, out: Path, *, drafts: bool, today: dt.date | None, jobs: 
         slugs, base_url, warnings = [t.slug for t in archive.territories], archive.portal.base_url, problems + archive.warnings
         with progress.stage("ricerca", len(fresh)) as done, ThreadPoolExecutor(1) as background:  # before the swap
             # Pagefind (other processes) indexes the pages while this thread writes the rest of the site
-            indexing = background.submit(search.index_site, tmp, fresh, done, out, search_mirrors(root, out), written)
+            launched = threading.Event()
+            indexing = background.submit(search.index_site, tmp, fresh, done, out, search_mirrors(root, out), written, launched)
+            launched.wait()  # this thread's Python work would slow the mirroring and seeding before Pagefind (GIL)
             files |= opendata.export_data(archive)
             files |= feeds.render_feeds(archive, [page.output for page in pages])
             write.write_site(tmp, files)

@@ -20,11 +20,14 @@ the person and need pages (`data-pagefind-index-attrs`), so they are indexed wit
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import json
 import os
 import re
 import shutil
+import signal
 import subprocess
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -37,6 +40,7 @@ from .search_order import make_deterministic
 from .search_seed import keep_only_named_by_content, prune_bundle, seed_bundle
 
 BUNDLE = "pagefind"
+PR_SET_PDEATHSIG = 1  # prctl(2)
 LANGUAGE = "it"
 BODY_MARKER = b"data-pagefind-body"
 TEXT_START = '<div class="testo">'  # the editor's text in the story, person and need templates
@@ -155,16 +159,18 @@ def pages_of(written: dict, slug: str) -> dict[str, str]:
     return {output[len(prefix) :]: entry.sha for output, entry in written.items() if output.startswith(prefix) and output.endswith(".html")}
 
 
-def run_pagefind(source: Path, bundle: Path, slot: Callable = contextlib.nullcontext) -> int:
+def run_pagefind(source: Path, bundle: Path, slot: Callable = contextlib.nullcontext, launched: Callable[[], None] = lambda: None) -> int:
     """Index `source` into `bundle` (fresh, or seeded by `seed_bundle`); returns the page count Pagefind reports.
-    Pagefind runs inside `slot()` (see `index_site`)."""
+    Pagefind runs inside `slot()` (see `index_site`); `launched()` once it runs."""
     started = time.time_ns()
     for _ in range(3):
         command = [str(pagefind_executable()), "--site", str(source), "--output-path", str(bundle), "--force-language", LANGUAGE, "--silent"]
         with slot():
-            done = subprocess.run(command, capture_output=True, text=True)
-        if done.returncode != 0:
-            raise PagefindFailed(f"pagefind failed on {source} (exit {done.returncode}): {done.stdout}{done.stderr}")
+            process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, preexec_fn=_death_signal())
+            launched()
+            stdout, stderr = process.communicate()
+        if process.returncode != 0:
+            raise PagefindFailed(f"pagefind failed on {source} (exit {process.returncode}): {stdout}{stderr}")
         for name in UNUSED_FILES:
             (bundle / name).unlink(missing_ok=True)
         make_deterministic(bundle)
@@ -179,13 +185,24 @@ def run_pagefind(source: Path, bundle: Path, slot: Callable = contextlib.nullcon
     raise PagefindFailed(f"pagefind kept naming different contents alike in {bundle}")
 
 
+def _death_signal() -> Callable[[], None] | None:
+    """For the Pagefind process, before it starts (Linux): to be killed when the build is. A build killed while
+    indexing would otherwise leave Pagefind writing into the staging folder that the next build cleans up. The C
+    function is looked up here, in the build: the forked child only calls it (no import, no lock)."""
+    try:
+        prctl = ctypes.CDLL(None, use_errno=True).prctl
+    except (OSError, AttributeError):
+        return None
+    return lambda: prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+
+
 def _page_count(bundle: Path) -> int:
     """The number of pages a bundle holds, as Pagefind wrote it in its entry file."""
     entry = json.loads((bundle / "pagefind-entry.json").read_text(encoding="utf-8"))
     return sum(language.get("page_count", 0) for language in entry.get("languages", {}).values())
 
 
-def index_territory(folder: Path, slug: str, mirror: Path, previous_site: Path, pages: dict[str, str], slot: Callable = contextlib.nullcontext) -> int:
+def index_territory(folder: Path, slug: str, mirror: Path, previous_site: Path, pages: dict[str, str], slot: Callable = contextlib.nullcontext, launched: Callable[[], None] = lambda: None) -> int:
     """0 pages (a territory without stories, people or needs yet): no bundle, the search page says so."""
     bundle = folder / slug / BUNDLE
     seed_bundle(bundle, previous_site / slug / BUNDLE)
@@ -193,7 +210,7 @@ def index_territory(folder: Path, slug: str, mirror: Path, previous_site: Path, 
         if bundle.exists():
             shutil.rmtree(bundle)
         return 0
-    return run_pagefind(mirror, bundle, slot)
+    return run_pagefind(mirror, bundle, slot, launched)
 
 
 # Pagefind holds a territory's whole index in memory, about 0.2 MB per page (575 MB for a territory of 2,900 pages at
@@ -203,25 +220,31 @@ def index_territory(folder: Path, slug: str, mirror: Path, previous_site: Path, 
 SIDE_BY_SIDE_PAGES = 3000
 
 
-def index_site(folder: Path, slugs: list[str], done: Callable[[int], None] | None, previous_site: Path, mirrors: Path, written: dict) -> IndexResult:
+def index_site(folder: Path, slugs: list[str], done: Callable[[int], None] | None, previous_site: Path, mirrors: Path, written: dict, launched: threading.Event | None = None) -> IndexResult:
     """Give every territory in `slugs` under `folder` (the staging site) its own Pagefind bundle, seeded with the bundle
     of `previous_site` (the live site) when there is one. Pagefind reads the pages from a mirror per territory under
     `mirrors` (in the build cache), brought up to date with `written`, the build's manifest of pages. `done(1)` after
-    each territory (the build's progress). Pagefind processes run side by side only within `SIDE_BY_SIDE_PAGES`."""
+    each territory (the build's progress). Pagefind processes run side by side only within `SIDE_BY_SIDE_PAGES`.
+    `launched` is set once a Pagefind process runs (or none will): the caller's own Python work waits for it, since
+    it would slow down, through the interpreter's lock, the mirroring and seeding that Pagefind waits for."""
     started = time.perf_counter()
     budget = parallel.Budget(SIDE_BY_SIDE_PAGES)
+    launched = launched or threading.Event()
 
     def index(slug: str) -> int:
         pages = pages_of(written, slug)
         # only the Pagefind process waits for room: the mirror and the bundle's clean-up (Python) overlap with it
-        count = index_territory(folder, slug, mirrors / slug, previous_site, pages, lambda: budget.take(len(pages)))
+        count = index_territory(folder, slug, mirrors / slug, previous_site, pages, lambda: budget.take(len(pages)), launched.set)
         if done:
             done(1)
         return count
 
     workers = max(1, min(len(slugs), os.cpu_count() or 1))
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        counts = list(pool.map(index, slugs))
+    try:
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            counts = list(pool.map(index, slugs))
+    finally:
+        launched.set()
     return IndexResult(dict(zip(slugs, counts)), time.perf_counter() - started)
 
 
