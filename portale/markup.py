@@ -82,6 +82,10 @@ MAX_DEFINITIONS = 200  # definitions (": ...") without a blank line between: Rec
 RENDER_SECONDS = 20.0
 
 _NESTING = re.compile(r"(?:[ ]{4}|\t|>[ ]?|[-*+][ ]+|\d{1,9}[.)][ ]+|:[ ]+)")
+# Each nesting mark above takes at least one of these characters: a line nested more than MAX_DEPTH deep starts with
+# MAX_DEPTH + 1 of them (a cheap filter with no backtracking; the marks are then counted on those lines only).
+_MAYBE_DEEP = re.compile(r"^[ \t>\-*+0-9.):]{%d}" % (MAX_DEPTH + 1), re.M)
+_DEFINITION = re.compile(r"^:[ \t]", re.M)
 _HEADING = re.compile(r"^(?:#{1,6}(?:[ \t]|$)|=+[ \t]*$|-+[ \t]*$)", re.M)
 _ABBREVIATION = re.compile(r"^\*\[", re.M)
 
@@ -120,21 +124,26 @@ def check_budget(text: str) -> list[Excess]:
             if count == limit + 1:
                 found.append(Excess(line_of(match.start()), f"il testo contiene troppi {what} (al massimo {limit})", "dividi il testo in più storie"))
                 break
+    lines = text.split("\n")
     run, run_start = 0, 0
-    for number, line in enumerate(text.split("\n"), 1):
+    for number, line in enumerate(lines if _DEFINITION.search(text) else (), 1):
         if line.startswith(":") and line[1:2] in (" ", "\t"):
             run, run_start = run + 1, run_start or number
             if run == MAX_DEFINITIONS + 1:
                 found.append(Excess(run_start, f"troppe definizioni («: ...») una dopo l'altra senza righe vuote (più di {MAX_DEFINITIONS})", "separa le definizioni con righe vuote o dividi il testo"))
         elif not line.strip():
             run, run_start = 0, 0
-    for number, line in enumerate(text.split("\n"), 1):
+    number, counted = 1, 0
+    for candidate in _MAYBE_DEEP.finditer(text):  # only these lines may hold MAX_DEPTH + 1 nesting marks
+        number += text.count("\n", counted, candidate.start())
+        counted = candidate.start()
+        line = lines[number - 1]
         depth, pos = 0, 0
         while depth <= MAX_DEPTH:
-            match = _NESTING.match(line, pos)
-            if not match or match.end() == pos:
+            mark = _NESTING.match(line, pos)
+            if not mark or mark.end() == pos:
                 break
-            depth, pos = depth + 1, match.end()
+            depth, pos = depth + 1, mark.end()
         if depth > MAX_DEPTH:
             found.append(Excess(number, f"elenchi o citazioni annidati troppo in profondità (più di {MAX_DEPTH} livelli)", "togli i rientri, i «>» o i trattini in più all'inizio della riga"))
             break

@@ -122,7 +122,9 @@ class Sieve:
 
     Every character a full-name pattern accepts for a letter of a name is mapped to one representative (the
     variants of each letter, merged); a text can match a name only if, mapped the same way, one of its runs of
-    letters is the name's longest run of letters. Checking a text costs one `translate` and one `findall`."""
+    letters is the name's longest run of letters. The mapping sends letters to letters only, so the runs of a mapped
+    text are the mapped runs of the text: each distinct run is mapped once per build (`str.translate` is slow on
+    accented text), and checking a text costs one `findall` and a lookup per run."""
 
     def __init__(self, shields: list[Shield]):
         parent: dict[str, str] = {}
@@ -152,6 +154,7 @@ class Sieve:
         if _MEMO.get("signature") != signature or len(_MEMO["found"]) > 100_000:
             _MEMO.update(signature=signature, found={})
         self.memo: dict[str, frozenset[str]] = _MEMO["found"]
+        self.runs: dict[str, str] = {}  # a run of letters -> mapped
 
     def suspects(self, texts) -> set[int]:
         """ids of the shields whose full name may be in one of `texts`."""
@@ -159,10 +162,17 @@ class Sieve:
         for text in texts:
             needles = self.memo.get(text)
             if needles is None:
-                needles = self.memo[text] = self.needles.intersection(_LETTERS.findall(text.translate(self.table)))
+                needles = self.memo[text] = self.needles.intersection(map(self._mapped, set(_LETTERS.findall(text))))
             for needle in needles:
                 found.update(self.by_needle[needle])
         return found
+
+
+    def _mapped(self, run: str) -> str:
+        mapped = self.runs.get(run)
+        if mapped is None:
+            mapped = self.runs[run] = run.translate(self.table)
+        return mapped
 
 
 # Texts already sieved with the same names (check, then redact, see the same bodies): {text: needles found}.
