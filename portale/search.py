@@ -29,7 +29,7 @@ import signal
 import subprocess
 import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
@@ -48,7 +48,9 @@ TEXT_START = '<div class="testo">'  # the editor's text in the story, person and
 UNUSED_FILES = ("pagefind-ui.js", "pagefind-ui.css", "pagefind-component-ui.js", "pagefind-component-ui.css", "pagefind-modular-ui.js", "pagefind-modular-ui.css", "pagefind-highlight.js")
 _BODY_START = re.compile(r"<([a-zA-Z][a-zA-Z0-9]*)\b[^>]*\bdata-pagefind-body\b[^>]*>")
 # U+2019 (and the look-alikes editors paste: U+2018, U+02BC) between two letters is an elision.
-ELISION = re.compile(r"(?<=\w)[\u2019\u2018\u02bc](?=\w)")
+# The mark is matched first and the letter before it checked after: a pattern starting with the look-behind runs it at
+# every position of every page (8 times slower).
+ELISION = re.compile(r"[\u2019\u2018\u02bc](?<=\w[\u2019\u2018\u02bc])(?=\w)")
 
 
 class PagefindFailed(RuntimeError):
@@ -202,21 +204,21 @@ def _page_count(bundle: Path) -> int:
     return sum(language.get("page_count", 0) for language in entry.get("languages", {}).values())
 
 
-def index_territory(folder: Path, slug: str, mirror: Path, previous_site: Path, pages: dict[str, str], slot: Callable = contextlib.nullcontext, launched: Callable[[], None] = lambda: None) -> int:
-    """0 pages (a territory without stories, people or needs yet): no bundle, the search page says so."""
+def prepare_territory(folder: Path, slug: str, mirror: Path, previous_site: Path, pages: dict[str, str]) -> int:
+    """Seed the territory's bundle and bring its mirror up to date; returns the pages Pagefind will read. 0 pages (a
+    territory without stories, people or needs yet): no bundle, the search page says so."""
     bundle = folder / slug / BUNDLE
     seed_bundle(bundle, previous_site / slug / BUNDLE)
-    if not mirror_pages(folder / slug, mirror, pages):
-        if bundle.exists():
-            shutil.rmtree(bundle)
-        return 0
-    return run_pagefind(mirror, bundle, slot, launched)
+    count = mirror_pages(folder / slug, mirror, pages)
+    if not count and bundle.exists():
+        shutil.rmtree(bundle)
+    return count
 
 
 # Pagefind holds a territory's whole index in memory, about 0.2 MB per page (575 MB for a territory of 2,900 pages at
 # 20,000 stories), and uses more than one core by itself. Two Pagefind processes side by side would double the build's
 # peak memory, so they run together only while their pages add up to at most this many (about 600 MB of Pagefind);
-# larger territories get Pagefind one at a time, while the next territory's pages are mirrored (see index_site).
+# larger territories get Pagefind one at a time.
 SIDE_BY_SIDE_PAGES = 3000
 
 
@@ -230,19 +232,24 @@ def index_site(folder: Path, slugs: list[str], done: Callable[[int], None] | Non
     started = time.perf_counter()
     budget = parallel.Budget(SIDE_BY_SIDE_PAGES)
     launched = launched or threading.Event()
+    pages = {slug: pages_of(written, slug) for slug in slugs}
 
-    def index(slug: str) -> int:
-        pages = pages_of(written, slug)
-        # only the Pagefind process waits for room: the mirror and the bundle's clean-up (Python) overlap with it
-        count = index_territory(folder, slug, mirrors / slug, previous_site, pages, lambda: budget.take(len(pages)), launched.set)
+    def index(slug: str, prepared: Future) -> int:
+        count = 0
+        if prepared.result():
+            bundle = folder / slug / BUNDLE
+            count = run_pagefind(mirrors / slug, bundle, lambda: budget.take(len(pages[slug])), launched.set)
         if done:
             done(1)
         return count
 
     workers = max(1, min(len(slugs), os.cpu_count() or 1))
     try:
-        with ThreadPoolExecutor(max_workers=workers) as pool:
-            counts = list(pool.map(index, slugs))
+        # One thread prepares the territories in turn, ahead of Pagefind: two threads preparing at once would only
+        # share the interpreter's lock, and Pagefind would wait for both.
+        with ThreadPoolExecutor(1) as preparing, ThreadPoolExecutor(max_workers=workers) as indexing:
+            prepared = {slug: preparing.submit(prepare_territory, folder, slug, mirrors / slug, previous_site, pages[slug]) for slug in slugs}
+            counts = list(indexing.map(lambda slug: index(slug, prepared[slug]), slugs))
     finally:
         launched.set()
     return IndexResult(dict(zip(slugs, counts)), time.perf_counter() - started)
