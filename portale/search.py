@@ -179,12 +179,12 @@ def run_pagefind(source: Path, bundle: Path, slot: Callable = contextlib.nullcon
         wrong = prune_bundle(bundle, started)
         if not wrong:
             return _page_count(bundle)
-        # A seeded file has the name Pagefind gave to different contents (a clash of its 7-digit hashes): remove it
-        # and everything Pagefind writes every time, then run again so Pagefind writes it.
+        # A seeded file whose contents do not match its name (damaged, truncated): remove it and everything Pagefind
+        # writes every time, then run again so Pagefind writes it.
         for path in wrong:
             path.unlink()
         keep_only_named_by_content(bundle)
-    raise PagefindFailed(f"pagefind kept naming different contents alike in {bundle}")
+    raise PagefindFailed(f"pagefind kept files whose contents do not match their names in {bundle}")
 
 
 def _death_signal() -> Callable[[], None] | None:

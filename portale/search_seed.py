@@ -5,7 +5,12 @@ does not write such a file when one of that name exists (`WriteBehavior::Immutab
 `output/mod.rs`); every file it writes is gzipped at the best level. Into a fresh folder it compresses and creates
 every file: about half of its time. Into a folder seeded with the last bundle it writes only what changed. A seeded
 file the new index no longer names is deleted (an erased page leaves no fragment), and a seeded file it names is
-checked against its name, since a 7-digit name can be shared by two contents and Pagefind would keep the wrong one.
+checked against its name: a damaged or truncated file is written again.
+
+What the check cannot see: a seeded file left from the last run (the old version of a changed page or chunk) whose
+7-digit name the new run gives to different contents. Pagefind keeps such names unique within one run, not against
+the files already there, and its metadata holds only the short name. After one edit a few new names meet a few old
+files: about one chance in 10^8 per build that a search result shows another page's excerpt until either changes.
 """
 
 from __future__ import annotations
