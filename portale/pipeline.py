@@ -98,9 +98,10 @@ def _build(root: Path, out: Path, *, drafts: bool, today: dt.date | None, jobs: 
             write.copy_assets(tmp, templates / "assets", ["assets"] + [f"{t.slug}/assets" for t in archive.territories])
             per_site = pages_per_site(pages)
             # Everything is written: the archive and its texts go back to the system while Pagefind, the largest
-            # process of a build, indexes (memory.py).
+            # process of a build, indexes (memory.py). A small archive is left alone: collecting it would only take
+            # a core from Pagefind.
             del archive, files, pages, keys
-            memory.give_back()
+            memory.give_back(above_mb=memory.LARGE_MB)
             indexed = indexing.result()
         indexed.pages.update(kept)
     cache.store_manifest(out, written)  # only once the new site is in place
