@@ -39,7 +39,8 @@ def ours_build(root: Path, jobs: int | None) -> measure.Run:
 
 
 def clear_ours(root: Path) -> None:
-    for name in ("site", ".cache", ".site.nuovo", ".site.vecchio"):
+    """As on a fresh clone: no site, no cache, and none of the folders a build keeps beside the site."""
+    for name in ("site", ".cache", ".site.nuovo", ".site.vecchio", ".site.precedente"):
         if (root / name).exists():
             shutil.rmtree(root / name)
 
