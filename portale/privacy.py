@@ -167,7 +167,6 @@ class Sieve:
                 found.update(self.by_needle[needle])
         return found
 
-
     def _mapped(self, run: str) -> str:
         mapped = self.runs.get(run)
         if mapped is None:
@@ -176,6 +175,7 @@ class Sieve:
 
 
 _NO_NEEDLES: frozenset[str] = frozenset()  # what most texts give: one shared object, not one per text
+
 # Texts already sieved with the same names (check, then redact, see the same bodies): {text: needles found}.
 _MEMO: dict = {}
 
@@ -210,7 +210,7 @@ def _line_at(line: int, text: str, index: int) -> int:
 
 @dataclass
 class _Protected:
-    """The shields of `check`, found by person, by id, and in their order."""
+    """The shields of a privacy pass (`check`, `redact`), found by person, by id, and in their order."""
 
     shields: list[Shield]
 
@@ -308,7 +308,6 @@ def redact(sources: Sources, today: dt.date) -> None:
     protected = [s for s in shields(sources, today) if s.full_name]
     signature = _signature(protected, "redact")
     sieve = Sieve(protected)
-
     index = _Protected(protected)
 
     def clean(text: str) -> str:
