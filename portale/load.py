@@ -147,6 +147,7 @@ def read_sources(content: Path, memo: Memo | None = None) -> Sources:
                         files.append(source)
                 else:
                     problems.append(Problem(rel(entry), 0, f"file inatteso in {child.name}/", "immagini e audio vanno in una cartella insieme a index.md (un «bundle»)", "file-inatteso", warning=True))
+    memo.forget_unread()
     return Sources(root, portal or Map(1), rel(content / "portale.yml"), vocabulary or Map(1), rel(content / "saperi.yml"), territories, files, problems, missing)
 
 

@@ -61,6 +61,7 @@ def _build(root: Path, out: Path, *, drafts: bool, today: dt.date | None, jobs: 
     cache = Cache(cache_folder(root))
     memo = Memo(cache)
     sources, problems = check(root, today, memo)
+    memory.collect_if_large()  # collecting by hand pays only below a size (memory.py)
     if any(not p.warning for p in problems):
         cache.close()
         raise ContentError(problems)  # the output folder is untouched
@@ -88,20 +89,28 @@ def _build(root: Path, out: Path, *, drafts: bool, today: dt.date | None, jobs: 
         fresh = [t.slug for t in archive.territories if t.slug not in kept]  # indexed again, seeded with the live bundle
         slugs, base_url, warnings = [t.slug for t in archive.territories], archive.portal.base_url, problems + archive.warnings
         with progress.stage("ricerca", len(fresh)) as done, ThreadPoolExecutor(1) as background:  # before the swap
-            # Pagefind (other processes) indexes the pages while this thread writes the rest of the site
-            launched = threading.Event()
-            indexing = background.submit(search.index_site, tmp, fresh, done, out, search_mirrors(root, out), written, launched)
-            launched.wait()  # this thread's Python work would slow the mirroring and seeding before Pagefind (GIL)
-            files |= opendata.export_data(archive)
-            files |= feeds.render_feeds(archive, [page.output for page in pages])
-            write.write_site(tmp, files)
-            write.copy_assets(tmp, templates / "assets", ["assets"] + [f"{t.slug}/assets" for t in archive.territories])
-            per_site = pages_per_site(pages)
-            # Everything is written: the archive and its texts go back to the system while Pagefind, the largest
-            # process of a build, indexes (memory.py). A small archive is left alone: collecting it would only take
-            # a core from Pagefind.
-            del archive, files, pages, keys
-            memory.give_back(above_mb=memory.LARGE_MB)
+            # Pagefind (other processes) indexes the pages while this thread writes the rest of the site. A small
+            # build lets Pagefind start first (this thread's Python work would slow, through the GIL, the mirroring
+            # and seeding Pagefind waits for); a large one writes the rest and gives its memory back before Pagefind
+            # starts: Pagefind beside the whole archive would pass 1 GB at 20,000 stories (memory.py).
+            launched, room = threading.Event(), threading.Event()
+            large = memory.resident_mb() > memory.LARGE_MB
+            if not large:
+                room.set()
+            indexing = background.submit(search.index_site, tmp, fresh, done, out, search_mirrors(root, out), written, launched, room)
+            try:
+                if not large:
+                    launched.wait()
+                files |= opendata.export_data(archive)
+                files |= feeds.render_feeds(archive, [page.output for page in pages])
+                write.write_site(tmp, files)
+                write.copy_assets(tmp, templates / "assets", ["assets"] + [f"{t.slug}/assets" for t in archive.territories])
+                per_site = pages_per_site(pages)
+                del archive, files, pages, keys
+                if large:
+                    memory.give_back()  # the archive and its texts go back to the system (memory.py)
+            finally:
+                room.set()  # also when writing failed: Pagefind must not wait for ever
             indexed = indexing.result()
         indexed.pages.update(kept)
     cache.store_manifest(out, written)  # only once the new site is in place
