@@ -114,10 +114,15 @@ class Cache:
         row = self.db.execute("SELECT keys FROM memo_used WHERE stage = 'file'").fetchone()
         return json.loads(row[0]) if row else None
 
-    def store_memo(self, items: dict[str, bytes], used: set[str], last: set[str] | None) -> None:
+    def memo_code(self) -> str | None:
+        """The code version of the build that stored the memo entries (memo.code_version)."""
+        row = self.db.execute("SELECT keys FROM memo_used WHERE stage = 'code'").fetchone()  # a row of its own
+        return row[0] if row else None
+
+    def store_memo(self, items: dict[str, bytes], used: set[str], last: set[str] | None, code: str) -> None:
         """Store `items` and keep exactly the entries in `used`, in one transaction, so the table always holds what
         `memo_used` lists. `last`: what it listed before (the entries to delete are then `last - used`); None when
-        unknown, and every entry not used is deleted."""
+        unknown, and every entry not used is deleted. `code`: the code version that made them."""
         with self._writing():
             self.db.executemany("INSERT OR REPLACE INTO memo (key, data) VALUES (?, ?)", items.items())
             if last is None:
@@ -125,6 +130,7 @@ class Cache:
             else:
                 self.db.executemany("DELETE FROM memo WHERE key = ?", ((k,) for k in sorted(last - used)))
             self.db.execute("INSERT OR REPLACE INTO memo_used (stage, keys) VALUES ('file', ?)", (json.dumps(sorted(used)),))
+            self.db.execute("INSERT OR REPLACE INTO memo_used (stage, keys) VALUES ('code', ?)", (code,))
 
     def manifest(self, out: Path) -> dict[str, Written]:
         row = self.db.execute("SELECT data FROM manifest WHERE output = ?", (str(out.resolve()),)).fetchone()

@@ -58,6 +58,7 @@ class Memo:
         self.new: dict[str, bytes] = {}
         self.fetched: dict[str, bytes] = {}
         self.last: set[str] | None = None  # the entries the last build kept, once read by prefetch
+        self.same_code = True  # whether the last build ran the same code (prefetch)
 
     @property
     def enabled(self) -> bool:
@@ -67,12 +68,15 @@ class Memo:
         if self.cache is not None:
             listed = self.cache.memo_used()
             self.last = set(listed) if listed is not None else None
-            self.fetched = self.cache.memo_many(listed or [])
+            # Entry names include the code version: after a change of the code (an upgrade) none can be found, and
+            # fetching them all would only hold 250 MB at 20,000 stories for nothing.
+            self.same_code = self.cache.memo_code() == code_version()
+            self.fetched = self.cache.memo_many(listed or []) if self.same_code else {}
 
     def entry(self, name: str) -> dict | None:
         if self.cache is None:
             return None
-        data = self.fetched.pop(name, None) or self.cache.memo(name)
+        data = self.fetched.pop(name, None) or (self.cache.memo(name) if self.same_code else None)
         if data is None:
             return None
         self.used.add(name)
@@ -105,6 +109,6 @@ class Memo:
     def _flush(self) -> None:
         """Store the new entries and keep the used ones. Every lookup is done by now, so `used` already names every
         entry this build keeps, except new ones not stored yet (not in the table either)."""
-        self.cache.store_memo(self.new, self.used, self.last)
+        self.cache.store_memo(self.new, self.used, self.last, code_version())
         self.last = set(self.used)
         self.new.clear()
