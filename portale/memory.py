@@ -7,8 +7,9 @@
 - `collect_by_hand()` around a build: the collector does not run by itself in the build's main process. Its runs,
   triggered by counts of new objects, scan a heap that only grows during a build (the sources, the memo entries, the
   archive) and cost about a tenth of a second of a one-edit rebuild. It collects before forking workers (garbage
-  among live objects makes each worker copy more of the heap: +150 MB at 20,000 stories) and before Pagefind runs;
-  forked workers collect as usual. A large archive gets the automatic collector back (`collect_if_large`).
+  among live objects makes each worker copy more of the heap: +150 MB at 20,000 stories) and, in a large build,
+  before Pagefind runs; forked workers collect as usual. A large archive gets the automatic collector back
+  (`collect_if_large`).
 - `give_back()` each time the build lets a large part go (the privacy sieve's texts after redaction, the sources once
   the page keys are made, the archive once everything is written): glibc keeps freed memory in its heap for later,
   `malloc_trim(0)` returns it to the system, so the workers forked next and Pagefind (the largest process of a build)
@@ -67,7 +68,7 @@ def collect_if_large() -> None:
 
 
 def resident_mb() -> float:
-    """This process's resident memory (Linux; elsewhere infinite, so that `give_back(above_mb=...)` always runs)."""
+    """This process's resident memory (Linux; elsewhere infinite: every archive counts as large)."""
     try:
         with open("/proc/self/statm") as handle:
             return int(handle.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
@@ -75,12 +76,9 @@ def resident_mb() -> float:
         return float("inf")
 
 
-def give_back(collect: bool = True, above_mb: float = 0) -> None:
+def give_back(collect: bool = True) -> None:
     """Return the free memory of the heap to the system (glibc only; a no-op elsewhere), after collecting the
-    garbage with cycles (`collect`, a fraction of a second at 20,000 stories). With `above_mb`, only when this process
-    holds more than that: below it the work would only slow down what runs beside it."""
-    if above_mb and resident_mb() < above_mb:
-        return
+    garbage with cycles (`collect`, a fraction of a second at 20,000 stories)."""
     if collect:
         gc.collect()
     if not sys.platform.startswith("linux"):
