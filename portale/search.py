@@ -103,7 +103,7 @@ def _text_last(element: str) -> str:
     records where each word stands in a page: a line added to a story would otherwise move every word of the
     sections after the text (the people named, the themes), and those common words are in most of the index's
     chunks, which Pagefind then compresses and writes again (22 of 29 chunks in a territory of 600 pages, against
-    1 or 2). Results and excerpts are the same: only the order of the parts differs."""
+    1 or 2). The same pages are found; an excerpt that runs from one part into the next shows them in this order."""
     start = element.find(TEXT_START)
     end = _element_end(element, start, "div") if start >= 0 else None
     close = element.rfind("</")  # the marked element's own end tag
