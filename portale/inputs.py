@@ -11,7 +11,8 @@ A page's key hashes
                       every file of the territory (listings, counts, tags, the skills offered there): their
                       front matter, and the body of territorio.md only (no listing shows another body)
     bisogno, sapere, saperi and the network's skills and needs pages
-                      every person, need and territory of the network (who offers what, and how far)
+                      every person, need and territory of the network (who offers what, and how far): their front
+                      matter, the body of territorio.md, and a need page's own body (no such page shows another)
 
 A source's hash covers its text as published (names hidden by privacy.redact already replaced); the images and audio it names are covered by their size and mtime.
 
@@ -119,7 +120,11 @@ def page_keys(pages: list, sources: Sources, base: str) -> list[str | None]:
         elif page.template == "persona.html":
             rels = [ctx["person"].source, own] + with_territories(sorted(named[ctx["person"].source]))
         elif page.template in PEOPLE_AND_NEEDS:
-            rels = group("people and needs", lambda: people_and_needs, digests)
+            # who offers what and which needs are open: front matter (and territorio.md whole); a need's page shows
+            # its own body too
+            rels = group("people and needs", lambda: people_and_needs, listed)
+            if page.template == "bisogno.html":
+                rels = rels + [ctx["need"].source]
         elif page.template in TERRITORY_WIDE and territory:
             rels = group(territory.slug, lambda: sorted(by_territory[territory.slug]), listed)
         else:

@@ -21,6 +21,8 @@ EDITS = {
     "story body": {"content/aurora/storie/la-festa.md": story_md("La festa di via Como", persone="[anna-rossi, ciclofficina]", extra="tag: [festa, cucina]\n", body="Un altro testo.")},
     "story title and tags": {"content/aurora/storie/la-festa.md": story_md("La grande festa", persone="[anna-rossi]", extra="tag: [cucina, musica]\n")},
     "person renamed (backlinks in two territories)": {"content/aurora/persone/anna-rossi.md": person_md("Anna Bianchi", "[cucina-etnica]")},
+    "person's biography rewritten (body only)": {"content/dora/persone/marco.md": person_md("Marco Bellone", "[panificazione, riparazione-biciclette]", body="Fa il pane da trent'anni.")},
+    "need's text rewritten (body only)": {"content/dora/bisogni/pane.md": need_md("Pane per la cena", "[panificazione, cucina-etnica]").replace("Cerchiamo aiuto.", "Cerchiamo chi sa fare il pane.")},
     "person offers another sapere": {"content/aurora/persone/anna-rossi.md": person_md("Anna Rossi", "[cucina-etnica, panificazione, sartoria]")},
     "consent revoked": {"content/aurora/persone/anna-rossi.md": person_md("Anna Rossi", "[cucina-etnica]").replace("ambito: [web]", "ambito: [web], revocato: 2026-01-01")},
     "story deleted": {"content/dora/storie/il-parco.md": None},
@@ -94,6 +96,26 @@ def test_unchanged_pages_are_reused_and_edited_ones_rendered_again(make_site, ru
     make_site({"content/aurora/storie/la-festa.md": story_md("La festa grande", persone="[anna-rossi, ciclofficina]", extra="tag: [festa, cucina]\n", body="Testo corretto.")})
     assert run(TODAY, cwd=root)[0] == 0
     assert "La festa grande" in listing.read_text(encoding="utf-8")
+
+
+def test_a_biography_edit_renders_its_pages_but_not_the_skill_pages(make_site, run):
+    """A person's body shows on their own page (and nowhere else): the skill and need pages, which show who offers
+    what, are kept; editing a need's text renders that need's page again."""
+    root = make_site(EXTRA)
+    assert run(TODAY, cwd=root)[0] == 0
+    person = root / "site/dora/persone/marco/index.html"
+    skill = root / "site/dora/saperi/panificazione/index.html"
+    network_skill = root / "site/saperi/panificazione/index.html"
+    need = root / "site/dora/bisogni/pane/index.html"
+    before = {page: page.stat().st_ino for page in (person, skill, network_skill, need)}
+    make_site({"content/dora/persone/marco.md": person_md("Marco Bellone", "[panificazione, riparazione-biciclette]", body="Fa il pane da trent'anni.")})
+    assert run(TODAY, cwd=root)[0] == 0
+    assert "Fa il pane da trent" in person.read_text(encoding="utf-8") and person.stat().st_ino != before[person]
+    assert [page.stat().st_ino for page in (skill, network_skill, need)] == [before[skill], before[network_skill], before[need]]
+    make_site({"content/dora/bisogni/pane.md": need_md("Pane per la cena", "[panificazione, cucina-etnica]").replace("Cerchiamo aiuto.", "Cerchiamo chi sa fare il pane.")})
+    assert run(TODAY, cwd=root)[0] == 0
+    assert "Cerchiamo chi sa fare il pane." in need.read_text(encoding="utf-8")
+    assert skill.stat().st_ino == before[skill]
 
 
 def test_a_page_changed_by_hand_in_the_site_is_rendered_again(make_site, run):
