@@ -109,15 +109,14 @@ class Cache:
     def memo_many(self, keys: list[str]) -> dict[str, bytes]:
         return self._select_many("memo", "data", keys)
 
-    def memo_used(self) -> list[str] | None:
-        """The names of the memo entries the last build kept; None when no build stored any."""
+    def memo_used(self) -> tuple[list[str] | None, str | None]:
+        """The names of the memo entries the last build kept (None when no build stored any), and the code version
+        that made them (memo.code_version)."""
         row = self.db.execute("SELECT keys FROM memo_used WHERE stage = 'file'").fetchone()
-        return json.loads(row[0]) if row else None
-
-    def memo_code(self) -> str | None:
-        """The code version of the build that stored the memo entries (memo.code_version)."""
-        row = self.db.execute("SELECT keys FROM memo_used WHERE stage = 'code'").fetchone()  # a row of its own
-        return row[0] if row else None
+        listed = json.loads(row[0]) if row else None
+        if isinstance(listed, dict):
+            return listed["keys"], listed["code"]
+        return listed, None  # a list alone: stored before the code version was
 
     def store_memo(self, items: dict[str, bytes], used: set[str], last: set[str] | None, code: str) -> None:
         """Store `items` and keep exactly the entries in `used`, in one transaction, so the table always holds what
@@ -129,8 +128,7 @@ class Cache:
                 self._delete_except("memo", used)
             else:
                 self.db.executemany("DELETE FROM memo WHERE key = ?", ((k,) for k in sorted(last - used)))
-            self.db.execute("INSERT OR REPLACE INTO memo_used (stage, keys) VALUES ('file', ?)", (json.dumps(sorted(used)),))
-            self.db.execute("INSERT OR REPLACE INTO memo_used (stage, keys) VALUES ('code', ?)", (code,))
+            self.db.execute("INSERT OR REPLACE INTO memo_used (stage, keys) VALUES ('file', ?)", (json.dumps({"code": code, "keys": sorted(used)}),))
 
     def manifest(self, out: Path) -> dict[str, Written]:
         row = self.db.execute("SELECT data FROM manifest WHERE output = ?", (str(out.resolve()),)).fetchone()

@@ -66,11 +66,11 @@ class Memo:
 
     def prefetch(self) -> None:
         if self.cache is not None:
-            listed = self.cache.memo_used()
+            listed, code = self.cache.memo_used()
             self.last = set(listed) if listed is not None else None
             # Entry names include the code version: after a change of the code (an upgrade) none can be found, and
             # fetching them all would only hold 250 MB at 20,000 stories for nothing.
-            self.same_code = self.cache.memo_code() == code_version()
+            self.same_code = code == code_version()
             self.fetched = self.cache.memo_many(listed or []) if self.same_code else {}
 
     def entry(self, name: str) -> dict | None:
@@ -103,7 +103,6 @@ class Memo:
                 source.memo_dirty = False
                 if len(self.new) >= 5000:  # stored a few thousand at a time: all 20,000 at once took 300 MB more
                     self._flush()
-        self.fetched.clear()
         self._flush()
 
     def _flush(self) -> None:

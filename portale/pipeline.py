@@ -61,7 +61,7 @@ def _build(root: Path, out: Path, *, drafts: bool, today: dt.date | None, jobs: 
     cache = Cache(cache_folder(root))
     memo = Memo(cache)
     sources, problems = check(root, today, memo)
-    memory.collect_if_large()  # collecting by hand pays only below a size (memory.py)
+    large = memory.collect_if_large()  # collecting by hand pays only below a size (memory.py)
     if any(not p.warning for p in problems):
         cache.close()
         raise ContentError(problems)  # the output folder is untouched
@@ -94,7 +94,6 @@ def _build(root: Path, out: Path, *, drafts: bool, today: dt.date | None, jobs: 
             # and seeding Pagefind waits for); a large one writes the rest and gives its memory back before Pagefind
             # starts: Pagefind beside the whole archive would pass 1 GB at 20,000 stories (memory.py).
             launched, room = threading.Event(), threading.Event()
-            large = memory.resident_mb() > memory.LARGE_MB
             if not large:
                 room.set()
             indexing = background.submit(search.index_site, tmp, fresh, done, out, search_mirrors(root, out), written, launched, room)

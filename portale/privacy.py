@@ -181,7 +181,7 @@ _MEMO: dict = {}
 
 
 def forget_texts() -> None:
-    """Let the texts sieved so far go (every text of the archive): the build calls it once the pages are written."""
+    """Let the texts sieved so far go (every text of the archive): the build calls it once redaction is done."""
     _MEMO.clear()
 
 

@@ -222,7 +222,7 @@ def prepare_territory(folder: Path, slug: str, mirror: Path, previous_site: Path
 SIDE_BY_SIDE_PAGES = 3000
 
 
-def index_site(folder: Path, slugs: list[str], done: Callable[[int], None] | None, previous_site: Path, mirrors: Path, written: dict, launched: threading.Event | None = None, room: threading.Event | None = None) -> IndexResult:
+def index_site(folder: Path, slugs: list[str], done: Callable[[int], None] | None, previous_site: Path, mirrors: Path, written: dict, launched: threading.Event, room: threading.Event) -> IndexResult:
     """Give every territory in `slugs` under `folder` (the staging site) its own Pagefind bundle, seeded with the bundle
     of `previous_site` (the live site) when there is one. Pagefind reads the pages from a mirror per territory under
     `mirrors` (in the build cache), brought up to date with `written`, the build's manifest of pages. `done(1)` after
@@ -232,13 +232,11 @@ def index_site(folder: Path, slugs: list[str], done: Callable[[int], None] | Non
     itself starts only once `room` is set (a large build first gives its memory back, see pipeline.py)."""
     started = time.perf_counter()
     budget = parallel.Budget(SIDE_BY_SIDE_PAGES)
-    launched = launched or threading.Event()
     pages = {slug: pages_of(written, slug) for slug in slugs}
 
     @contextlib.contextmanager
     def slot(slug: str):
-        if room is not None:
-            room.wait()
+        room.wait()
         with budget.take(len(pages[slug])):
             yield
 

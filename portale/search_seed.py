@@ -28,7 +28,7 @@ from .search_order import SIGNATURE, read_pagefind_file
 NAMED_BY_CONTENT = ("fragment", "index")
 
 
-def seed_bundle(bundle: Path, previous: Path | None) -> None:
+def seed_bundle(bundle: Path, previous: Path) -> None:
     """Start `bundle` from the page fragments and word-index chunks of the territory's last bundle (`previous`, in the
     live site), hard-linked. Pagefind names these files by their contents and does not write a file that already
     exists, so it compresses (gzip at its best level: about half of its time on a fresh folder) only the pages and
@@ -36,7 +36,7 @@ def seed_bundle(bundle: Path, previous: Path | None) -> None:
     lacks are linked. Only these two folders are seeded: Pagefind truncates and rewrites its other files in place,
     which would write through a hard link into the live site. `prune_bundle` removes what the new index does not
     name and checks the seeded files it names."""
-    if previous is None or not (previous / "pagefind-entry.json").is_file():
+    if not (previous / "pagefind-entry.json").is_file():
         if bundle.exists():
             shutil.rmtree(bundle)
         return
@@ -70,8 +70,9 @@ def _pagefind_hash(data: bytes) -> str:
 
 def prune_bundle(bundle: Path, started_ns: int) -> list[Path]:
     """Delete the files of `bundle` that its metadata does not name (seeded fragments of pages that changed or were
-    erased), and return the seeded files it names whose contents do not match their name (Pagefind skipped writing
-    them because a file of that name was already there). Files Pagefind wrote in this run are not checked."""
+    erased), and return the seeded files it names whose contents do not match their name (damaged or truncated:
+    Pagefind skipped writing them because a file of that name was already there). Files Pagefind wrote in this run
+    are not checked."""
     entry = json.loads((bundle / "pagefind-entry.json").read_text(encoding="utf-8"))
     wanted: set[str] = set()
     for info in entry.get("languages", {}).values():
