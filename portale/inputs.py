@@ -137,12 +137,11 @@ def page_keys(pages: list, sources: Sources, base: str) -> list[str | None]:
     return keys
 
 
-def bundle_keys(pages: list, written: dict, base: str) -> dict[str, str]:
-    """{territory: a key of every page of the territory as written}: its search bundle is made from these bytes
-    alone, so an equal key lets the build keep the previous bundle instead of running Pagefind again."""
-    digests: dict[str, hashlib._Hash] = {}
-    for page in sorted(pages, key=lambda p: p.output):
-        if page.territory is not None:
-            digest = digests.setdefault(page.territory.slug, hashlib.sha256(base.encode()))
-            digest.update(f"{page.output}\0{written[page.output].sha}\n".encode())
-    return {slug: digest.hexdigest() for slug, digest in digests.items()}
+def bundle_key(base: str, slug: str, written: dict[str, str]) -> str:
+    """A key of every page of a territory as written (`written`: {path in the territory: sha of its bytes}): its
+    search bundle is made from these bytes alone, so an equal key lets the build keep the previous bundle instead of
+    running Pagefind again."""
+    digest = hashlib.sha256(base.encode())
+    for rel in sorted(written):
+        digest.update(f"{slug}/{rel}\0{written[rel]}\n".encode())
+    return digest.hexdigest()

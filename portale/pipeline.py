@@ -7,9 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -81,37 +79,35 @@ def _build(root: Path, out: Path, *, drafts: bool, today: dt.date | None, jobs: 
     memory.give_back(collect=False)
     with write.lock(out), write.staging(out, keep={page.output for page in pages} | {f"{t.slug}/{search.BUNDLE}/" for t in archive.territories}) as tmp:
         previous, spare = cache.manifest(out), write.spare_of(out)
-        with progress.stage("pagine", len(pages)) as done:  # only pages whose inputs changed are rendered again
-            written = write.write_pages(tmp, pages, keys, cache.manifest(spare), out, previous, render.page_renderer(archive, templates, cache_folder(root) / "jinja"), jobs, done)
-        bundles = inputs.bundle_keys(pages, written, base)  # a territory whose pages are unchanged keeps its index
         live = cache.bundles(out)
-        kept = search.reuse_bundles(tmp, out, bundles, cache.bundles(spare), live)
-        fresh = [t.slug for t in archive.territories if t.slug not in kept]  # indexed again, seeded with the live bundle
-        slugs, base_url, warnings = [t.slug for t in archive.territories], archive.portal.base_url, problems + archive.warnings
-        with progress.stage("ricerca", len(fresh)) as done, ThreadPoolExecutor(1) as background:  # before the swap
-            # Pagefind (other processes) indexes the pages while this thread writes the rest of the site. A small
-            # build lets Pagefind start first (this thread's Python work would slow, through the GIL, the mirroring
-            # and seeding Pagefind waits for); a large one writes the rest and gives its memory back before Pagefind
-            # starts: Pagefind beside the whole archive would pass 1 GB at 20,000 stories (memory.py).
-            launched, room = threading.Event(), threading.Event()
-            if not large:
-                room.set()
-            indexing = background.submit(search.index_site, tmp, fresh, done, out, search_mirrors(root, out), written, launched, room)
-            try:
+        # Each territory is indexed by Pagefind (other processes) as soon as its last page is written, while the
+        # next territories' pages are rendered; one whose pages are unchanged keeps its bundle. A large build lets
+        # Pagefind start only once it has given its memory back: Pagefind beside the whole archive would pass 1 GB at
+        # 20,000 stories (memory.py).
+        indexer = search.Indexer(tmp, pages, out, search_mirrors(root, out), base, cache.bundles(spare), live, allowed=not large)
+        try:
+            with progress.stage("pagine", len(pages)) as done:  # only pages whose inputs changed are rendered again
+                renderer = render.page_renderer(archive, templates, cache_folder(root) / "jinja")
+                written = write.write_pages(tmp, pages, keys, cache.manifest(spare), out, previous, renderer, jobs, done, after_write=indexer.mirror_page, on_page=indexer.page_written)
+            slugs, base_url, warnings = [t.slug for t in archive.territories], archive.portal.base_url, problems + archive.warnings
+            with progress.stage("ricerca", len(indexer.slugs)) as done:  # before the swap
+                indexer.report_to(done)
                 if not large:
-                    launched.wait()
+                    # this thread's Python work would slow, through the interpreter's lock, the preparing that Pagefind waits for
+                    indexer.launched.wait()
                 files |= opendata.export_data(archive)
                 files |= feeds.render_feeds(archive, [page.output for page in pages])
                 write.write_site(tmp, files)
                 write.copy_assets(tmp, templates / "assets", ["assets"] + [f"{t.slug}/assets" for t in archive.territories])
                 per_site = pages_per_site(pages)
-                del archive, files, pages, keys
+                del archive, files, pages, keys, renderer
                 if large:
                     memory.give_back()  # the archive and its texts go back to the system (memory.py)
-            finally:
-                room.set()  # also when writing failed: Pagefind must not wait for ever
-            indexed = indexing.result()
-        indexed.pages.update(kept)
+                indexer.allow_pagefind()
+                indexed = indexer.finish()
+        finally:
+            indexer.close()  # also when writing failed: no Pagefind may still write into the staging folder
+        bundles = indexer.keys
     cache.store_manifest(out, written)  # only once the new site is in place
     cache.store_manifest(spare, previous)  # the replaced site, kept to be the next staging folder
     cache.store_bundles(out, bundles)

@@ -116,6 +116,8 @@ def search_bundles(territories: list[Territory]) -> list[str]:
 
 
 def pages(archive: Archive) -> Iterator[Page]:
+    """Every page, each territory's pages together (its skill directory included): the build indexes a territory
+    as soon as the last of its pages is written, while the next territory's pages are rendered."""
     yield Page("", "home.html", {"title": archive.portal.title})
     yield Page("", "404.html", {"title": "Pagina non trovata"}, filename="404.html", absolute_links=True)
     yield Page("cerca/", "cerca.html", {"title": "Cerca", "bundles": search_bundles(archive.territories)})
@@ -137,26 +139,31 @@ def pages(archive: Archive) -> Iterator[Page]:
         yield Page(f"{t.slug}/tag/", "tags.html", {"title": f"Temi · {t.name}"}, t)
         for tag in t.tags:
             yield Page(tag.path, "tag.html", {"title": f"Tema: {tag.label}", "tag": tag}, t)
-    yield from directory_pages(archive)
+        yield from territory_directory_pages(archive, t)
+    yield from network_directory_pages(archive)
 
 
-def directory_pages(archive: Archive) -> Iterator[Page]:
-    """The skills directory of each territory and of the network, the network's open needs, the open data page."""
+def territory_directory_pages(archive: Archive, t: Territory) -> Iterator[Page]:
+    """The skills directory of a territory: the skills offered or asked there, each with who offers it nearby."""
     everywhere = archive.territories
-    for t in everywhere:
-        shelves = directory.shelve(archive, directory.offered(archive, t))
-        yield Page(f"{t.slug}/saperi/", "saperi.html", {"title": f"Saperi · {t.name}", "shelves": shelves, "wanted": directory.wanted(archive, t)}, t)
-        for skill in directory.territory_skill_pages(archive, t):
-            groups, farther = matching.nearest_enough(matching.offers_by_territory(skill, t, everywhere))
-            context = {
-                "title": skill.name,
-                "skill": skill,
-                "here": next((g for g in groups if g.home), None),
-                "elsewhere": [g for g in groups if not g.home],
-                "farther": farther,
-                "needs": matching.nearest_first(skill.needs, t, everywhere),
-            }
-            yield Page(directory.skill_path(skill, t), "sapere.html", context, t)
+    shelves = directory.shelve(archive, directory.offered(archive, t))
+    yield Page(f"{t.slug}/saperi/", "saperi.html", {"title": f"Saperi · {t.name}", "shelves": shelves, "wanted": directory.wanted(archive, t)}, t)
+    for skill in directory.territory_skill_pages(archive, t):
+        groups, farther = matching.nearest_enough(matching.offers_by_territory(skill, t, everywhere))
+        context = {
+            "title": skill.name,
+            "skill": skill,
+            "here": next((g for g in groups if g.home), None),
+            "elsewhere": [g for g in groups if not g.home],
+            "farther": farther,
+            "needs": matching.nearest_first(skill.needs, t, everywhere),
+        }
+        yield Page(directory.skill_path(skill, t), "sapere.html", context, t)
+
+
+def network_directory_pages(archive: Archive) -> Iterator[Page]:
+    """The network's skills directory, its open needs and the open data page."""
+    everywhere = archive.territories
     shelves = directory.shelve(archive, directory.offered(archive))
     yield Page("saperi/", "rete-saperi.html", {"title": "Saperi della rete", "shelves": shelves, "wanted": directory.wanted(archive)})
     for skill in directory.network_skill_pages(archive):

@@ -115,50 +115,62 @@ def _text_last(element: str) -> str:
 MIRROR_STATE = ".pagine.json"
 
 
-def mirror_pages(site: Path, mirror: Path, pages: dict[str, str]) -> int:
-    """Make `mirror` hold the content pages of one territory site, prepared for Italian, as Pagefind reads them;
-    returns how many. `pages`: {path in the territory: sha of the page}. The mirror is kept
-    in the build cache from one build to the next, so only pages whose sha changed are copied again (and the
-    thousands of folders of a territory are not made and removed on every build). Its state file is removed
-    while it is being changed: a build killed meanwhile leaves no state, and the next one copies everything."""
-    state_path = mirror / MIRROR_STATE
-    version = code_version()  # the preparation of pages may change with the code
-    try:
-        saved = json.loads(state_path.read_text(encoding="utf-8"))
-        state = saved["pagine"] if saved.get("versione") == version else None
-    except (OSError, ValueError, KeyError, AttributeError):
-        state = None
-    if state is None and mirror.exists():
-        shutil.rmtree(mirror)
-    state = state or {}
-    mirror.mkdir(parents=True, exist_ok=True)
-    state_path.unlink(missing_ok=True)
-    count = 0
-    for rel, sha in sorted(pages.items()):
-        known = state.get(rel)
-        if known is None or known[0] != sha:
-            raw = (site / rel).read_bytes()
-            target = mirror / rel
-            if BODY_MARKER in raw:
-                target.parent.mkdir(parents=True, exist_ok=True)
-                target.write_text(prepare_page(raw.decode("utf-8")), encoding="utf-8")
-            else:
-                target.unlink(missing_ok=True)
-            known = state[rel] = [sha, BODY_MARKER in raw]
-        count += known[1]
-    for rel in sorted(set(state) - set(pages)):  # pages gone from the site (erased stories must leave the cache too)
-        (mirror / rel).unlink(missing_ok=True)
-        del state[rel]
-        with contextlib.suppress(OSError):
-            (mirror / rel).parent.rmdir()
-    state_path.write_text(json.dumps({"versione": version, "pagine": state}, sort_keys=True), encoding="utf-8")
-    return count
+def mirror_page(mirrors: Path, output: str, data: bytes) -> bool:
+    """Write the mirror copy of one page of a territory site (`output` is "<territory>/<path>"), as Pagefind reads
+    it; True when the page is searchable. Called by the workers that render the pages, right after writing them:
+    the pages are neither read back nor prepared one after the other in the build's main process."""
+    slug, rel = output.split("/", 1)
+    target = mirrors / slug / rel
+    if BODY_MARKER in data:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(prepare_page(data.decode("utf-8")), encoding="utf-8")
+        return True
+    target.unlink(missing_ok=True)
+    return False
 
 
-def pages_of(written: dict, slug: str) -> dict[str, str]:
-    """{path in the territory: sha of the page} of the territory's HTML pages, from the build's manifest."""
-    prefix = f"{slug}/"
-    return {output[len(prefix) :]: entry.sha for output, entry in written.items() if output.startswith(prefix) and output.endswith(".html")}
+class Mirror:
+    """The content pages of one territory site, prepared for Italian, as Pagefind reads them (`prepare_page`). The
+    mirror is kept in the build cache from one build to the next, so only pages whose sha changed are copied again
+    (and the thousands of folders of a territory are not made and removed on every build). Its state file is
+    removed when the build opens it, before any page of it changes: a build killed meanwhile leaves no state, and
+    the next one copies everything."""
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+        state_path = folder / MIRROR_STATE
+        try:
+            saved = json.loads(state_path.read_text(encoding="utf-8"))
+            state = saved["pagine"] if saved.get("versione") == code_version() else None  # the preparation may change with the code
+        except (OSError, ValueError, KeyError, AttributeError):
+            state = None
+        if state is None and folder.exists():
+            shutil.rmtree(folder)
+        folder.mkdir(parents=True, exist_ok=True)
+        state_path.unlink(missing_ok=True)
+        self.state: dict[str, list] = state or {}
+
+    def update(self, site: Path, pages: dict[str, str], mirrored: dict[str, bool]) -> int:
+        """Bring the mirror up to date with `site` (the territory folder) and write its state; returns how many pages
+        are searchable. `pages`: {path in the territory: sha of the page}; `mirrored`: the pages the render workers
+        already copied (`mirror_page`), with whether they are searchable. Any other page whose sha changed is copied
+        from `site`."""
+        state = self.state
+        for rel, sha in sorted(pages.items()):
+            if rel in mirrored:
+                state[rel] = [sha, mirrored[rel]]
+                continue
+            known = state.get(rel)
+            if known is None or known[0] != sha:
+                raw = (site / rel).read_bytes()
+                state[rel] = [sha, mirror_page(self.folder.parent, f"{self.folder.name}/{rel}", raw)]
+        for rel in sorted(set(state) - set(pages)):  # pages gone from the site (erased stories must leave the cache too)
+            (self.folder / rel).unlink(missing_ok=True)
+            del state[rel]
+            with contextlib.suppress(OSError):
+                (self.folder / rel).parent.rmdir()
+        (self.folder / MIRROR_STATE).write_text(json.dumps({"versione": code_version(), "pagine": state}, sort_keys=True), encoding="utf-8")
+        return sum(1 for _, searchable in state.values() if searchable)
 
 
 def run_pagefind(source: Path, bundle: Path, slot: Callable = contextlib.nullcontext, launched: Callable[[], None] = lambda: None) -> int:
@@ -204,17 +216,6 @@ def _page_count(bundle: Path) -> int:
     return sum(language.get("page_count", 0) for language in entry.get("languages", {}).values())
 
 
-def prepare_territory(folder: Path, slug: str, mirror: Path, previous_site: Path, pages: dict[str, str]) -> int:
-    """Seed the territory's bundle and bring its mirror up to date; returns the pages Pagefind will read. 0 pages (a
-    territory without stories, people or needs yet): no bundle, the search page says so."""
-    bundle = folder / slug / BUNDLE
-    seed_bundle(bundle, previous_site / slug / BUNDLE)
-    count = mirror_pages(folder / slug, mirror, pages)
-    if not count and bundle.exists():
-        shutil.rmtree(bundle)
-    return count
-
-
 # Pagefind holds a territory's whole index in memory, about 0.2 MB per page (575 MB for a territory of 2,900 pages at
 # 20,000 stories), and uses more than one core by itself. Two Pagefind processes side by side would double the build's
 # peak memory, so they run together only while their pages add up to at most this many (about 600 MB of Pagefind);
@@ -222,43 +223,139 @@ def prepare_territory(folder: Path, slug: str, mirror: Path, previous_site: Path
 SIDE_BY_SIDE_PAGES = 3000
 
 
-def index_site(folder: Path, slugs: list[str], done: Callable[[int], None] | None, previous_site: Path, mirrors: Path, written: dict, launched: threading.Event, room: threading.Event) -> IndexResult:
-    """Give every territory in `slugs` under `folder` (the staging site) its own Pagefind bundle, seeded with the bundle
-    of `previous_site` (the live site) when there is one. Pagefind reads the pages from a mirror per territory under
-    `mirrors` (in the build cache), brought up to date with `written`, the build's manifest of pages. `done(1)` after
-    each territory (the build's progress). Pagefind processes run side by side only within `SIDE_BY_SIDE_PAGES`.
-    `launched` is set once a Pagefind process runs (or none will): the caller's own Python work waits for it, since
-    it would slow down, through the interpreter's lock, the mirroring and seeding that Pagefind waits for. Pagefind
-    itself starts only once `room` is set (a large build first gives its memory back, see pipeline.py)."""
-    started = time.perf_counter()
-    budget = parallel.Budget(SIDE_BY_SIDE_PAGES)
-    pages = {slug: pages_of(written, slug) for slug in slugs}
+class Indexer:
+    """Gives every territory of the staging site `folder` its own Pagefind bundle, each as soon as the last of its
+    pages is written (`page_written`), while the pages of the next territories are still being rendered: on a cold
+    build Pagefind and the rendering share the cores instead of taking turns.
 
-    @contextlib.contextmanager
-    def slot(slug: str):
-        room.wait()
-        with budget.take(len(pages[slug])):
-            yield
+    A territory whose pages have the bytes its last bundle was made from keeps that bundle (`inputs.bundle_key`): the
+    one already in the reused staging folder (`here`: the keys of its bundles) or the live one of `previous_site`
+    (`live`). Any other is indexed again, seeded with the live bundle (`seed_bundle`). Pagefind reads the pages
+    from a mirror per territory under `mirrors` (in the build cache, see `Mirror`), which the render workers fill
+    (`mirror_page`). One thread prepares the territories in turn (keeps, seeds, finishes the mirror) ahead of
+    Pagefind; Pagefind processes run side by side only within `SIDE_BY_SIDE_PAGES`, and only once `allow_pagefind`
+    is called (a large build first gives its memory back, see pipeline.py). `launched` is set once a Pagefind process
+    runs, or once none will: the build's own Python work waits for it, since it would slow down, through the
+    interpreter's lock, the preparing that Pagefind waits for."""
 
-    def index(slug: str, prepared: Future) -> int:
-        count = 0
-        if prepared.result():
-            bundle = folder / slug / BUNDLE
-            count = run_pagefind(mirrors / slug, bundle, lambda: slot(slug), launched.set)
-        if done:
-            done(1)
+    def __init__(self, folder: Path, pages: list, previous_site: Path, mirrors: Path, base: str, here: dict[str, str], live: dict[str, str], *, allowed: bool):
+        self.folder, self.previous_site, self.mirrors, self.base = folder, previous_site, mirrors, base
+        self.here, self.live = here, live
+        self.slugs: list[str] = []
+        self.left: dict[str, int] = {}  # pages of each territory not written yet
+        for page in pages:
+            if page.territory is not None:
+                slug = page.territory.slug
+                if slug not in self.left:
+                    self.slugs.append(slug)
+                    self.left[slug] = 0
+                self.left[slug] += 1
+        self.written: dict[str, dict[str, str]] = {slug: {} for slug in self.slugs}  # {path in the territory: sha}
+        self.mirrored: dict[str, dict[str, bool]] = {slug: {} for slug in self.slugs}
+        self.open = {slug: Mirror(mirrors / slug) for slug in self.slugs}  # before any worker writes into them
+        self.keys: dict[str, str] = {}
+        self.kept: dict[str, int] = {}
+        self.launched, self.room = threading.Event(), threading.Event()
+        if allowed:
+            self.room.set()
+        self.budget = parallel.Budget(SIDE_BY_SIDE_PAGES)
+        self.lock = threading.Lock()
+        self.unresolved = len(self.slugs)
+        self.finished, self.done = 0, None
+        self.started = time.perf_counter()
+        self.preparing = ThreadPoolExecutor(1)  # two threads preparing at once would only share the interpreter's lock
+        self.indexing = ThreadPoolExecutor(max(1, min(len(self.slugs), os.cpu_count() or 1)))
+        self.counts: dict[str, Future] = {}
+        if not self.slugs:
+            self.launched.set()
+
+    def mirror_page(self, page, data: bytes) -> bool | None:
+        """In a render worker: the page's copy in its territory's mirror (None for the network's pages)."""
+        return mirror_page(self.mirrors, page.output, data) if page.territory is not None else None
+
+    def page_written(self, page, entry, mirrored: bool | None) -> None:
+        """In the build's main thread, for every page once it is in the staging folder (rendered, kept or linked)."""
+        if page.territory is None:
+            return
+        slug = page.territory.slug
+        rel = page.output[len(slug) + 1 :]
+        self.written[slug][rel] = entry.sha
+        if mirrored is not None:
+            self.mirrored[slug][rel] = mirrored
+        self.left[slug] -= 1
+        if self.left[slug] == 0:
+            from .inputs import bundle_key
+
+            self.keys[slug] = bundle_key(self.base, slug, self.written[slug])
+            prepared = self.preparing.submit(self._prepare, slug)
+            self.counts[slug] = self.indexing.submit(self._index, slug, prepared)
+
+    def _prepare(self, slug: str) -> int | None:
+        """Keep the territory's bundle (returns None), or seed it and return the pages Pagefind will read. 0 pages (a
+        territory without stories, people or needs yet): no bundle, the search page says so."""
+        count = self.open[slug].update(self.folder / slug, self.written[slug], self.mirrored[slug])
+        key, kept = self.keys[slug], None
+        if key == self.here.get(slug):
+            kept = keep_bundle(self.folder, slug)
+        if kept is None and key == self.live.get(slug):
+            kept = keep_bundle(self.folder, slug, self.previous_site)
+        if kept is not None:
+            self.kept[slug] = kept
+            return None
+        bundle = self.folder / slug / BUNDLE
+        seed_bundle(bundle, self.previous_site / slug / BUNDLE)
+        if not count and bundle.exists():
+            shutil.rmtree(bundle)
         return count
 
-    workers = max(1, min(len(slugs), os.cpu_count() or 1))
-    try:
-        # One thread prepares the territories in turn, ahead of Pagefind: two threads preparing at once would only
-        # share the interpreter's lock, and Pagefind would wait for both.
-        with ThreadPoolExecutor(1) as preparing, ThreadPoolExecutor(max_workers=workers) as indexing:
-            prepared = {slug: preparing.submit(prepare_territory, folder, slug, mirrors / slug, previous_site, pages[slug]) for slug in slugs}
-            counts = list(indexing.map(lambda slug: index(slug, prepared[slug]), slugs))
-    finally:
-        launched.set()
-    return IndexResult(dict(zip(slugs, counts)), time.perf_counter() - started)
+    @contextlib.contextmanager
+    def _slot(self, slug: str):
+        self.room.wait()
+        with self.budget.take(len(self.written[slug])):
+            yield
+
+    def _index(self, slug: str, prepared: Future) -> int:
+        try:
+            count = prepared.result()
+            if count is None:
+                count = self.kept[slug]
+            elif count:
+                count = run_pagefind(self.mirrors / slug, self.folder / slug / BUNDLE, lambda: self._slot(slug), self.launched.set)
+        finally:
+            with self.lock:
+                self.unresolved -= 1
+                if not self.unresolved:
+                    self.launched.set()  # every territory is done: nothing will launch
+        with self.lock:
+            self.finished += 1
+            if self.done:
+                self.done(1)
+        return count
+
+    def report_to(self, done: Callable[[int], None]) -> None:
+        """Progress: `done(1)` for each territory indexed or kept, from now on (and those already finished)."""
+        with self.lock:
+            self.done = done
+            if self.finished:
+                done(self.finished)
+
+    def allow_pagefind(self) -> None:
+        self.room.set()
+
+    def finish(self) -> IndexResult:
+        """Wait for every territory; {slug: pages in its search} in the archive's order, and the time since the start."""
+        missing = [slug for slug in self.slugs if slug not in self.counts]
+        if missing:
+            raise RuntimeError(f"pages of {missing} were never written")
+        counts = {slug: self.counts[slug].result() for slug in self.slugs}
+        return IndexResult(counts, time.perf_counter() - self.started)
+
+    def close(self) -> None:
+        """Stop: nothing more is started, and what runs ends before the staging folder can be removed."""
+        self.room.set()
+        self.launched.set()
+        self.preparing.shutdown(wait=True, cancel_futures=True)
+        self.indexing.shutdown(wait=True, cancel_futures=True)
 
 
 def keep_bundle(folder: Path, slug: str, previous_site: Path | None = None) -> int | None:
@@ -278,16 +375,3 @@ def keep_bundle(folder: Path, slug: str, previous_site: Path | None = None) -> i
     if not (bundle / "pagefind-entry.json").is_file():
         return None
     return _page_count(bundle)
-
-
-def reuse_bundles(folder: Path, previous_site: Path, keys: dict[str, str], here: dict[str, str], previous: dict[str, str]) -> dict[str, int]:
-    """{territory: page count} of the bundles that need no indexing: `keys` (inputs.bundle_keys) equal to the
-    key of the bundle already in the reused staging `folder` (`here`) or in the previous site (`previous`)."""
-    kept = {}
-    for slug, key in keys.items():
-        count = keep_bundle(folder, slug) if key == here.get(slug) else None
-        if count is None and key == previous.get(slug):
-            count = keep_bundle(folder, slug, previous_site)
-        if count is not None:
-            kept[slug] = count
-    return kept

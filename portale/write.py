@@ -20,7 +20,7 @@ import os
 import shutil
 import sys
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Any, Callable, Iterator
 
 from . import parallel
 from .cache import Written
@@ -212,14 +212,16 @@ def _target(root: Path, rel_path: str) -> Path:
     return Path(target)
 
 
-def write_pages(folder: Path, pages: list, keys: list[str | None], here: dict[str, Written], previous_site: Path, previous: dict[str, Written], render: Callable, jobs: int, on_done: Callable[[int], None] | None = None) -> dict[str, Written]:
+def write_pages(folder: Path, pages: list, keys: list[str | None], here: dict[str, Written], previous_site: Path, previous: dict[str, Written], render: Callable, jobs: int, on_done: Callable[[int], None] | None = None, *, after_write: Callable[[Any, bytes], Any] = lambda page, data: None, on_page: Callable[[Any, Written, Any], None] = lambda page, entry, extra: None) -> dict[str, Written]:
     """Write every page under `folder` and return what was written, for the next build's manifest.
 
     A page whose key is unchanged is not rendered: it stays as it is when `folder` (a reused staging folder,
     see `staging`) already holds it (`here` says what each file there was written for), or it is hard-linked
     from `previous_site`, the live site. Either way only if the file is still the one a build wrote. The other
     pages are rendered on all cores, each child writing its own pages: rendered HTML never piles up in memory.
-    A file is always replaced, never written into: it may be a hard link shared with the live site."""
+    A file is always replaced, never written into: it may be a hard link shared with the live site.
+    `after_write(page, bytes)` runs in the worker right after a page is written (the search mirror); `on_page(page,
+    entry, what after_write returned)` in this process as soon as a page is in place, rendered or not (None then)."""
     root = folder.resolve()
     targets = [_target(root, page.output) for page in pages]
     made: set[Path] = set()
@@ -242,6 +244,7 @@ def write_pages(folder: Path, pages: list, keys: list[str | None], here: dict[st
         kept, before = here.get(page.output), previous.get(page.output)
         if kept is not None and kept.key == key and kept.still_at(target):
             written[page.output] = kept
+            on_page(page, kept, None)
         elif before is not None and before.key == key and before.still_at(previous_site / page.output):
             clear(target)
             try:
@@ -250,6 +253,7 @@ def write_pages(folder: Path, pages: list, keys: list[str | None], here: dict[st
                 to_render.append(index)
                 continue
             written[page.output] = before
+            on_page(page, before, None)
         else:
             to_render.append(index)
     for index in to_render:
@@ -257,16 +261,20 @@ def write_pages(folder: Path, pages: list, keys: list[str | None], here: dict[st
     if on_done:
         on_done(len(written))
 
-    def render_and_write(chunk: list[int]) -> list[Written]:
+    def render_and_write(chunk: list[int]) -> list[tuple[Written, Any]]:
         out = []
         for index in chunk:
             data = render(pages[index])
             targets[index].write_bytes(data)
-            out.append(Written.of(keys[index] or "", targets[index], data))
+            out.append((Written.of(keys[index] or "", targets[index], data), after_write(pages[index], data)))
         return out
 
-    for index, entry in zip(to_render, parallel.fork_map(render_and_write, to_render, jobs, on_chunk=on_done)):
-        written[pages[index].output] = entry
+    def arrived(start: int, results: list[tuple[Written, Any]]) -> None:
+        for index, (entry, extra) in zip(to_render[start : start + len(results)], results):
+            written[pages[index].output] = entry
+            on_page(pages[index], entry, extra)
+
+    parallel.fork_map(render_and_write, to_render, jobs, on_chunk=on_done, on_results=arrived)
     return written
 
 
