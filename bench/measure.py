@@ -23,6 +23,7 @@ class Run:
     tree_pss_mb: float  # the whole process tree, sampled
     returncode: int
     load: float  # 1-minute load average before the run
+    cpu_s: float = 0.0  # user + system time of the process and every process it waited for
 
 
 def _children(pid: int) -> list[int]:
@@ -87,4 +88,4 @@ def run(cmd: list[str], cwd: Path, env: dict | None = None, quiet: bool = True) 
     process.returncode = os.waitstatus_to_exitcode(status)
     if process.returncode != 0:
         raise RuntimeError(f"{' '.join(map(str, cmd))} failed ({process.returncode}):\n{stderr.decode(errors='replace')[-3000:]}")
-    return Run(seconds, usage.ru_maxrss / 1024, max(peak, usage.ru_maxrss) / 1024 if peak == 0 else peak / 1024, process.returncode, load)
+    return Run(seconds, usage.ru_maxrss / 1024, max(peak, usage.ru_maxrss) / 1024 if peak == 0 else peak / 1024, process.returncode, load, usage.ru_utime + usage.ru_stime)
