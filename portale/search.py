@@ -115,12 +115,20 @@ def _text_last(element: str) -> str:
 MIRROR_STATE = ".pagine.json"
 
 
+def mirror_name(rel: str) -> str:
+    """The mirror's file for the page at `rel` in its territory: `storie/la-festa/index.html` is `storie/la-festa.html`,
+    a file without a folder of its own (making thousands of folders is most of a cold build's system time on this
+    kind of disk). Pagefind names the result `/storie/la-festa.html`; the search page turns it back into the page's
+    address, `/storie/la-festa/` (`pageUrl` in cerca.js)."""
+    return rel[: -len("/index.html")] + ".html" if rel.endswith("/index.html") else rel
+
+
 def mirror_page(mirrors: Path, output: str, data: bytes) -> bool:
     """Write the mirror copy of one page of a territory site (`output` is "<territory>/<path>"), as Pagefind reads
     it; True when the page is searchable. Called by the workers that render the pages, right after writing them:
     the pages are neither read back nor prepared one after the other in the build's main process."""
     slug, rel = output.split("/", 1)
-    target = mirrors / slug / rel
+    target = mirrors / slug / mirror_name(rel)
     if BODY_MARKER in data:
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(prepare_page(data.decode("utf-8")), encoding="utf-8")
@@ -165,10 +173,8 @@ class Mirror:
                 raw = (site / rel).read_bytes()
                 state[rel] = [sha, mirror_page(self.folder.parent, f"{self.folder.name}/{rel}", raw)]
         for rel in sorted(set(state) - set(pages)):  # pages gone from the site (erased stories must leave the cache too)
-            (self.folder / rel).unlink(missing_ok=True)
+            (self.folder / mirror_name(rel)).unlink(missing_ok=True)
             del state[rel]
-            with contextlib.suppress(OSError):
-                (self.folder / rel).parent.rmdir()
         (self.folder / MIRROR_STATE).write_text(json.dumps({"versione": code_version(), "pagine": state}, sort_keys=True), encoding="utf-8")
         return sum(1 for _, searchable in state.values() if searchable)
 

@@ -256,8 +256,6 @@ def write_pages(folder: Path, pages: list, keys: list[str | None], here: dict[st
             on_page(page, before, None)
         else:
             to_render.append(index)
-    for index in to_render:
-        clear(targets[index])
     if on_done:
         on_done(len(written))
 
@@ -265,6 +263,7 @@ def write_pages(folder: Path, pages: list, keys: list[str | None], here: dict[st
         out = []
         for index in chunk:
             data = render(pages[index])
+            clear(targets[index])  # here, in the workers: thousands of folders are made on a cold build
             targets[index].write_bytes(data)
             out.append((Written.of(keys[index] or "", targets[index], data), after_write(pages[index], data)))
         return out

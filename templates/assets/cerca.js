@@ -174,13 +174,18 @@ function excerptNodes(html) {
   return nodes;
 }
 
+// The index reads a copy of each page saved as one file (storie/la-festa.html, not
+// storie/la-festa/index.html: search.mirror_name in the generator); the page itself is the folder.
+const pageUrl = (url) => url.replace(/\.html$/, "/");
+
 function resultItem(data) {
   const meta = data.meta || {};
+  const url = pageUrl(data.url);
   const item = document.createElement("li");
   item.className = "scheda risultato";
   if (meta.image) {
     const image = document.createElement("img");
-    const source = new URL(meta.image, new URL(data.url, location.href));
+    const source = new URL(meta.image, new URL(url, location.href));
     if (source.origin === location.origin) {
       image.src = source.href;
       image.alt = meta.image_alt || "";
@@ -193,8 +198,8 @@ function resultItem(data) {
   const heading = document.createElement("h2");
   heading.className = "h3";
   const link = document.createElement("a");
-  link.href = data.url;
-  link.textContent = typographic(meta.title || data.url);
+  link.href = url;
+  link.textContent = typographic(meta.title || url);
   heading.append(link);
   const details = document.createElement("p");
   details.className = "dati";
