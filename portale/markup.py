@@ -212,25 +212,22 @@ def code_version() -> str:
     return digest.hexdigest()[:16]
 
 
-def render_bodies(sources: list, cache, jobs: int, on_done=None, *, bodies: list[str] | None = None, meanwhile=lambda: None):
+def render_bodies(sources: list, cache, jobs: int, on_done=None) -> None:
     """Set `source.body_html` on every source: remembered in the file's memo entry (privacy.redact set it), or from
     the cache when the same text was rendered before by the same code, otherwise on all cores; new results go into
-    the cache and the memo entries. `bodies`: the texts to render, when they are not yet the sources' own (the
-    published ones, privacy.published). Returns what `meanwhile()` returned: it runs in this thread while the
-    workers render (parallel.fork_map_beside)."""
+    the cache and the memo entries."""
     code = code_version()
-    bodies = bodies if bodies is not None else [source.body for source in sources]
     keys = []
-    for source, body in zip(sources, bodies):
+    for source in sources:
         published = source.recall("published")
         remembered = source.body_html is not None and published is not None and published["markdown"] is not None
-        keys.append(published["markdown"] if remembered else hashlib.sha256(f"{code}\n{body}".encode()).hexdigest())
+        keys.append(published["markdown"] if remembered else hashlib.sha256(f"{code}\n{source.body}".encode()).hexdigest())
     todo = [i for i, source in enumerate(sources) if source.body_html is None]
     known = cache.markdown(keys[i] for i in todo)
     missing = [i for i in todo if keys[i] not in known]
     if on_done:
         on_done(len(sources) - len(missing))
-    fresh, other = parallel.fork_map_beside(lambda chunk: [_render_or_none(bodies[i]) for i in chunk], missing, jobs, meanwhile, on_chunk=on_done)
+    fresh = parallel.fork_map(lambda chunk: [_render_or_none(sources[i].body) for i in chunk], missing, jobs, on_chunk=on_done)
     new = {keys[i]: html for i, html in zip(missing, fresh) if html is not None}
     known.update(new)
     if new:
@@ -243,7 +240,6 @@ def render_bodies(sources: list, cache, jobs: int, on_done=None, *, bodies: list
         published = source.recall("published")
         if published is not None and source.body_html is not None:
             source.remember("published", {**published, "markdown": keys[i], "html": source.body_html})
-    return other
 
 
 def _render_or_none(text: str) -> str | None:

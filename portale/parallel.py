@@ -12,8 +12,7 @@ import gc
 import multiprocessing
 import os
 import threading
-from concurrent.futures import ThreadPoolExecutor
-from typing import Any, Callable, Iterator, Sequence, TypeVar
+from typing import Callable, Iterator, Sequence, TypeVar
 
 from . import memory
 
@@ -36,19 +35,12 @@ def _run_chunk(bounds: tuple[int, int]) -> list:
     return _work(_items[start:stop])
 
 
-_MIN_ITEMS = 64
-
-
-def _will_fork(items: Sequence, jobs: int, min_items: int) -> bool:
-    return jobs > 1 and len(items) >= min_items and "fork" in multiprocessing.get_all_start_methods()
-
-
-def fork_map(work: Callable[[Sequence[T]], list[R]], items: Sequence[T], jobs: int, *, min_items: int = _MIN_ITEMS, on_chunk: Callable[[int], None] | None = None, on_results: Callable[[int, list[R]], None] | None = None) -> list[R]:
+def fork_map(work: Callable[[Sequence[T]], list[R]], items: Sequence[T], jobs: int, *, min_items: int = 64, on_chunk: Callable[[int], None] | None = None, on_results: Callable[[int, list[R]], None] | None = None) -> list[R]:
     """`work` takes a chunk of items and returns one result per item. As each chunk comes back, in order,
     `on_chunk(how many)` and `on_results(position of its first item, its results)`."""
     global _work, _items
     jobs = max(1, jobs)
-    if not _will_fork(items, jobs, min_items):
+    if jobs == 1 or len(items) < min_items or "fork" not in multiprocessing.get_all_start_methods():
         results = []
         step = max(1, len(items) // 20)
         for start in range(0, len(items), step):
@@ -76,23 +68,6 @@ def fork_map(work: Callable[[Sequence[T]], list[R]], items: Sequence[T], jobs: i
             return results
     finally:
         _work = _items = None
-
-
-def fork_map_beside(work: Callable[[Sequence[T]], list[R]], items: Sequence[T], jobs: int, meanwhile: Callable[[], Any], *, on_chunk: Callable[[int], None] | None = None) -> tuple[list[R], Any]:
-    """`fork_map(work, items, jobs)` while this thread runs `meanwhile()`; returns both results. The forked workers
-    take the cores while `meanwhile`'s own work (this process's Python) fills the gaps they leave. Without forking
-    (one job, few items) they run one after the other, `meanwhile` first, both in this thread (the Markdown guard
-    needs the main thread). Either one failing fails the call, once the other is over."""
-    if not _will_fork(items, jobs, _MIN_ITEMS):
-        other = meanwhile()
-        return fork_map(work, items, jobs, on_chunk=on_chunk), other
-    with ThreadPoolExecutor(1) as helper:
-        mapping = helper.submit(fork_map, work, items, jobs, on_chunk=on_chunk)
-        try:
-            other = meanwhile()
-        finally:
-            results = mapping.result()  # waits for the workers, also when meanwhile failed
-    return results, other
 
 
 class Budget:

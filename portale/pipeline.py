@@ -58,23 +58,16 @@ def _build(root: Path, out: Path, *, drafts: bool, today: dt.date | None, jobs: 
     today = today or dt.date.today()
     cache = Cache(cache_folder(root))
     memo = Memo(cache)
-    sources = load.read_sources(root / "content", memo)  # files unchanged since the last build come from the memo
-    problems = validate.check_files(sources)  # each file alone: its front matter, and a body Markdown can read
+    sources, problems = check(root, today, memo)
     large = memory.collect_if_large()  # collecting by hand pays only below a size (memory.py)
-    if _errors(problems):
-        _fail(cache, problems + validate.check_archive(sources, today))  # every problem at once; the output is untouched
-    texts = privacy.published(sources, today)  # full names of people not fully public -> what may be shown
-    with progress.stage("testi", len(sources.files)) as done:
-        # Markdown -> HTML, cached by content, on all cores, while this process checks across files the texts as
-        # written (the privacy checks need them before the published ones replace them)
-        bodies = [body if body is not None else source.body for source, (_, body) in zip(sources.files, texts)]
-        problems = sorted(set(problems + markup.render_bodies(sources.files, cache, jobs, done, bodies=bodies, meanwhile=lambda: validate.check_archive(sources, today))))
-    if _errors(problems):
-        _fail(cache, problems)
-    privacy.apply(sources, texts)
-    del texts, bodies
-    privacy.forget_texts()  # what check and published sieved (memory.py)
+    if any(not p.warning for p in problems):
+        cache.close()
+        raise ContentError(problems)  # the output folder is untouched
+    privacy.redact(sources, today)  # full names of people not fully public -> what may be shown
+    privacy.forget_texts()  # what check and redact sieved: given back before forking workers (memory.py)
     memory.give_back(collect=False)
+    with progress.stage("testi", len(sources.files)) as done:
+        markup.render_bodies(sources.files, cache, jobs, done)  # Markdown -> HTML: cached by content, on all cores
     archive = model.build_archive(sources, drafts=drafts, today=today)
     templates = templates_dir(root)
     files = media.publish_media(archive, cache_folder(root) / "immagini")  # before render: pages need the images' sizes
@@ -121,15 +114,6 @@ def _build(root: Path, out: Path, *, drafts: bool, today: dt.date | None, jobs: 
     cache.store_bundles(spare, live)
     cache.close()
     return BuildResult(slugs, base_url, per_site, warnings, time.perf_counter() - started, indexed=indexed)
-
-
-def _errors(problems: list[Problem]) -> bool:
-    return any(not p.warning for p in problems)
-
-
-def _fail(cache: Cache, problems: list[Problem]):
-    cache.close()
-    raise ContentError(sorted(set(problems)))
 
 
 def pages_per_site(pages: list) -> dict[str, int]:

@@ -305,22 +305,6 @@ def _check_hidden_words(source: Source, texts: list[tuple[int, str]], shield: Sh
 
 def redact(sources: Sources, today: dt.date) -> None:
     """Replace the full names of people who are not fully public in every text that may be published."""
-    apply(sources, published(sources, today))
-
-
-def apply(sources: Sources, texts: list[tuple[dict | None, str | None]]) -> None:
-    """Give every file the front matter and body `published` made for it (None: as written)."""
-    for source, (data, body) in zip(sources.files, texts):
-        if data is not None:
-            source.data = data
-        if body is not None:
-            source.body = body
-
-
-def published(sources: Sources, today: dt.date) -> list[tuple[dict | None, str | None]]:
-    """For every file, its front matter and body with the full names of people who are not fully public replaced
-    (None: the same as written), without changing the files yet: the build renders the published bodies while
-    `check` still reads the texts as written."""
     protected = [s for s in shields(sources, today) if s.full_name]
     signature = _signature(protected, "redact")
     sieve = Sieve(protected)
@@ -348,7 +332,6 @@ def published(sources: Sources, today: dt.date) -> list[tuple[dict | None, str |
             return {k: walk(v) if not k.startswith("_") else v for k, v in value.items()}
         return value
 
-    texts = []
     for source in sources.files:
         known = source.recall("published", signature)  # markup.render_bodies and inputs add html and prints
         if known is not None:
@@ -360,8 +343,10 @@ def published(sources: Sources, today: dt.date) -> list[tuple[dict | None, str |
             data = None if data == source.data else data  # None: as read (most files), so the memo keeps one copy
             body = None if body == source.body else body
             source.remember("published", {"signature": signature, "data": data, "body": body, "markdown": None, "html": None, "prints": None})
-        texts.append((data, body))
-    return texts
+        if data is not None:
+            source.data = data
+        if body is not None:
+            source.body = body
 
 
 # --- contact data ---------------------------------------------------------------------------

@@ -17,12 +17,6 @@ from .slugs import RESERVED_AT_ROOT, collision_key, is_slug, slugify
 
 
 def check(sources: Sources, today: dt.date | None = None) -> list[Problem]:
-    return sorted(set(check_files(sources) + check_archive(sources, today)))
-
-
-def check_files(sources: Sources) -> list[Problem]:
-    """What each file can be checked for alone (and `portale.yml`, `saperi.yml`, the territory folders). Sets
-    `source.data` on every file: privacy.redact needs it, and Markdown may only read a body that passed its budget."""
     sink: list[Problem] = list(sources.problems)
     portal_report = Problems(sources.portal_rel, sink)
     sources.portal_data = schema.check_mapping(sources.portal, schema.PORTALE, portal_report) if sources.portal else {}
@@ -43,20 +37,13 @@ def check_files(sources: Sources) -> list[Problem]:
             _check_file(source, Problems(source.rel, source.local_problems))
             source.remember("load", source.checked())
         sink.extend(source.local_problems)
-    return sink
 
-
-def check_archive(sources: Sources, today: dt.date | None = None) -> list[Problem]:
-    """The checks across files, on the texts as the editors wrote them (before privacy.redact changes them): the
-    build runs them while the bodies' Markdown is rendered on the other cores."""
-    sink: list[Problem] = []
-    vocabulary = sources.vocabulary_data
     sink.extend(media.check_media(sources))
     _check_duplicates(sources, sink)
     _check_references(sources, vocabulary, sink)
     privacy.check(sources, today or dt.date.today(), sink)
     privacy.check_allow_list(sources, sink)
-    return sink
+    return sorted(set(sink))
 
 
 def _check_file(source: Source, report: Problems) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import shutil
 
 from conftest import build_digest, story_md
 from portale.progress import Progress
@@ -57,16 +56,3 @@ def test_jobs_must_be_a_positive_number(make_site, run):
     code, out = run(["--jobs", "0"], cwd=make_site())
     assert code == 2
     assert 'numero di processi non valido "0"' in out
-
-
-def test_a_problem_across_files_found_while_the_workers_render_fails_the_build(make_site, run):
-    # enough bodies for the Markdown workers: the checks across files run in the main process meanwhile
-    root = make_site({f"content/aurora/storie/storia-{i}.md": story_md(f"Storia {i}", persone="[anna-rossi]", body=f"Testo **{i}**.") for i in range(80)})
-    assert run(["--oggi", "2026-06-01"], cwd=root)[0] == 0
-    before = build_digest(root / "site")
-    shutil.rmtree(root / ".cache")  # nothing remembered: every body goes to the workers again
-    (root / "content/aurora/storie/storia-40.md").write_text(story_md("Storia 40", persone="[anna-rosi]"), encoding="utf-8")
-    code, out = run(["--jobs", "2", "--oggi", "2026-06-01"], cwd=root)
-    assert code == 1, out
-    assert 'content/aurora/storie/storia-40.md:4: persona sconosciuta "anna-rosi"' in out
-    assert "Traceback" not in out and build_digest(root / "site") == before
