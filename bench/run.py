@@ -62,16 +62,17 @@ def indexes_itself(site: Path) -> bool:
     return any((t / "pagefind").is_dir() for t in site.iterdir() if t.is_dir())
 
 
-def pagefind_ours(site: Path) -> measure.Run:
+def pagefind_ours(site: Path, out: Path) -> measure.Run:
     """Pagefind alone over our site: one fresh bundle per territory, as the build does."""
     territories = sorted(t for t in site.iterdir() if t.is_dir() and (t / "index.html").is_file())
     total = measure.Run(0.0, 0.0, 0.0, 0, os.getloadavg()[0])
     for territory in territories:
-        fresh = HERE / "out" / "pagefind-ours" / territory.name
+        fresh = out / "pagefind-ours" / territory.name
         if fresh.exists():
             shutil.rmtree(fresh)
         one = measure.run(PAGEFIND + ["--site", str(territory), "--output-path", str(fresh), "--silent"], site)
         total.seconds += one.seconds
+        total.cpu_s += one.cpu_s
         total.max_rss_mb = max(total.max_rss_mb, one.max_rss_mb)
         total.tree_pss_mb = max(total.tree_pss_mb, one.tree_pss_mb)
     return total
@@ -111,8 +112,8 @@ def count_pages(folder: Path) -> int:
     return sum(1 for p in folder.rglob("*.html") if "pagefind" not in p.parts)
 
 
-def bench_size(n: int, repeat: int, use_hugo: bool, jobs: int | None) -> dict:
-    base = HERE / "out" / f"n{n}"
+def bench_size(n: int, repeat: int, use_hugo: bool, jobs: int | None, out: Path) -> dict:
+    base = out / f"n{n}"
     ours = base / "ours"
     started = time.perf_counter()
     info = generate.write_archive(ours, n)
@@ -139,7 +140,7 @@ def bench_size(n: int, repeat: int, use_hugo: bool, jobs: int | None) -> dict:
         note("cold", ours_build(ours, jobs))
         pages = count_pages(ours / "site")
         searched = indexes_itself(ours / "site")
-        note("pagefind alone", pagefind_ours(ours / "site"))
+        note("pagefind alone", pagefind_ours(ours / "site", out))
         note("no change", ours_build(ours, jobs))
         edit_story(ours, story, round_)
         note("one story edited", ours_build(ours, jobs))
@@ -169,8 +170,21 @@ def bench_size(n: int, repeat: int, use_hugo: bool, jobs: int | None) -> dict:
         print(f"  hugo + pagefind (fresh) {reference:7.2f} s")
         for name, value in result["ratios"].items():
             print(f"  {name:<36} {value:5.2f}x")
-    (HERE / "out" / f"results-{n}.json").write_text(json.dumps(result, indent=2), encoding="utf-8")
+    (out / f"results-{n}.json").write_text(json.dumps(result, indent=2), encoding="utf-8")
     return result
+
+
+def _filesystem(folder: Path) -> str:
+    """The type of the file system holding `folder`, from /proc/mounts (Linux): the longest mount point above it."""
+    best, kind = "", "unknown"
+    try:
+        for line in Path("/proc/mounts").read_text().splitlines():
+            _, point, fstype, *_ = line.split()
+            if str(folder.resolve()).startswith(point.rstrip("/") + "/") and len(point) > len(best):
+                best, kind = point, fstype
+    except OSError:
+        pass
+    return kind
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -179,14 +193,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=3, help="runs of each figure (the median is reported)")
     parser.add_argument("--jobs", type=int, default=None, help="passed to build.py --jobs")
     parser.add_argument("--no-hugo", action="store_true", help="skip the Hugo comparison")
+    parser.add_argument("--out", type=Path, default=HERE / "out", help="where the stories, sites and results go (default bench/out/; a tmpfs such as /dev/shm/... leaves the disk out of the comparison)")
     args = parser.parse_args(argv)
+    args.out.mkdir(parents=True, exist_ok=True)
     use_hugo = not args.no_hugo and shutil.which("hugo") is not None
     if not use_hugo and not args.no_hugo:
         print("hugo not found (apt-get install hugo): the comparison is skipped")
     if use_hugo:
         print(subprocess.run(["hugo", "version"], capture_output=True, text=True).stdout.strip())
     print(subprocess.run(PAGEFIND + ["--version"], capture_output=True, text=True).stdout.strip(), f"· {os.cpu_count()} cores · load {os.getloadavg()[0]:.2f}")
-    results = [bench_size(n, args.repeat, use_hugo, args.jobs) for n in args.n]
+    print(f"writing under {args.out} ({_filesystem(args.out)})")
+    results = [bench_size(n, args.repeat, use_hugo, args.jobs, args.out.resolve()) for n in args.n]
     if len(results) > 1:
         print("\n-- growth (cold build seconds per story, peak tree memory)")
         for r in results:
