@@ -293,3 +293,24 @@ def test_a_territory_with_nothing_published_says_so_and_the_network_still_search
     expect(page.locator("#cerca-stato")).to_contain_text("Qui non c’è ancora niente da cercare")
     assert not page.locator("#cerca-senza-js").is_visible()  # JavaScript works: no message about it
     assert results(page, base_url + "cerca/?q=festa") == ["La festa di via Como"]
+
+
+def test_a_result_shows_the_story_image_from_the_story_folder(make_site, run, page):
+    """The index reads each page from a copy saved as one file (`storie/la-festa.html`); the result must still link
+    to the page and load its image from the page's own folder."""
+    from media_samples import photo_with_gps
+
+    root = make_site({
+        "content/aurora/storie/la-festa.md": None,
+        "content/aurora/storie/la-festa/index.md": story_md("La festa di via Como", extra="immagine: {file: banco.jpg, alt: Le bancarelle}\n", body="Bancarelle e musica in cortile."),
+        "content/aurora/storie/la-festa/banco.jpg": photo_with_gps(),
+    })
+    code, out = run(["--oggi", "2026-06-01"], cwd=root)
+    assert code == 0, out
+    with static_server(root / "site") as url:
+        assert results(page, url + "aurora/cerca/?q=bancarelle") == ["La festa di via Como"]
+        image = page.locator(".risultato img")
+        assert urlsplit(image.evaluate("img => img.src")).path.startswith("/aurora/storie/la-festa/banco-")
+        expect(image).to_have_js_property("complete", True)
+        assert image.evaluate("img => img.naturalWidth") > 0  # found and decoded, not a broken image
+        assert urlsplit(page.locator(".risultato a").evaluate("a => a.href")).path == "/aurora/storie/la-festa/"
