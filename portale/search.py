@@ -2,16 +2,18 @@
 `<territorio>/pagefind/`, so the folder stays self-contained with working search. The network
 search page merges the territory bundles in the browser (Pagefind multisite, `mergeIndex`).
 
-We run the real Pagefind binary from PyPI (`pagefind-bin`) as a subprocess, one per territory,
-two side by side while they are small (its memory grows with the pages of a bundle). Pagefind
-reads a *copy* of the pages, prepared for Italian:
+We run the real Pagefind binary from PyPI (`pagefind-bin`) as a subprocess, one per territory, as
+soon as the territory's last page is written (`Indexer`), two side by side while they are small
+(its memory grows with the pages of a bundle). Pagefind reads a *copy* of the pages, prepared for
+Italian:
 
 - elisions written with the typographic apostrophe (l’università, dell’associazione) get the
   ASCII apostrophe, on which Pagefind splits words (it does not split on U+2019), so `università`
   finds `l’università`; the search page shows the typographic apostrophe again in excerpts;
 - only pages that mark their main content with `data-pagefind-body` are copied, so list pages
   and a territory without any content page never reach the index.
-The copy is a mirror kept in the build cache (`mirror_pages`): a rebuild copies only the pages that changed.
+The copy is a mirror kept in the build cache (`Mirror`), one file per page (`mirror_name`), written by
+the workers that render the pages (`mirror_page`): a rebuild copies only the pages that changed.
 
 Accents need nothing: Pagefind already matches `citta` with `città`. Synonyms of a sapere are in
 the person and need pages (`data-pagefind-index-attrs`), so they are indexed with the page.
@@ -35,6 +37,7 @@ from pathlib import Path
 from typing import Callable
 
 from . import parallel
+from .inputs import bundle_key
 from .memo import code_version
 from .search_order import make_deterministic
 from .search_seed import keep_only_named_by_content, prune_bundle, seed_bundle
@@ -181,7 +184,7 @@ class Mirror:
 
 def run_pagefind(source: Path, bundle: Path, slot: Callable = contextlib.nullcontext, launched: Callable[[], None] = lambda: None) -> int:
     """Index `source` into `bundle` (fresh, or seeded by `seed_bundle`); returns the page count Pagefind reports.
-    Pagefind runs inside `slot()` (see `index_site`); `launched()` once it runs."""
+    Pagefind runs inside `slot()` (see `Indexer`); `launched()` once it runs."""
     started = time.time_ns()
     for _ in range(3):
         command = [str(pagefind_executable()), "--site", str(source), "--output-path", str(bundle), "--force-language", LANGUAGE, "--silent"]
@@ -231,8 +234,9 @@ SIDE_BY_SIDE_PAGES = 3000
 
 class Indexer:
     """Gives every territory of the staging site `folder` its own Pagefind bundle, each as soon as the last of its
-    pages is written (`page_written`), while the pages of the next territories are still being rendered: on a cold
-    build Pagefind and the rendering share the cores instead of taking turns.
+    pages is written (`page_written`), while the pages of the next territories are still being rendered: Pagefind
+    uses the time the rendering spends waiting on the disk (on a tmpfs, with both cores busy anyway, it gains
+    nothing: bench/README.md, fourth session).
 
     A territory whose pages have the bytes its last bundle was made from keeps that bundle (`inputs.bundle_key`): the
     one already in the reused staging folder (`here`: the keys of its bundles) or the live one of `previous_site`
@@ -290,8 +294,6 @@ class Indexer:
             self.mirrored[slug][rel] = mirrored
         self.left[slug] -= 1
         if self.left[slug] == 0:
-            from .inputs import bundle_key
-
             self.keys[slug] = bundle_key(self.base, slug, self.written[slug])
             prepared = self.preparing.submit(self._prepare, slug)
             self.counts[slug] = self.indexing.submit(self._index, slug, prepared)
