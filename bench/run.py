@@ -130,7 +130,6 @@ def bench_size(n: int, repeat: int, use_hugo: bool, jobs: int | None, out: Path)
 
     pages = hugo_pages = 0
     searched = False
-    subprocess.run([sys.executable, str(PROJECT / "build.py"), "--help"], env=OURS_ENV, stdout=subprocess.DEVNULL, check=True)  # bytecode
     for round_ in range(repeat):
         if use_hugo:
             note("hugo", hugo_build(base / "hugo"))
@@ -203,6 +202,7 @@ def main(argv: list[str] | None = None) -> int:
         print(subprocess.run(["hugo", "version"], capture_output=True, text=True).stdout.strip())
     print(subprocess.run(PAGEFIND + ["--version"], capture_output=True, text=True).stdout.strip(), f"· {os.cpu_count()} cores · load {os.getloadavg()[0]:.2f}")
     print(f"writing under {args.out} ({_filesystem(args.out)})")
+    subprocess.run([sys.executable, str(PROJECT / "build.py"), "--help"], env=OURS_ENV, stdout=subprocess.DEVNULL, check=True)  # writes the bytecode once
     results = [bench_size(n, args.repeat, use_hugo, args.jobs, args.out.resolve()) for n in args.n]
     if len(results) > 1:
         print("\n-- growth (cold build seconds per story, peak tree memory)")

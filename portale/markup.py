@@ -227,7 +227,7 @@ def render_bodies(sources: list, cache, jobs: int, on_done=None) -> None:
     missing = [i for i in todo if keys[i] not in known]
     if on_done:
         on_done(len(sources) - len(missing))
-    fresh = parallel.fork_map(lambda chunk: [_render_or_none(sources[i].body) for i in chunk], missing, jobs, on_chunk=on_done)
+    fresh = parallel.fork_map(lambda chunk: [_render_or_none(sources[i].body) for i in chunk], missing, jobs, on_chunk=(lambda _, chunk: on_done(len(chunk))) if on_done else None)
     new = {keys[i]: html for i, html in zip(missing, fresh) if html is not None}
     known.update(new)
     if new:

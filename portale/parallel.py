@@ -35,9 +35,9 @@ def _run_chunk(bounds: tuple[int, int]) -> list:
     return _work(_items[start:stop])
 
 
-def fork_map(work: Callable[[Sequence[T]], list[R]], items: Sequence[T], jobs: int, *, min_items: int = 64, on_chunk: Callable[[int], None] | None = None, on_results: Callable[[int, list[R]], None] | None = None) -> list[R]:
+def fork_map(work: Callable[[Sequence[T]], list[R]], items: Sequence[T], jobs: int, *, min_items: int = 64, on_chunk: Callable[[int, list[R]], None] | None = None) -> list[R]:
     """`work` takes a chunk of items and returns one result per item. As each chunk comes back, in order,
-    `on_chunk(how many)` and `on_results(position of its first item, its results)`."""
+    `on_chunk(position of its first item, its results)`."""
     global _work, _items
     jobs = max(1, jobs)
     if jobs == 1 or len(items) < min_items or "fork" not in multiprocessing.get_all_start_methods():
@@ -46,10 +46,8 @@ def fork_map(work: Callable[[Sequence[T]], list[R]], items: Sequence[T], jobs: i
         for start in range(0, len(items), step):
             chunk = work(items[start : start + step])
             results.extend(chunk)
-            if on_results:
-                on_results(start, chunk)
             if on_chunk:
-                on_chunk(len(chunk))
+                on_chunk(start, chunk)
         return results
     # Small chunks keep both cores busy to the end and the progress counter moving.
     size = max(8, min(256, len(items) // (jobs * 8) or 1))
@@ -60,11 +58,9 @@ def fork_map(work: Callable[[Sequence[T]], list[R]], items: Sequence[T], jobs: i
         with memory.shared_heap(), multiprocessing.get_context("fork").Pool(jobs, initializer=gc.enable) as pool:
             results = []
             for chunk in pool.imap(_run_chunk, bounds):
-                if on_results:
-                    on_results(len(results), chunk)
-                results.extend(chunk)
                 if on_chunk:
-                    on_chunk(len(chunk))
+                    on_chunk(len(results), chunk)
+                results.extend(chunk)
             return results
     finally:
         _work = _items = None

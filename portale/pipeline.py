@@ -84,7 +84,8 @@ def _build(root: Path, out: Path, *, drafts: bool, today: dt.date | None, jobs: 
         # next territories' pages are rendered; one whose pages are unchanged keeps its bundle. A large build lets
         # Pagefind start only once it has given its memory back: Pagefind beside the whole archive would pass 1 GB at
         # 20,000 stories (memory.py).
-        indexer = search.Indexer(tmp, pages, out, search_mirrors(root, out), base, cache.bundles(spare), live, allowed=not large)
+        per_site = pages_per_site(pages)
+        indexer = search.Indexer(tmp, {slug: n for slug, n in per_site.items() if slug}, out, search_mirrors(root, out), base, cache.bundles(spare), live, allowed=not large)
         try:
             with progress.stage("pagine", len(pages)) as done:  # only pages whose inputs changed are rendered again
                 renderer = render.page_renderer(archive, templates, cache_folder(root) / "jinja")
@@ -99,7 +100,6 @@ def _build(root: Path, out: Path, *, drafts: bool, today: dt.date | None, jobs: 
                 files |= feeds.render_feeds(archive, [page.output for page in pages])
                 write.write_site(tmp, files)
                 write.copy_assets(tmp, templates / "assets", ["assets"] + [f"{t.slug}/assets" for t in archive.territories])
-                per_site = pages_per_site(pages)
                 del archive, files, pages, keys, renderer
                 if large:
                     memory.give_back()  # the archive and its texts go back to the system (memory.py)

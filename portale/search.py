@@ -126,12 +126,11 @@ def mirror_name(rel: str) -> str:
     return rel[: -len("/index.html")] + ".html" if rel.endswith("/index.html") else rel
 
 
-def mirror_page(mirrors: Path, output: str, data: bytes) -> bool:
-    """Write the mirror copy of one page of a territory site (`output` is "<territory>/<path>"), as Pagefind reads
-    it; True when the page is searchable. Called by the workers that render the pages, right after writing them:
-    the pages are neither read back nor prepared one after the other in the build's main process."""
-    slug, rel = output.split("/", 1)
-    target = mirrors / slug / mirror_name(rel)
+def mirror_page(mirror: Path, rel: str, data: bytes) -> bool:
+    """Write into `mirror` (one territory's) the copy of its page at `rel`, as Pagefind reads it; True when the page
+    is searchable. Called by the workers that render the pages, right after writing them: the pages are neither
+    read back nor prepared one after the other in the build's main process."""
+    target = mirror / mirror_name(rel)
     if BODY_MARKER in data:
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(prepare_page(data.decode("utf-8")), encoding="utf-8")
@@ -174,7 +173,7 @@ class Mirror:
             known = state.get(rel)
             if known is None or known[0] != sha:
                 raw = (site / rel).read_bytes()
-                state[rel] = [sha, mirror_page(self.folder.parent, f"{self.folder.name}/{rel}", raw)]
+                state[rel] = [sha, mirror_page(self.folder, rel, raw)]
         for rel in sorted(set(state) - set(pages)):  # pages gone from the site (erased stories must leave the cache too)
             (self.folder / mirror_name(rel)).unlink(missing_ok=True)
             del state[rel]
@@ -248,30 +247,22 @@ class Indexer:
     runs, or once none will: the build's own Python work waits for it, since it would slow down, through the
     interpreter's lock, the preparing that Pagefind waits for."""
 
-    def __init__(self, folder: Path, pages: list, previous_site: Path, mirrors: Path, base: str, here: dict[str, str], live: dict[str, str], *, allowed: bool):
-        self.folder, self.previous_site, self.mirrors, self.base = folder, previous_site, mirrors, base
+    def __init__(self, folder: Path, pages: dict[str, int], previous_site: Path, mirrors: Path, base: str, here: dict[str, str], live: dict[str, str], *, allowed: bool):
+        """`pages`: how many pages each territory has, in the archive's order."""
+        self.folder, self.previous_site, self.base = folder, previous_site, base
         self.here, self.live = here, live
-        self.slugs: list[str] = []
-        self.left: dict[str, int] = {}  # pages of each territory not written yet
-        for page in pages:
-            if page.territory is not None:
-                slug = page.territory.slug
-                if slug not in self.left:
-                    self.slugs.append(slug)
-                    self.left[slug] = 0
-                self.left[slug] += 1
+        self.slugs = list(pages)
+        self.left = dict(pages)  # pages of each territory not written yet
         self.written: dict[str, dict[str, str]] = {slug: {} for slug in self.slugs}  # {path in the territory: sha}
         self.mirrored: dict[str, dict[str, bool]] = {slug: {} for slug in self.slugs}
-        self.open = {slug: Mirror(mirrors / slug) for slug in self.slugs}  # before any worker writes into them
+        self.mirror_of = {slug: Mirror(mirrors / slug) for slug in self.slugs}  # before any worker writes into them
         self.keys: dict[str, str] = {}
-        self.kept: dict[str, int] = {}
         self.launched, self.room = threading.Event(), threading.Event()
         if allowed:
             self.room.set()
         self.budget = parallel.Budget(SIDE_BY_SIDE_PAGES)
         self.lock = threading.Lock()
-        self.unresolved = len(self.slugs)
-        self.finished, self.done = 0, None
+        self.finished, self.done = 0, None  # territories indexed or kept; progress
         self.started = time.perf_counter()
         self.preparing = ThreadPoolExecutor(1)  # two threads preparing at once would only share the interpreter's lock
         self.indexing = ThreadPoolExecutor(max(1, min(len(self.slugs), os.cpu_count() or 1)))
@@ -281,7 +272,9 @@ class Indexer:
 
     def mirror_page(self, page, data: bytes) -> bool | None:
         """In a render worker: the page's copy in its territory's mirror (None for the network's pages)."""
-        return mirror_page(self.mirrors, page.output, data) if page.territory is not None else None
+        if page.territory is None:
+            return None
+        return mirror_page(self.mirror_of[page.territory.slug].folder, page.output[len(page.territory.slug) + 1 :], data)
 
     def page_written(self, page, entry, mirrored: bool | None) -> None:
         """In the build's main thread, for every page once it is in the staging folder (rendered, kept or linked)."""
@@ -298,23 +291,22 @@ class Indexer:
             prepared = self.preparing.submit(self._prepare, slug)
             self.counts[slug] = self.indexing.submit(self._index, slug, prepared)
 
-    def _prepare(self, slug: str) -> int | None:
-        """Keep the territory's bundle (returns None), or seed it and return the pages Pagefind will read. 0 pages (a
-        territory without stories, people or needs yet): no bundle, the search page says so."""
-        count = self.open[slug].update(self.folder / slug, self.written[slug], self.mirrored[slug])
+    def _prepare(self, slug: str) -> tuple[int, bool]:
+        """Keep the territory's bundle, or seed it for Pagefind: (pages in its search, whether Pagefind must run).
+        0 pages (a territory without stories, people or needs yet): no bundle, the search page says so."""
+        count = self.mirror_of[slug].update(self.folder / slug, self.written[slug], self.mirrored[slug])
         key, kept = self.keys[slug], None
         if key == self.here.get(slug):
             kept = keep_bundle(self.folder, slug)
         if kept is None and key == self.live.get(slug):
             kept = keep_bundle(self.folder, slug, self.previous_site)
         if kept is not None:
-            self.kept[slug] = kept
-            return None
+            return kept, False
         bundle = self.folder / slug / BUNDLE
         seed_bundle(bundle, self.previous_site / slug / BUNDLE)
         if not count and bundle.exists():
             shutil.rmtree(bundle)
-        return count
+        return count, count > 0
 
     @contextlib.contextmanager
     def _slot(self, slug: str):
@@ -324,21 +316,17 @@ class Indexer:
 
     def _index(self, slug: str, prepared: Future) -> int:
         try:
-            count = prepared.result()
-            if count is None:
-                count = self.kept[slug]
-            elif count:
-                count = run_pagefind(self.mirrors / slug, self.folder / slug / BUNDLE, lambda: self._slot(slug), self.launched.set)
+            count, needed = prepared.result()
+            if needed:
+                count = run_pagefind(self.mirror_of[slug].folder, self.folder / slug / BUNDLE, lambda: self._slot(slug), self.launched.set)
+            return count
         finally:
             with self.lock:
-                self.unresolved -= 1
-                if not self.unresolved:
+                self.finished += 1
+                if self.finished == len(self.slugs):
                     self.launched.set()  # every territory is done: nothing will launch
-        with self.lock:
-            self.finished += 1
-            if self.done:
-                self.done(1)
-        return count
+                if self.done:
+                    self.done(1)
 
     def report_to(self, done: Callable[[int], None]) -> None:
         """Progress: `done(1)` for each territory indexed or kept, from now on (and those already finished)."""

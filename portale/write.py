@@ -272,8 +272,10 @@ def write_pages(folder: Path, pages: list, keys: list[str | None], here: dict[st
         for index, (entry, extra) in zip(to_render[start : start + len(results)], results):
             written[pages[index].output] = entry
             on_page(pages[index], entry, extra)
+        if on_done:
+            on_done(len(results))
 
-    parallel.fork_map(render_and_write, to_render, jobs, on_chunk=on_done, on_results=arrived)
+    parallel.fork_map(render_and_write, to_render, jobs, on_chunk=arrived)
     return written
 
 
