@@ -41,13 +41,13 @@ class Written:
     sha: str  # of the bytes: what the search index of the page's territory reads
 
     @classmethod
-    def of(cls, key: str, path: Path, data: bytes) -> "Written":
-        st = path.stat()
+    def of(cls, key: str, path: Path | str, data: bytes) -> "Written":
+        st = os.stat(path)
         return cls(key, st.st_ino, st.st_size, st.st_mtime_ns, hashlib.sha256(data).hexdigest()[:32])
 
-    def still_at(self, path: Path) -> bool:
+    def still_at(self, path: Path | str) -> bool:
         try:
-            st = path.stat()
+            st = os.stat(path)
         except OSError:
             return False
         return (st.st_ino, st.st_size, st.st_mtime_ns) == (self.inode, self.size, self.mtime_ns)
@@ -139,19 +139,24 @@ class Cache:
             return {}  # written by another version: nothing is reused
         return {path: Written(*values) for path, values in entries.items()}
 
-    def store_manifest(self, out: Path, written: dict[str, Written]) -> None:
-        data = json.dumps({p: [w.key, w.inode, w.size, w.mtime_ns, w.sha] for p, w in sorted(written.items())}, separators=(",", ":"))
-        with self._writing():
-            self.db.execute("INSERT OR REPLACE INTO manifest (output, data) VALUES (?, ?)", (str(out.resolve()), data))
-
     def bundles(self, out: Path) -> dict[str, str]:
         """{territory: key of the pages its search bundle in `out` was made from}."""
         row = self.db.execute("SELECT data FROM bundles WHERE output = ?", (str(out.resolve()),)).fetchone()
         return json.loads(row[0]) if row else {}
 
-    def store_bundles(self, out: Path, keys: dict[str, str]) -> None:
+    def store_sites(self, manifests: dict[Path, str], bundles: dict[Path, dict[str, str]]) -> None:
+        """What a build leaves for the next one, per output folder, in one transaction: the manifest of its pages
+        (`encode_manifest`) and the keys of its search bundles."""
         with self._writing():
-            self.db.execute("INSERT OR REPLACE INTO bundles (output, data) VALUES (?, ?)", (str(out.resolve()), json.dumps(keys, sort_keys=True)))
+            for out, data in manifests.items():
+                self.db.execute("INSERT OR REPLACE INTO manifest (output, data) VALUES (?, ?)", (str(out.resolve()), data))
+            for out, keys in bundles.items():
+                self.db.execute("INSERT OR REPLACE INTO bundles (output, data) VALUES (?, ?)", (str(out.resolve()), json.dumps(keys, sort_keys=True)))
+
+
+def encode_manifest(written: dict[str, Written]) -> str:
+    """A manifest as the cache stores it (`Cache.store_sites`); the build encodes it while Pagefind runs."""
+    return json.dumps({p: [w.key, w.inode, w.size, w.mtime_ns, w.sha] for p, w in sorted(written.items())}, separators=(",", ":"))
 
 
 def cache_folder(root: Path) -> Path:

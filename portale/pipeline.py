@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import feeds, inputs, load, markup, media, memory, model, opendata, parallel, privacy, render, search, validate, write
-from .cache import Cache, cache_folder
+from .cache import Cache, cache_folder, encode_manifest
 from .memo import Memo
 from .problems import ContentError, Problem
 from .progress import Progress
@@ -104,14 +104,14 @@ def _build(root: Path, out: Path, *, drafts: bool, today: dt.date | None, jobs: 
                 if large:
                     memory.give_back()  # the archive and its texts go back to the system (memory.py)
                 indexer.allow_pagefind()
+                # the new site's manifest and the replaced one's (kept to be the next staging folder), stored once the
+                # new site is in place; encoded now, while Pagefind runs
+                manifests = {out: encode_manifest(written), spare: encode_manifest(previous)}
                 indexed = indexer.finish()
         finally:
             indexer.close()  # also when writing failed: no Pagefind may still write into the staging folder
         bundles = indexer.keys
-    cache.store_manifest(out, written)  # only once the new site is in place
-    cache.store_manifest(spare, previous)  # the replaced site, kept to be the next staging folder
-    cache.store_bundles(out, bundles)
-    cache.store_bundles(spare, live)
+    cache.store_sites(manifests, {out: bundles, spare: live})  # only once the new site is in place
     cache.close()
     return BuildResult(slugs, base_url, per_site, warnings, time.perf_counter() - started, indexed=indexed)
 

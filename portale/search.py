@@ -40,7 +40,7 @@ from . import parallel
 from .inputs import bundle_key
 from .memo import code_version
 from .search_order import make_deterministic
-from .search_seed import keep_only_named_by_content, prune_bundle, seed_bundle
+from .search_seed import damaged_seeds, keep_only_named_by_content, prune_bundle, seed_bundle, seeded_files
 
 BUNDLE = "pagefind"
 PR_SET_PDEATHSIG = 1  # prctl(2)
@@ -184,19 +184,22 @@ class Mirror:
 def run_pagefind(source: Path, bundle: Path, slot: Callable = contextlib.nullcontext, launched: Callable[[], None] = lambda: None) -> int:
     """Index `source` into `bundle` (fresh, or seeded by `seed_bundle`); returns the page count Pagefind reports.
     Pagefind runs inside `slot()` (see `Indexer`); `launched()` once it runs."""
-    started = time.time_ns()
     for _ in range(3):
         command = [str(pagefind_executable()), "--site", str(source), "--output-path", str(bundle), "--force-language", LANGUAGE, "--silent"]
+        seeded = seeded_files(bundle)  # before Pagefind adds its own
         with slot():
             process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, preexec_fn=_death_signal())
             launched()
-            stdout, stderr = process.communicate()
+            try:
+                damaged = damaged_seeds(bundle, seeded)  # while Pagefind runs, not after it (--silent: its pipes stay empty)
+            finally:
+                stdout, stderr = process.communicate()
         if process.returncode != 0:
             raise PagefindFailed(f"pagefind failed on {source} (exit {process.returncode}): {stdout}{stderr}")
         for name in UNUSED_FILES:
             (bundle / name).unlink(missing_ok=True)
         make_deterministic(bundle)
-        wrong = prune_bundle(bundle, started)
+        wrong = prune_bundle(bundle, damaged)
         if not wrong:
             return _page_count(bundle)
         # A seeded file whose contents do not match its name (damaged, truncated): remove it and everything Pagefind

@@ -20,6 +20,7 @@ import hashlib
 import json
 import os
 import shutil
+import zlib
 from pathlib import Path
 
 from .search_order import SIGNATURE, read_pagefind_file
@@ -68,11 +69,32 @@ def _pagefind_hash(data: bytes) -> str:
     return "".join(format(byte, "x") for byte in hashlib.sha1(data).digest())
 
 
-def prune_bundle(bundle: Path, started_ns: int) -> list[Path]:
+def seeded_files(bundle: Path) -> list[str]:
+    """The files in `bundle`'s folders named by content ("fragment/it_07f3b45.pf_fragment"): the seeded ones, when
+    listed before Pagefind runs."""
+    return [f"{folder}/{name}" for folder in NAMED_BY_CONTENT if (bundle / folder).is_dir() for name in os.listdir(bundle / folder)]
+
+
+def damaged_seeds(bundle: Path, seeded: list[str]) -> set[str]:
+    """The `seeded` files (`seeded_files`) whose contents do not match their name: damaged or truncated since they
+    were written. Run while Pagefind indexes into `bundle`: it creates new files there but never rewrites one that
+    exists, so the files listed before it started stay as they are."""
+    damaged = set()
+    for rel in seeded:
+        try:
+            data = gzip.decompress((bundle / rel).read_bytes())
+        except (OSError, EOFError, zlib.error):  # truncated, or not gzip at all
+            damaged.add(rel)
+            continue
+        if not _pagefind_hash(data[len(SIGNATURE) :]).startswith(rel.rsplit("/", 1)[1].split(".", 1)[0].split("_", 1)[1]):
+            damaged.add(rel)
+    return damaged
+
+
+def prune_bundle(bundle: Path, damaged: set[str]) -> list[Path]:
     """Delete the files of `bundle` that its metadata does not name (seeded fragments of pages that changed or were
-    erased), and return the seeded files it names whose contents do not match their name (damaged or truncated:
-    Pagefind skipped writing them because a file of that name was already there). Files Pagefind wrote in this run
-    are not checked."""
+    erased), and return the seeded files it names that are `damaged` (see `damaged_seeds`): Pagefind skipped
+    writing them because a file of that name was already there."""
     entry = json.loads((bundle / "pagefind-entry.json").read_text(encoding="utf-8"))
     wanted: set[str] = set()
     for info in entry.get("languages", {}).values():
@@ -85,9 +107,6 @@ def prune_bundle(bundle: Path, started_ns: int) -> list[Path]:
         for path in (bundle / folder).iterdir() if (bundle / folder).is_dir() else ():
             if f"{folder}/{path.name}" not in wanted:
                 path.unlink()
-            elif folder in NAMED_BY_CONTENT and path.stat().st_mtime_ns < started_ns:
-                name = path.name.split(".", 1)[0].split("_", 1)[1]
-                data = gzip.decompress(path.read_bytes())
-                if not _pagefind_hash(data[len(SIGNATURE) :]).startswith(name):
-                    wrong.append(path)
+            elif f"{folder}/{path.name}" in damaged:
+                wrong.append(path)
     return wrong

@@ -202,14 +202,15 @@ def write_site(folder: Path, pages: dict[str, bytes]) -> int:
     return len(pages)
 
 
-def _target(root: Path, rel_path: str) -> Path:
+def _target(root: Path, rel_path: str) -> str:
     """A path inside the staging folder, checked by path components without touching the disk
     (`..` folded first): never by string prefix, so `../site-vecchio/` is outside `site/`. The folder
-    a page goes into is checked again on the resolved path when it is made (see `write_pages`)."""
+    a page goes into is checked again on the resolved path when it is made (see `write_pages`).
+    A string: making thousands of `Path` objects costs more than the checks."""
     target = os.path.normpath(os.path.join(root, rel_path))
     if not target.startswith(os.path.join(root, "")):  # the root and a separator: `site-vecchio` is not in `site`
         raise ValueError(f"refusing to write outside the output folder: {rel_path!r}")
-    return Path(target)
+    return target
 
 
 def write_pages(folder: Path, pages: list, keys: list[str | None], here: dict[str, Written], previous_site: Path, previous: dict[str, Written], render: Callable, jobs: int, on_done: Callable[[int], None] | None = None, *, after_write: Callable[[Any, bytes], Any] = lambda page, data: None, on_page: Callable[[Any, Written, Any], None] = lambda page, entry, extra: None) -> dict[str, Written]:
@@ -221,51 +222,61 @@ def write_pages(folder: Path, pages: list, keys: list[str | None], here: dict[st
     pages are rendered on all cores, each child writing its own pages: rendered HTML never piles up in memory.
     A file is always replaced, never written into: it may be a hard link shared with the live site.
     `after_write(page, bytes)` runs in the worker right after a page is written (the search mirror); `on_page(page,
-    entry, what after_write returned)` in this process as soon as a page is in place, rendered or not (None then)."""
+    entry, what after_write returned)` in this process as soon as a page is in place, rendered or not (None then).
+
+    The sites (territories, the network) with a page whose key changed go first, rendered pages included, and the
+    others after: after one edit, the edited territory is complete, and its search index can start, before the
+    thousands of unchanged pages of the other territories are looked at. A cold build has one pass."""
     root = folder.resolve()
-    targets = [_target(root, page.output) for page in pages]
-    made: set[Path] = set()
+    previous_root = str(previous_site)
+    made: set[str] = set()
 
-    def clear(target: Path) -> None:
-        if target.parent not in made:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            if not target.parent.resolve().is_relative_to(root):  # a symlinked folder in a reused staging folder
+    def clear(target: str) -> None:
+        parent = os.path.dirname(target)
+        if parent not in made:
+            os.makedirs(parent, exist_ok=True)
+            if not Path(parent).resolve().is_relative_to(root):  # a symlinked folder in a reused staging folder
                 raise ValueError(f"refusing to write outside the output folder: {target}")
-            made.add(target.parent)
+            made.add(parent)
         with contextlib.suppress(FileNotFoundError):
-            target.unlink()
+            os.unlink(target)
 
-    written: dict[str, Written] = {}
-    to_render: list[int] = []
-    for index, (page, key, target) in enumerate(zip(pages, keys, targets)):
-        if key is None:
-            to_render.append(index)
-            continue
-        kept, before = here.get(page.output), previous.get(page.output)
-        if kept is not None and kept.key == key and kept.still_at(target):
-            written[page.output] = kept
-            on_page(page, kept, None)
-        elif before is not None and before.key == key and before.still_at(previous_site / page.output):
-            clear(target)
-            try:
-                os.link(previous_site / page.output, target)
-            except OSError:  # another file system, or links not allowed: render it
+    def place(indexes: list[int]) -> list[int]:
+        """Keep or link the unchanged pages among `indexes`; the ones to render."""
+        to_render: list[int] = []
+        for index in indexes:
+            page, key = pages[index], keys[index]
+            if key is None:
                 to_render.append(index)
                 continue
-            written[page.output] = before
-            on_page(page, before, None)
-        else:
-            to_render.append(index)
-    if on_done:
-        on_done(len(written))
+            kept, before = here.get(page.output), previous.get(page.output)
+            if kept is not None and kept.key == key and kept.still_at(targets[index]):
+                written[page.output] = kept
+                on_page(page, kept, None)
+            elif before is not None and before.key == key and before.still_at(source := os.path.join(previous_root, page.output)):
+                clear(targets[index])
+                try:
+                    os.link(source, targets[index])
+                except OSError:  # another file system, or links not allowed: render it
+                    to_render.append(index)
+                    continue
+                written[page.output] = before
+                on_page(page, before, None)
+            else:
+                to_render.append(index)
+        if on_done:
+            on_done(len(indexes) - len(to_render))
+        return to_render
 
     def render_and_write(chunk: list[int]) -> list[tuple[Written, Any]]:
         out = []
         for index in chunk:
             data = render(pages[index])
-            clear(targets[index])  # here, in the workers: thousands of folders are made on a cold build
-            targets[index].write_bytes(data)
-            out.append((Written.of(keys[index] or "", targets[index], data), after_write(pages[index], data)))
+            target = targets[index]
+            clear(target)  # here, in the workers: thousands of folders are made on a cold build
+            with open(target, "wb") as handle:
+                handle.write(data)
+            out.append((Written.of(keys[index] or "", target, data), after_write(pages[index], data)))
         return out
 
     def arrived(start: int, results: list[tuple[Written, Any]]) -> None:
@@ -275,8 +286,30 @@ def write_pages(folder: Path, pages: list, keys: list[str | None], here: dict[st
         if on_done:
             on_done(len(results))
 
-    parallel.fork_map(render_and_write, to_render, jobs, on_chunk=arrived)
+    targets = [_target(root, page.output) for page in pages]
+    written: dict[str, Written] = {}
+    for group in _changed_sites_first(pages, keys, here, previous):
+        to_render = place(group)
+        parallel.fork_map(render_and_write, to_render, jobs, on_chunk=arrived)
     return written
+
+
+def _changed_sites_first(pages: list, keys: list[str | None], here: dict[str, Written], previous: dict[str, Written]) -> list[list[int]]:
+    """The indexes of `pages` in two groups, each in the pages' order: the pages of the sites (a territory, or the
+    network) where some page's key differs from what both earlier builds wrote, then the rest (empty when every
+    site changed). A page without a key (rendered on every build: a search page) does not make its site changed."""
+
+    def site(page) -> str:
+        return page.territory.slug if page.territory else ""
+
+    changed = set()
+    for page, key in zip(pages, keys):
+        kept, before = here.get(page.output), previous.get(page.output)
+        if key is not None and not ((kept is not None and kept.key == key) or (before is not None and before.key == key)):
+            changed.add(site(page))
+    first = [i for i, page in enumerate(pages) if site(page) in changed]
+    rest = [i for i, page in enumerate(pages) if site(page) not in changed]
+    return [group for group in (first, rest) if group]
 
 
 def copy_assets(folder: Path, assets: Path, destinations: list[str]) -> None:

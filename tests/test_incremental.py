@@ -152,10 +152,12 @@ def test_only_the_edited_territory_is_indexed_again(make_site, run):
     assert "Gli orti del parco" not in index and "storie/orti/" not in index
 
 
-def test_the_search_index_is_rebuilt_from_the_live_one_and_never_trusts_a_wrong_file(make_site, run, tmp_path):
+@pytest.mark.parametrize("spoil", ["another page", "truncated"])
+def test_the_search_index_is_rebuilt_from_the_live_one_and_never_trusts_a_wrong_file(make_site, run, tmp_path, spoil):
     """After an edit Pagefind starts from the live bundle's page fragments and word-index chunks (it skips writing
-    a file whose name exists), so a file in the live bundle whose contents do not match its name must not survive
-    into the new index, and the live bundle must not be written through its hard links."""
+    a file whose name exists), so a file in the live bundle whose contents do not match its name (another page's,
+    or cut short by a full disk) must not survive into the new index, and the live bundle must not be written
+    through its hard links."""
     root = make_site(EXTRA)
     for _ in range(2):
         assert run(TODAY, cwd=root)[0] == 0
@@ -163,8 +165,11 @@ def test_the_search_index_is_rebuilt_from_the_live_one_and_never_trusts_a_wrong_
     others = [f for f in fragments if b"il-parco" not in gzip.decompress(f.read_bytes())]  # pages the edit leaves alone
     kept, spoiled = others[0], others[1]
     kept_inode = kept.stat().st_ino
-    spoiled.unlink()
-    spoiled.write_bytes(kept.read_bytes())  # the name of one page, the contents of another
+    wrong = kept.read_bytes() if spoil == "another page" else spoiled.read_bytes()[:20]
+    for site in ("site", ".site.precedente"):  # the live bundle, and the one the next build starts from
+        path = root / site / "dora/pagefind/fragment" / spoiled.name
+        path.unlink()
+        path.write_bytes(wrong)
     live_before = build_digest(root / "site/dora/pagefind")
     make_site({"content/dora/storie/il-parco.md": story_md("Il parco Dora", body="Un testo nuovo sul parco.")})
     code, out = run(TODAY, cwd=root)
@@ -176,3 +181,27 @@ def test_the_search_index_is_rebuilt_from_the_live_one_and_never_trusts_a_wrong_
     shutil.rmtree(root / ".cache")
     assert run(TODAY, cwd=root)[0] == 0
     assert build_digest(root / "site") == incremental
+
+
+def test_after_an_edit_the_edited_territory_is_written_before_the_others(tmp_path):
+    """Its search index starts as soon as its pages are in place (search.Indexer): the unchanged pages of the other
+    territories are linked after it, not before."""
+    from types import SimpleNamespace
+
+    from portale import write
+
+    pages = [SimpleNamespace(output=f"{slug}/pagina-{i}/index.html", territory=SimpleNamespace(slug=slug)) for slug in ("aurora", "dora") for i in range(3)]
+    pages[0].output = "aurora/cerca/index.html"  # no key: rendered on every build
+    placed: list[str] = []
+
+    def build(folder, keys, previous_site, previous):
+        placed.clear()
+        return write.write_pages(tmp_path / folder, pages, keys, {}, tmp_path / previous_site, previous, lambda page: page.output.encode(), 1, on_page=lambda page, entry, extra: placed.append(page.output))
+
+    written = build("primo", [None] + ["k"] * 5, "nessuno", {})
+    assert placed == [page.output for page in pages]
+    build("secondo", [None] + ["k"] * 3 + ["k2", "k"], "primo", written)  # one page of dora edited
+    assert sorted(placed[:3]) == [f"dora/pagina-{i}/index.html" for i in range(3)]
+    assert placed[2] == "dora/pagina-1/index.html"  # rendered after its territory's unchanged pages are linked
+    assert placed[3:] == ["aurora/pagina-1/index.html", "aurora/pagina-2/index.html", "aurora/cerca/index.html"]
+    assert (tmp_path / "secondo/aurora/pagina-1/index.html").stat().st_ino == (tmp_path / "primo/aurora/pagina-1/index.html").stat().st_ino
