@@ -75,8 +75,9 @@ def _build(root: Path, out: Path, *, drafts: bool, today: dt.date | None, jobs: 
     base = inputs.global_key(sources, templates, drafts=drafts, today=today)
     keys = inputs.page_keys(pages, sources, base)
     memo.save(sources.files)  # what each changed file gave, for the next build
-    del sources  # the pages need only the archive now: the sources' memory goes back before forking (memory.py)
-    memory.give_back(collect=False)
+    if large:  # the pages need only the archive now: the sources' memory goes back before forking (memory.py)
+        del sources  # (a smaller build keeps them: freeing them object by object costs more than it gives back)
+        memory.give_back(collect=False)
     with write.lock(out), write.staging(out, keep={page.output for page in pages} | {f"{t.slug}/{search.BUNDLE}/" for t in archive.territories}) as tmp:
         previous, spare = cache.manifest(out), write.spare_of(out)
         live = cache.bundles(out)
