@@ -35,12 +35,17 @@ def _run_chunk(bounds: tuple[int, int]) -> list:
     return _work(_items[start:stop])
 
 
+def forks(count: int, jobs: int, min_items: int = 64) -> bool:
+    """Whether `fork_map` forks workers for `count` items."""
+    return jobs > 1 and count >= min_items and "fork" in multiprocessing.get_all_start_methods()
+
+
 def fork_map(work: Callable[[Sequence[T]], list[R]], items: Sequence[T], jobs: int, *, min_items: int = 64, on_chunk: Callable[[int, list[R]], None] | None = None) -> list[R]:
     """`work` takes a chunk of items and returns one result per item. As each chunk comes back, in order,
     `on_chunk(position of its first item, its results)`."""
     global _work, _items
     jobs = max(1, jobs)
-    if jobs == 1 or len(items) < min_items or "fork" not in multiprocessing.get_all_start_methods():
+    if not forks(len(items), jobs, min_items):
         results = []
         step = max(1, len(items) // 20)
         for start in range(0, len(items), step):

@@ -75,11 +75,13 @@ def _build(root: Path, out: Path, *, drafts: bool, today: dt.date | None, jobs: 
     base = inputs.global_key(sources, templates, drafts=drafts, today=today)
     keys = inputs.page_keys(pages, sources, base)
     memo.save(sources.files)  # what each changed file gave, for the next build
-    if large:  # the pages need only the archive now: the sources' memory goes back before forking (memory.py)
-        del sources  # (a smaller build keeps them: freeing them object by object costs more than it gives back)
-        memory.give_back(collect=False)
     with write.lock(out), write.staging(out, keep={page.output for page in pages} | {f"{t.slug}/{search.BUNDLE}/" for t in archive.territories}) as tmp:
         previous, spare = cache.manifest(out), write.spare_of(out)
+        if large or parallel.forks(write.count_changed(pages, keys, previous), jobs):
+            # the pages need only the archive now: the sources' memory goes back before workers are forked (memory.py);
+            # when none are (after one edit), freeing them object by object would cost more than it gives back
+            del sources
+            memory.give_back(collect=False)
         live = cache.bundles(out)
         # Each territory is indexed by Pagefind (other processes) as soon as its last page is written, while the
         # next territories' pages are rendered; one whose pages are unchanged keeps its bundle. A large build lets

@@ -294,6 +294,11 @@ def write_pages(folder: Path, pages: list, keys: list[str | None], here: dict[st
     return written
 
 
+def count_changed(pages: list, keys: list[str | None], previous: dict[str, Written]) -> int:
+    """How many of `pages` have no key or another key than in `previous`: about how many are rendered again."""
+    return sum(1 for page, key in zip(pages, keys) if key is None or (before := previous.get(page.output)) is None or before.key != key)
+
+
 def _changed_sites_first(pages: list, keys: list[str | None], here: dict[str, Written], previous: dict[str, Written]) -> list[list[int]]:
     """The indexes of `pages` in two groups, each in the pages' order: the pages of the sites (a territory, or the
     network) where some page's key differs from what both earlier builds wrote, then the rest (empty when every
