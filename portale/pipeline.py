@@ -79,8 +79,8 @@ def _build(root: Path, out: Path, *, drafts: bool, today: dt.date | None, jobs: 
         previous, spare = cache.manifest(out), write.spare_of(out)
         if large or parallel.forks(write.count_changed(pages, keys, previous), jobs):
             # the pages need only the archive now: the sources' memory goes back before workers are forked (memory.py);
-            # when none are (after one edit), freeing them object by object would cost more than it gives back
-            del sources
+            # when none are (after one edit), they are freed while Pagefind runs, below
+            sources = None
             memory.give_back(collect=False)
         live = cache.bundles(out)
         # Each territory is indexed by Pagefind (other processes) as soon as its last page is written, while the
@@ -103,7 +103,7 @@ def _build(root: Path, out: Path, *, drafts: bool, today: dt.date | None, jobs: 
                 files |= feeds.render_feeds(archive, [page.output for page in pages])
                 write.write_site(tmp, files)
                 write.copy_assets(tmp, templates / "assets", ["assets"] + [f"{t.slug}/assets" for t in archive.territories])
-                del archive, files, pages, keys, renderer
+                del archive, files, pages, keys, renderer, sources  # freed object by object while Pagefind runs
                 if large:
                     memory.give_back()  # the archive and its texts go back to the system (memory.py)
                 indexer.allow_pagefind()
