@@ -27,6 +27,7 @@ CREATE TABLE IF NOT EXISTS manifest (output TEXT PRIMARY KEY, data TEXT NOT NULL
 CREATE TABLE IF NOT EXISTS bundles (output TEXT PRIMARY KEY, data TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS memo (key TEXT PRIMARY KEY, data BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS memo_used (stage TEXT PRIMARY KEY, keys TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS file_stats (folder TEXT PRIMARY KEY, data TEXT NOT NULL);
 """
 
 
@@ -117,6 +118,15 @@ class Cache:
         if isinstance(listed, dict):
             return listed["keys"], listed["code"]
         return listed, None  # a list alone: stored before the code version was
+
+    def file_stats(self) -> dict[str, list]:
+        """{path: [inode, size, mtime_ns, ctime_ns, sha256]} of the content files the last build read (memo.py)."""
+        row = self.db.execute("SELECT data FROM file_stats WHERE folder = 'content'").fetchone()
+        return json.loads(row[0]) if row else {}
+
+    def store_file_stats(self, stats: dict[str, list]) -> None:
+        with self._writing():
+            self.db.execute("INSERT OR REPLACE INTO file_stats (folder, data) VALUES ('content', ?)", (json.dumps(stats, separators=(",", ":")),))
 
     def store_memo(self, items: dict[str, bytes], used: set[str], last: set[str] | None, code: str) -> None:
         """Store `items` and keep exactly the entries in `used`, in one transaction, so the table always holds what

@@ -179,13 +179,18 @@ def decode(data: bytes) -> tuple[str | None, tuple[int, int, str] | None]:
 
 
 def _read_bytes(path: Path, rel, problems: list[Problem]) -> bytes | None:
+    read = _read_with_stat(path, rel, problems)
+    return read[0] if read else None
+
+
+def _read_with_stat(path: Path, rel, problems: list[Problem]) -> tuple[bytes, os.stat_result] | None:
     try:
         with open(path, "rb") as handle:
-            size = os.fstat(handle.fileno()).st_size
-            if size > MAX_FILE_BYTES:
-                problems.append(Problem(rel(path), 0, f"file troppo grande ({size // 1024} KB, il massimo è {MAX_FILE_BYTES // 1024} KB)", "controlla di non aver incollato un'immagine o un documento intero", "dimensione"))
+            st = os.fstat(handle.fileno())
+            if st.st_size > MAX_FILE_BYTES:
+                problems.append(Problem(rel(path), 0, f"file troppo grande ({st.st_size // 1024} KB, il massimo è {MAX_FILE_BYTES // 1024} KB)", "controlla di non aver incollato un'immagine o un documento intero", "dimensione"))
                 return None
-            return handle.read()
+            return handle.read(), st
     except OSError as exc:
         problems.append(Problem(rel(path), 0, f"impossibile leggere il file ({exc.strerror})", "controlla i permessi del file", "lettura"))
         return None
@@ -219,14 +224,32 @@ def _read_yaml_file(path: Path, rel, problems: list[Problem], required: bool) ->
 
 
 def _read_markdown(path: Path, kind: str, territory: str, slug: str, rel, problems: list[Problem], memo: Memo, bundle: Path | None = None) -> Source | None:
-    data = _read_bytes(path, rel, problems)
-    if data is None:
-        return None
-    digest, where = hashlib.sha256(data).hexdigest(), rel(path)
-    memo_key = hash_key("load", code_version(), where, kind, territory, slug, str(bundle), digest)
-    entry = memo.entry(memo_key)
-    if entry is not None and "load" in entry:  # the same file read and checked by an earlier build
+    where = rel(path)
+
+    def remembered(memo_key: str, digest: str) -> Source | None:
+        """The same file read and checked by an earlier build, from the memo."""
+        entry = memo.entry(memo_key)
+        if entry is None or "load" not in entry:
+            return None
         return Source(path=path, rel=where, kind=kind, territory=territory, slug=slug, digest=digest, bundle=bundle, memo_key=memo_key, memo_entry=entry, **entry["load"])
+
+    known = memo.known_digest(str(path))  # untouched since the last build read it: not read again (memo.py)
+    if known is not None:
+        digest, st = known
+        source = remembered(hash_key("load", code_version(), where, kind, territory, slug, str(bundle), digest), digest)
+        if source is not None:
+            memo.note_read(str(path), st, digest)
+            return source
+    read = _read_with_stat(path, rel, problems)
+    if read is None:
+        return None
+    data, st = read
+    digest = hashlib.sha256(data).hexdigest()
+    memo.note_read(str(path), st, digest)
+    memo_key = hash_key("load", code_version(), where, kind, territory, slug, str(bundle), digest)
+    source = remembered(memo_key, digest)
+    if source is not None:
+        return source
     text = _decode_or_report(path, data, rel, problems)
     if text is None:
         return None

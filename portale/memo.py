@@ -10,6 +10,12 @@ One entry per file, named by a hash of its bytes, its place (path, kind, territo
 The stages read and write the parts through `Source.recall` and `Source.remember` (load.py).
 Checks across files (references, duplicates, media) run on every build: they are cheap, and their inputs are many.
 
+A file whose identity (inode, size, modification and change times) is the one the last build read is not read
+again: its hash comes from the memo, as git does for its index. Only files that were already this many seconds old
+when they were read are trusted (`TRUST_AFTER_NS`): a file changed again within the same tick of the file system's
+clock can keep its times, so a file that young is always read (git's "racily clean" files). The change time cannot
+be set back by any tool (`touch`, `cp -p`, an editor): any write changes it.
+
 Entries not used by a build are deleted at its end, with SQLite's secure delete on: the text of an erased story
 or person does not stay in the cache (see docs/rimozione.md). Deleting `.cache/` is always safe.
 """
@@ -17,7 +23,9 @@ or person does not stay in the cache (see docs/rimozione.md). Deleting `.cache/`
 from __future__ import annotations
 
 import hashlib
+import os
 import pickle
+import time
 from pathlib import Path
 
 import yaml
@@ -48,6 +56,9 @@ def hash_key(*parts: str | bytes) -> str:
     return digest.hexdigest()
 
 
+TRUST_AFTER_NS = 2_000_000_000  # see the module docstring: coarser than any file system's clock (FAT: 2 s)
+
+
 class Memo:
     """Entries by name, backed by the build cache; `Memo(None)` remembers nothing. `prefetch()` reads in a few
     queries the entries the last build used (after one edit, all but one are the same)."""
@@ -59,6 +70,9 @@ class Memo:
         self.fetched: dict[str, bytes] = {}
         self.last: set[str] | None = None  # the entries the last build kept, once read by prefetch
         self.same_code = True  # whether the last build ran the same code (prefetch)
+        self.stats_before: dict[str, list] = {}  # {path: [inode, size, mtime_ns, ctime_ns, sha256]} of the last build
+        self.stats: dict[str, list] = {}  # the same, for this build's files old enough to be trusted next time
+        self.started_ns = time.time_ns()
 
     @property
     def enabled(self) -> bool:
@@ -72,6 +86,27 @@ class Memo:
             # fetching them all would only hold 250 MB at 20,000 stories for nothing.
             self.same_code = code == code_version()
             self.fetched = self.cache.memo_many(listed or []) if self.same_code else {}
+            self.stats_before = self.cache.file_stats()
+
+    def known_digest(self, path: str) -> tuple[str, os.stat_result] | None:
+        """The sha256 of the file at `path` as the last build read it, when its identity has not changed since (see
+        the module docstring), with its stat; None when it must be read."""
+        known = self.stats_before.get(path)
+        if known is None:
+            return None
+        try:
+            st = os.stat(path)
+        except OSError:
+            return None
+        if [st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns] != known[:4]:
+            return None
+        return known[4], st
+
+    def note_read(self, path: str, st: os.stat_result, digest: str) -> None:
+        """This build read the file at `path`, of this identity and hash: remembered for the next build if the file
+        was old enough to be trusted."""
+        if max(st.st_mtime_ns, st.st_ctime_ns) < self.started_ns - TRUST_AFTER_NS:
+            self.stats[path] = [st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns, digest]
 
     def entry(self, name: str) -> dict | None:
         if self.cache is None:
@@ -104,6 +139,7 @@ class Memo:
                 if len(self.new) >= 5000:  # stored a few thousand at a time: all 20,000 at once took 300 MB more
                     self._flush()
         self._flush()
+        self.cache.store_file_stats(self.stats)
 
     def _flush(self) -> None:
         """Store the new entries and keep the used ones. Every lookup is done by now, so `used` already names every

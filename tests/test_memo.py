@@ -3,9 +3,12 @@ exactly what a build from scratch reports, and re-check unchanged files when wha
 
 from __future__ import annotations
 
+import os
 import shutil
 
 from conftest import person_md, story_md
+
+from portale import load, memo
 
 TODAY = ["--oggi", "2026-06-01"]
 
@@ -55,3 +58,50 @@ def test_the_memo_is_only_a_shortcut(make_site, run):
     shutil.rmtree(root / "site")
     assert run(TODAY, cwd=root)[0] == 0
     assert {p.relative_to(root / "site").as_posix(): p.read_bytes() for p in (root / "site").rglob("*") if p.is_file()} == memo_site
+
+
+# --- files not read again: their identity (inode, size, times) is the one the last build read ---------------------
+
+
+def _count_reads(monkeypatch) -> list[str]:
+    reads: list[str] = []
+    original = load._read_with_stat
+    monkeypatch.setattr(load, "_read_with_stat", lambda path, *args: reads.append(path.name) or original(path, *args))
+    return reads
+
+
+def test_only_the_edited_file_is_read_again(make_site, run, monkeypatch):
+    monkeypatch.setattr(memo, "TRUST_AFTER_NS", -10**10)  # the files just written count as old enough to be trusted
+    root = make_site(FILES)
+    assert run(TODAY, cwd=root)[0] == 0
+    reads = _count_reads(monkeypatch)
+    story = root / "content/aurora/storie/la-festa.md"
+    story.write_text(story.read_text(encoding="utf-8").replace("per tutti", "per tutte"), encoding="utf-8")
+    assert run(TODAY, cwd=root)[0] == 0
+    assert reads == ["portale.yml", "saperi.yml", "la-festa.md"]  # the two settings files are always read
+    assert "per tutte" in (root / "site/aurora/storie/la-festa/index.html").read_text(encoding="utf-8")
+
+
+def test_a_file_changed_with_its_size_and_time_put_back_is_read_again(make_site, run, monkeypatch):
+    """As `cp -p` or a careless sync tool may leave it: only the change time, which no tool can set, tells."""
+    monkeypatch.setattr(memo, "TRUST_AFTER_NS", -10**10)
+    root = make_site(FILES)
+    assert run(TODAY, cwd=root)[0] == 0
+    story = root / "content/aurora/storie/la-festa.md"
+    before = story.stat()
+    story.write_text(story.read_text(encoding="utf-8").replace("per tutti", "per tutte"), encoding="utf-8")
+    os.utime(story, ns=(before.st_atime_ns, before.st_mtime_ns))
+    after = story.stat()
+    assert (after.st_ino, after.st_size, after.st_mtime_ns) == (before.st_ino, before.st_size, before.st_mtime_ns)
+    assert run(TODAY, cwd=root)[0] == 0
+    assert "per tutte" in (root / "site/aurora/storie/la-festa/index.html").read_text(encoding="utf-8")
+
+
+def test_files_changed_just_before_a_build_are_read_again_by_the_next(make_site, run, monkeypatch):
+    """A file changed twice within one tick of the file system's clock can keep its times: a file younger than
+    memo.TRUST_AFTER_NS when a build reads it is not trusted by the next build."""
+    root = make_site(FILES)
+    assert run(TODAY, cwd=root)[0] == 0
+    reads = _count_reads(monkeypatch)
+    assert run(TODAY, cwd=root)[0] == 0
+    assert sorted(reads) == sorted(p.name for p in (root / "content").rglob("*") if p.suffix in (".md", ".yml"))
