@@ -112,11 +112,8 @@ def _check_references(sources: Sources, vocabulary: dict, sink: list[Problem]) -
     people = {(s.territory, s.slug) for s in sources.files if s.kind == "persona"}
     for source in sources.files:
         report = Problems(source.rel, sink)
-        meta = source.meta
         if source.kind == "storia":
-            raw = meta.get("persone")
             for index, ref in enumerate(source.data.get("persone", [])):
-                line = getattr(raw[index], "line", meta.key_lines.get("persone", 1)) if isinstance(raw, list) and index < len(raw) else meta.key_lines.get("persone", 1)
                 territory, _, slug = ref.rpartition("/")
                 territory = territory or source.territory
                 if (territory, slug) not in people:
@@ -125,17 +122,21 @@ def _check_references(sources: Sources, vocabulary: dict, sink: list[Problem]) -
                     hint = f'forse "{close[0]}"?' if close else f"crea content/{territory}/persone/{slug}.md"
                     if territory not in sources.territories:
                         hint = f'il territorio "{territory}" non esiste; territori: {", ".join(sources.territories)}'
-                    report.error(line, f'persona sconosciuta "{ref}"', f"{hint} (le persone sono i file in content/{territory}/persone/)", "persona-sconosciuta")
+                    report.error(_item_line(source, "persone", index), f'persona sconosciuta "{ref}"', f"{hint} (le persone sono i file in content/{territory}/persone/)", "persona-sconosciuta")
         if source.kind in ("persona", "bisogno"):
-            raw = meta.get("saperi")
-            values = source.data.get("saperi", [])
-            for index, entry in enumerate(values):
+            for index, entry in enumerate(source.data.get("saperi", [])):
                 slug = entry["sapere"] if isinstance(entry, dict) else entry
-                line = entry.get("_line") if isinstance(entry, dict) else None
-                if not line:
-                    line = getattr(raw[index], "line", 0) if isinstance(raw, list) and index < len(raw) else 0
-                line = line or meta.key_lines.get("saperi", 1)
                 if slug not in known_skills:
                     close = difflib.get_close_matches(slug, list(known_skills), n=1, cutoff=0.5)
                     hint = f'forse "{close[0]}"? (vedi {sources.vocabulary_rel})' if close else f"aggiungilo a {sources.vocabulary_rel} o scegli un sapere che c'è già"
+                    line = (entry.get("_line") if isinstance(entry, dict) else None) or _item_line(source, "saperi", index)
                     report.error(line, f'sapere sconosciuto "{slug}"', hint, "sapere-sconosciuto")
+
+
+def _item_line(source: Source, key: str, index: int) -> int:
+    """The line of item `index` of the list under `key`, or of the key. Looked up only for a problem: the front matter
+    of a file the memo remembers is unpickled when needed (load.Source.meta)."""
+    meta = source.meta
+    raw = meta.get(key)
+    line = getattr(raw[index], "line", 0) if isinstance(raw, list) and index < len(raw) else 0
+    return line or meta.key_lines.get(key, 1)

@@ -105,3 +105,17 @@ def test_files_changed_just_before_a_build_are_read_again_by_the_next(make_site,
     reads = _count_reads(monkeypatch)
     assert run(TODAY, cwd=root)[0] == 0
     assert sorted(reads) == sorted(p.name for p in (root / "content").rglob("*") if p.suffix in (".md", ".yml"))
+
+
+def test_a_problem_in_an_unchanged_file_names_the_line_a_build_from_scratch_names(make_site, run):
+    """The front matter of a remembered file (with the line of each value) is read back only when a problem needs it."""
+    files = {**FILES, "content/aurora/storie/la-festa.md": story_md("La festa di via Como", persone="\n  - anna-rossi\n  - lucia", body="Una festa.")}
+    root = make_site(files)
+    assert run(TODAY, cwd=root)[0] == 0
+    make_site({**files, "content/aurora/persone/lucia.md": None})  # the story, unchanged, now names nobody known
+    code, again = run(TODAY, cwd=root)
+    assert code == 1
+    assert 'content/aurora/storie/la-festa.md:6: persona sconosciuta "lucia"' in again, again
+    shutil.rmtree(root / ".cache")
+    code, scratch = run(TODAY, cwd=root)
+    assert problem_lines(scratch) == problem_lines(again)
