@@ -70,6 +70,21 @@ def collect_if_large() -> bool:
     return large
 
 
+_LATER: list = []
+
+
+def free_later(*objects) -> None:
+    """Hold `objects` (the archive, the sources) instead of freeing them now: freeing an archive object by object takes
+    a tenth of a second of CPU, which a small build would spend beside Pagefind, on the cores it needs. `build.py`
+    leaves with `os._exit` and never frees them; a process that builds again (`serve`) frees them in its idle time
+    (`free_deferred`), or at the latest when the next build calls this."""
+    _LATER[:] = objects
+
+
+def free_deferred() -> None:
+    _LATER.clear()
+
+
 def resident_mb() -> float:
     """This process's resident memory (Linux; elsewhere infinite: every archive counts as large)."""
     try:

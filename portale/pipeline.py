@@ -103,9 +103,11 @@ def _build(root: Path, out: Path, *, drafts: bool, today: dt.date | None, jobs: 
                 files |= feeds.render_feeds(archive, [page.output for page in pages])
                 write.write_site(tmp, files)
                 write.copy_assets(tmp, templates / "assets", ["assets"] + [f"{t.slug}/assets" for t in archive.territories])
-                del archive, files, pages, keys, renderer, sources  # freed object by object while Pagefind runs
                 if large:
+                    del archive, files, pages, keys, renderer, sources
                     memory.give_back()  # the archive and its texts go back to the system (memory.py)
+                else:
+                    memory.free_later(archive, files, pages, keys, renderer, sources)  # not freed beside Pagefind
                 indexer.allow_pagefind()
                 # the new site's manifest and the replaced one's (kept to be the next staging folder), stored once the
                 # new site is in place; encoded now, while Pagefind runs

@@ -20,7 +20,7 @@ from typing import Callable
 
 import jinja2
 
-from . import pipeline
+from . import memory, pipeline
 from .problems import ContentError, Problem
 from .write import WriteFailed
 
@@ -110,6 +110,7 @@ class Preview:
                 self._good_builds += 1
             self.status = Status(self.status.revision + 1, f"{self._session}-{self._good_builds}", problems, failed, base_url)
             self._changed.notify_all()
+        memory.free_deferred()  # the last build's archive, now that the preview is up to date
         return self.status
 
     def _report(self, problems: list[Problem], failed: bool, reason: str, seconds: float) -> None:
