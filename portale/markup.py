@@ -212,10 +212,11 @@ def code_version() -> str:
     return digest.hexdigest()[:16]
 
 
-def render_bodies(sources: list, cache, jobs: int, on_done=None) -> None:
+def render_bodies(sources: list, cache, jobs: int, on_done=None) -> list[str]:
     """Set `source.body_html` on every source: remembered in the file's memo entry (privacy.redact set it), or from
     the cache when the same text was rendered before by the same code, otherwise on all cores; new results go into
-    the cache and the memo entries."""
+    the cache and the memo entries. Returns the cache keys of every body: the cache must forget the others
+    (`Cache.forget_markdown_except`), which the build does while Pagefind runs."""
     code = code_version()
     keys = []
     for source in sources:
@@ -232,14 +233,13 @@ def render_bodies(sources: list, cache, jobs: int, on_done=None) -> None:
     known.update(new)
     if new:
         cache.store_markdown(new)
-    # always, also when nothing is new: a deleted story's text must not stay in the cache (erasure)
-    cache.forget_markdown_except(keys)
     for i in todo:
         source = sources[i]
         source.body_html = known.get(keys[i])  # None: too complex, the model renders it again to report where
         published = source.recall("published")
         if published is not None and source.body_html is not None:
             source.remember("published", {**published, "markdown": keys[i], "html": source.body_html})
+    return keys
 
 
 def _render_or_none(text: str) -> str | None:

@@ -67,19 +67,19 @@ def _build(root: Path, out: Path, *, drafts: bool, today: dt.date | None, jobs: 
     privacy.forget_texts()  # what check and redact sieved: given back before forking workers (memory.py)
     memory.give_back(collect=False)
     with progress.stage("testi", len(sources.files)) as done:
-        markup.render_bodies(sources.files, cache, jobs, done)  # Markdown -> HTML: cached by content, on all cores
+        bodies = markup.render_bodies(sources.files, cache, jobs, done)  # Markdown -> HTML: cached by content, on all cores
     archive = model.build_archive(sources, drafts=drafts, today=today)
     templates = templates_dir(root)
     files = media.publish_media(archive, cache_folder(root) / "immagini")  # before render: pages need the images' sizes
     pages = render.plan_site(archive)
     base = inputs.global_key(sources, templates, drafts=drafts, today=today)
     keys = inputs.page_keys(pages, sources, base)
-    memo.save(sources.files)  # what each changed file gave, for the next build
     with write.lock(out), write.staging(out, keep={page.output for page in pages} | {f"{t.slug}/{search.BUNDLE}/" for t in archive.territories}) as tmp:
         previous, spare = cache.manifest(out), write.spare_of(out)
         if large or parallel.forks(write.count_changed(pages, keys, previous), jobs):
             # the pages need only the archive now: the sources' memory goes back before workers are forked (memory.py);
-            # when none are (after one edit), they are freed while Pagefind runs, below
+            # when none are (after one edit), what is left to do with them is done while Pagefind runs, below
+            memo.save(sources.files)  # what each changed file gave, for the next build
             sources = None
             memory.give_back(collect=False)
         live = cache.bundles(out)
@@ -99,6 +99,9 @@ def _build(root: Path, out: Path, *, drafts: bool, today: dt.date | None, jobs: 
                 if not large:
                     # this thread's Python work would slow, through the interpreter's lock, the preparing that Pagefind waits for
                     indexer.launched.wait()
+                if sources is not None:
+                    memo.save(sources.files)
+                cache.forget_markdown_except(bodies)  # a deleted story's text must not stay in the cache (erasure)
                 files |= opendata.export_data(archive)
                 files |= feeds.render_feeds(archive, [page.output for page in pages])
                 write.write_site(tmp, files)
