@@ -85,30 +85,29 @@ def spare_of(out: Path) -> Path:
 
 
 @contextlib.contextmanager
-def staging(out: Path, keep: set[str] | None = None) -> Iterator[Path]:
+def staging(out: Path, reuse: bool = False) -> Iterator[Path]:
     """Yield a folder to fill; when the block ends without an exception it becomes `out`.
 
-    Without `keep` the folder is fresh and the replaced site is deleted. With `keep` (the output paths of the
-    pages about to be written), the folder is the site before the last one, which the previous build kept beside
-    `out`, pruned of every file not in `keep`: `write_pages` then replaces only the pages that differ, and the
-    replaced site is kept in turn for the next build. Thousands of folders are neither created nor deleted on a
-    rebuild. Files other than pages are always written fresh (the pruning removed them). A failed build
-    deletes the spare: the next one starts from a fresh folder."""
+    Without `reuse` the folder is fresh and the replaced site is deleted. With `reuse`, the folder is the site
+    before the last one, which the previous build kept beside `out`, as it is: `write_pages` prunes it of every
+    file that is not a page of this build, then replaces only the pages that differ, and the replaced site is kept
+    in turn for the next build. Thousands of folders are neither created nor deleted on a rebuild. Files other
+    than pages are always written fresh (the pruning removed them). A failed build deletes the spare: the next one
+    starts from a fresh folder."""
     out = out.resolve()
     tmp = _hidden_sibling(out, STAGING_SUFFIX)
     spare = spare_of(out)
     try:
         clean_leftovers(out)
-        if keep is not None and spare.is_dir() and not spare.is_symlink():
+        if reuse and spare.is_dir() and not spare.is_symlink():
             os.rename(spare, tmp)
-            prune(tmp, keep)
         else:
             if spare.is_dir() and not spare.is_symlink():
                 shutil.rmtree(spare)
             tmp.mkdir(parents=True)
         try:
             yield tmp
-            swap_into_place(tmp, out, keep_old=keep is not None)
+            swap_into_place(tmp, out, keep_old=reuse)
             if tmp.exists():  # the replaced site
                 os.rename(tmp, spare)
         finally:
@@ -160,16 +159,20 @@ def link_tree(source: Path, target: Path) -> None:
             os.link(os.path.join(dirpath, name), here / name)
 
 
-def prune(folder: Path, keep: set[str]) -> None:
+def prune(folder: Path, keep: set[str], under: str = "", skip: frozenset[str] = frozenset()) -> None:
     """Delete every file under `folder` whose relative path is not in `keep`, then the folders left empty.
-    A folder listed in `keep` with a final "/" is kept whole (a search bundle the build may reuse)."""
+    A folder listed in `keep` with a final "/" is kept whole (a search bundle the build may reuse).
+    `under`: only that folder of `folder` (a territory's site); `skip`: names left alone at the top (the territories'
+    folders, when the network's files are pruned)."""
 
     def walk(path: str, prefix: str) -> bool:
         left = 0
         with os.scandir(path) as entries:
             for entry in list(entries):
                 rel = prefix + entry.name
-                if entry.is_dir(follow_symlinks=False):
+                if not prefix and entry.name in skip and entry.is_dir(follow_symlinks=False):
+                    left += 1
+                elif entry.is_dir(follow_symlinks=False):
                     if rel + "/" in keep:
                         left += 1
                     elif walk(entry.path, rel + "/"):
@@ -182,7 +185,11 @@ def prune(folder: Path, keep: set[str]) -> None:
                     os.unlink(entry.path)
         return left == 0
 
-    walk(str(folder), "")
+    start = folder / under if under else folder
+    if under and (start.is_symlink() or start.is_file()):  # where a site's folder should be: never followed
+        start.unlink()
+    elif start.is_dir() and walk(str(start), f"{under}/" if under else "") and under:
+        os.rmdir(start)
 
 
 def write_site(folder: Path, pages: dict[str, bytes]) -> int:
@@ -213,8 +220,9 @@ def _target(root: Path, rel_path: str) -> str:
     return target
 
 
-def write_pages(folder: Path, pages: list, keys: list[str | None], here: dict[str, Written], previous_site: Path, previous: dict[str, Written], render: Callable, jobs: int, on_done: Callable[[int], None] | None = None, *, after_write: Callable[[Any, bytes], Any] = lambda page, data: None, on_page: Callable[[Any, Written, Any], None] = lambda page, entry, extra: None) -> dict[str, Written]:
-    """Write every page under `folder` and return what was written, for the next build's manifest.
+def write_pages(folder: Path, pages: list, keys: list[str | None], here: dict[str, Written], previous_site: Path, previous: dict[str, Written], render: Callable, jobs: int, on_done: Callable[[int], None] | None = None, *, after_write: Callable[[Any, bytes], Any] = lambda page, data: None, on_page: Callable[[Any, Written, Any], None] = lambda page, entry, extra: None, keep_folders: frozenset[str] = frozenset()) -> dict[str, Written]:
+    """Write every page under `folder`, delete every other file there (but those in `keep_folders`, "<folder>/":
+    search bundles the build may reuse), and return what was written, for the next build's manifest.
 
     A page whose key is unchanged is not rendered: it stays as it is when `folder` (a reused staging folder,
     see `staging`) already holds it (`here` says what each file there was written for), or it is hard-linked
@@ -224,10 +232,12 @@ def write_pages(folder: Path, pages: list, keys: list[str | None], here: dict[st
     `after_write(page, bytes)` runs in the worker right after a page is written (the search mirror); `on_page(page,
     entry, what after_write returned)` in this process as soon as a page is in place, rendered or not (None then).
 
-    The sites (territories, the network) with a page whose key changed go first, rendered pages included, and the
-    others after: after one edit, the edited territory is complete, and its search index can start, before the
-    thousands of unchanged pages of the other territories are looked at. A cold build has one pass."""
+    The sites (territories, the network) with a page whose key changed go first, pruned, placed and rendered, and
+    the others after: after one edit, the edited territory is complete, and its search index can start, before the
+    thousands of unchanged files of the other territories are looked at. A cold build has one pass."""
     root = folder.resolve()
+    keep = {page.output for page in pages} | keep_folders
+    territories = frozenset(page.territory.slug for page in pages if page.territory)
     previous_root = str(previous_site)
     made: set[str] = set()
 
@@ -286,9 +296,13 @@ def write_pages(folder: Path, pages: list, keys: list[str | None], here: dict[st
         if on_done:
             on_done(len(results))
 
-    targets = [_target(root, page.output) for page in pages]
+    targets: list[str] = [""] * len(pages)
     written: dict[str, Written] = {}
     for group in _changed_sites_first(pages, keys, here, previous):
+        for index in group:
+            targets[index] = _target(root, pages[index].output)
+        for site in dict.fromkeys(_site(pages[index]) for index in group):
+            prune(root, keep, under=site, skip=territories if not site else frozenset())
         to_render = place(group)
         parallel.fork_map(render_and_write, to_render, jobs, on_chunk=arrived)
     return written
@@ -299,21 +313,23 @@ def count_changed(pages: list, keys: list[str | None], previous: dict[str, Writt
     return sum(1 for page, key in zip(pages, keys) if key is None or (before := previous.get(page.output)) is None or before.key != key)
 
 
+def _site(page) -> str:
+    """The site a page belongs to: its territory's slug, or "" for the network."""
+    return page.territory.slug if page.territory else ""
+
+
 def _changed_sites_first(pages: list, keys: list[str | None], here: dict[str, Written], previous: dict[str, Written]) -> list[list[int]]:
     """The indexes of `pages` in two groups, each in the pages' order: the pages of the sites (a territory, or the
     network) where some page's key differs from what both earlier builds wrote, then the rest (empty when every
     site changed). A page without a key (rendered on every build: a search page) does not make its site changed."""
 
-    def site(page) -> str:
-        return page.territory.slug if page.territory else ""
-
     changed = set()
     for page, key in zip(pages, keys):
         kept, before = here.get(page.output), previous.get(page.output)
         if key is not None and not ((kept is not None and kept.key == key) or (before is not None and before.key == key)):
-            changed.add(site(page))
-    first = [i for i, page in enumerate(pages) if site(page) in changed]
-    rest = [i for i, page in enumerate(pages) if site(page) not in changed]
+            changed.add(_site(page))
+    first = [i for i, page in enumerate(pages) if _site(page) in changed]
+    rest = [i for i, page in enumerate(pages) if _site(page) not in changed]
     return [group for group in (first, rest) if group]
 
 

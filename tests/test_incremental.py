@@ -205,3 +205,26 @@ def test_after_an_edit_the_edited_territory_is_written_before_the_others(tmp_pat
     assert placed[2] == "dora/pagina-1/index.html"  # rendered after its territory's unchanged pages are linked
     assert placed[3:] == ["aurora/pagina-1/index.html", "aurora/pagina-2/index.html", "aurora/cerca/index.html"]
     assert (tmp_path / "secondo/aurora/pagina-1/index.html").stat().st_ino == (tmp_path / "primo/aurora/pagina-1/index.html").stat().st_ino
+
+
+def test_files_left_in_the_reused_staging_folder_are_never_published(make_site, run):
+    """The site before the last one becomes the next staging folder; it is pruned site by site (the edited territory
+    first), and whatever no page of this build is, in any territory or at the top, does not reach the new site."""
+    root = make_site(EXTRA)
+    for _ in range(2):
+        assert run(TODAY, cwd=root)[0] == 0
+    spare = root / ".site.precedente"
+    (spare / "aurora/vecchia-pagina.html").write_text("una pagina di prima", encoding="utf-8")  # a territory not edited
+    (spare / "dora/storie/vecchia").mkdir(parents=True, exist_ok=True)
+    (spare / "dora/storie/vecchia/index.html").write_text("una storia tolta", encoding="utf-8")  # the edited one
+    (spare / "ex-territorio").mkdir()
+    (spare / "ex-territorio/index.html").write_text("un territorio tolto", encoding="utf-8")
+    make_site({"content/dora/storie/il-forno.md": story_md("Il forno di Marco", persone="[marco]", extra="tag: [pane]\n", body="Il pane di Marco.")})
+    assert run(TODAY, cwd=root)[0] == 0
+    incremental = build_digest(root / "site")
+    assert not any("vecchi" in path or "ex-territorio" in path for path in incremental)
+    shutil.rmtree(root / "site")
+    shutil.rmtree(root / ".cache")
+    shutil.rmtree(spare)
+    assert run(TODAY, cwd=root)[0] == 0
+    assert build_digest(root / "site") == incremental
