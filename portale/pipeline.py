@@ -99,7 +99,7 @@ def _build(root: Path, out: Path, *, drafts: bool, today: dt.date | None, jobs: 
                 if not large:
                     # this thread's Python work would slow, through the interpreter's lock, the preparing that Pagefind waits for
                     indexer.launched.wait()
-                if sources is not None:
+                if sources is not None:  # a small build stores what each changed file gave here, while Pagefind runs
                     memo.save(sources.files)
                 cache.forget_markdown_except(bodies)  # a deleted story's text must not stay in the cache (erasure)
                 files |= opendata.export_data(archive)
