@@ -129,7 +129,9 @@ def mirror_name(rel: str) -> str:
 def mirror_page(mirror: Path, rel: str, data: bytes) -> bool:
     """Write into `mirror` (one territory's) the copy of its page at `rel`, as Pagefind reads it; True when the page
     is searchable. Called by the workers that render the pages, right after writing them: the pages are neither
-    read back nor prepared one after the other in the build's main process."""
+    read back nor prepared one after the other in the build's main process. The mirror's state goes first: a build
+    killed from now on leaves none (see `Mirror`)."""
+    (mirror / MIRROR_STATE).unlink(missing_ok=True)
     target = mirror / mirror_name(rel)
     if BODY_MARKER in data:
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -143,8 +145,8 @@ class Mirror:
     """The content pages of one territory site, prepared for Italian, as Pagefind reads them (`prepare_page`). The
     mirror is kept in the build cache from one build to the next, so only pages whose sha changed are copied again
     (and the thousands of folders of a territory are not made and removed on every build). Its state file is
-    removed when the build opens it, before any page of it changes: a build killed meanwhile leaves no state, and
-    the next one copies everything."""
+    removed before any page of it changes (`mirror_page`, `update`): a build killed meanwhile leaves no state, and
+    the next one copies everything. A mirror whose pages did not change keeps its state file as it is."""
 
     def __init__(self, folder: Path):
         self.folder = folder
@@ -157,7 +159,6 @@ class Mirror:
         if state is None and folder.exists():
             shutil.rmtree(folder)
         folder.mkdir(parents=True, exist_ok=True)
-        state_path.unlink(missing_ok=True)
         self.state: dict[str, list] = state or {}
 
     def update(self, site: Path, pages: dict[str, str], mirrored: dict[str, bool]) -> int:
@@ -165,19 +166,25 @@ class Mirror:
         are searchable. `pages`: {path in the territory: sha of the page}; `mirrored`: the pages the render workers
         already copied (`mirror_page`), with whether they are searchable. Any other page whose sha changed is copied
         from `site`."""
-        state = self.state
+        state, state_path = self.state, self.folder / MIRROR_STATE
+        changed = False
         for rel, sha in sorted(pages.items()):
-            if rel in mirrored:
-                state[rel] = [sha, mirrored[rel]]
-                continue
             known = state.get(rel)
-            if known is None or known[0] != sha:
+            if rel in mirrored:
+                changed |= known != [sha, mirrored[rel]]
+                state[rel] = [sha, mirrored[rel]]
+            elif known is None or known[0] != sha:
                 raw = (site / rel).read_bytes()
                 state[rel] = [sha, mirror_page(self.folder, rel, raw)]
-        for rel in sorted(set(state) - set(pages)):  # pages gone from the site (erased stories must leave the cache too)
+                changed = True
+        gone = sorted(set(state) - set(pages))  # pages gone from the site (erased stories must leave the cache too)
+        if gone:
+            state_path.unlink(missing_ok=True)
+        for rel in gone:
             (self.folder / mirror_name(rel)).unlink(missing_ok=True)
             del state[rel]
-        (self.folder / MIRROR_STATE).write_text(json.dumps({"versione": code_version(), "pagine": state}, sort_keys=True), encoding="utf-8")
+        if changed or gone or not state_path.exists():  # the workers that wrote a page of it removed the file
+            state_path.write_text(json.dumps({"versione": code_version(), "pagine": state}, sort_keys=True), encoding="utf-8")
         return sum(1 for _, searchable in state.values() if searchable)
 
 
