@@ -19,12 +19,16 @@ from dataclasses import dataclass, field
 from io import BytesIO
 from pathlib import Path, PurePosixPath
 
-from PIL import Image as PILImage
-from PIL import ImageCms, ImageOps, UnidentifiedImageError
+from typing import TYPE_CHECKING
 
 from .load import Source, Sources
 from .problems import Problem, Problems
 from .slugs import slugify
+
+if TYPE_CHECKING:
+    from PIL import Image as PILImage
+
+# Pillow is imported where an image is looked at: a build without photos does without it (0.02 s of every build).
 
 IMAGE_WIDTHS = (480, 800, 1200)  # phone, tablet, desktop at 2x of the 46rem column
 JPEG_QUALITY = 78
@@ -153,6 +157,9 @@ def _check_image(source: Source, name: str, line: int, report: Problems) -> None
     if size > MAX_IMAGE_BYTES:
         report.error(line, f'immagine "{name}" troppo grande ({_size_mb(size)}, al massimo {_size_mb(MAX_IMAGE_BYTES)})', "riducila a circa 2000 pixel di lato prima di aggiungerla", "immagine-grande")
         return
+    from PIL import Image as PILImage
+    from PIL import UnidentifiedImageError
+
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", PILImage.DecompressionBombWarning)
@@ -230,13 +237,17 @@ def publish_media(archive, cache: Path | None = None) -> dict[str, bytes]:
     return out
 
 
-CACHE_VERSION = f"1:{IMAGE_WIDTHS}:{JPEG_QUALITY}:{PILImage.__version__}"
+def cache_version() -> str:
+    """What the resized copies of an image depend on besides its bytes."""
+    from PIL import __version__ as pillow
+
+    return f"1:{IMAGE_WIDTHS}:{JPEG_QUALITY}:{pillow}"
 
 
 def _resize_cached(origin: Path, folder: str, cache: Path | None, used: set[str]) -> list[tuple[Variant, bytes]]:
     if cache is None:
         return resize_image(origin, folder)
-    key = hashlib.sha256(CACHE_VERSION.encode() + origin.read_bytes()).hexdigest()[:32]
+    key = hashlib.sha256(cache_version().encode() + origin.read_bytes()).hexdigest()[:32]
     used.add(key)
     index = cache / f"{key}.json"
     stem = slugify(origin.stem) or "immagine"
@@ -285,6 +296,9 @@ def _file_name(stem: str, suffix: str) -> str:
 def resize_image(origin: Path, folder: str) -> list[tuple[Variant, bytes]]:
     """The published copies of one image: at most len(IMAGE_WIDTHS) widths, never upscaled,
     oriented, converted to sRGB, with no metadata at all."""
+    from PIL import Image as PILImage
+    from PIL import ImageOps
+
     with PILImage.open(origin) as source:
         if source.format == "JPEG":
             source.draft("RGB", (max(IMAGE_WIDTHS), max(IMAGE_WIDTHS)))  # decode at a reduced scale: faster
@@ -312,6 +326,8 @@ def resize_image(origin: Path, folder: str) -> list[tuple[Variant, bytes]]:
 
 def _to_srgb(image: PILImage.Image, icc: bytes | None) -> PILImage.Image:
     """Photos from phones may carry a wide-gamut profile: convert them, since the profile is dropped."""
+    from PIL import ImageCms
+
     if not icc or image.mode not in ("RGB", "RGBA", "CMYK"):
         return image.convert("RGB") if image.mode == "CMYK" else image
     try:
