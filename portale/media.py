@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 import warnings
 from dataclasses import dataclass, field
@@ -210,10 +211,12 @@ def _check_audio(source: Source, name: str, line: int, report: Problems) -> None
 # --- publishing -------------------------------------------------------------------------------
 
 
-def publish_media(archive, cache: Path | None = None) -> dict[str, bytes]:
+def publish_media(archive, cache: Path | None = None, memo=None) -> dict[str, bytes]:
     """Every published image and audio file of the archive, as {output path: bytes}.
     Fills `variants` of each Picture and `path` of each Audio, which the templates read.
-    With a cache folder, resized copies are kept by the hash of the original: a rebuild reuses them."""
+    With a cache folder, resized copies are kept by the hash of the original: a rebuild reuses them. With the build's
+    memo (memo.py), an original whose identity is the one the last build read is not read again: hashing every photo
+    on every build took 6 ms a photo."""
     out: dict[str, bytes] = {}
     used: set[str] = set()
     for territory in archive.territories:
@@ -221,7 +224,7 @@ def publish_media(archive, cache: Path | None = None) -> dict[str, bytes]:
         for owner in owners:
             if owner.image is not None:
                 owner.image.variants = []
-                for variant, data in _resize_cached(owner.image.origin, owner.path, cache, used):
+                for variant, data in _resize_cached(owner.image.origin, owner.path, cache, used, memo):
                     owner.image.variants.append(variant)
                     out[variant.path] = data
         for story in territory.stories:
@@ -244,10 +247,28 @@ def cache_version() -> str:
     return f"1:{IMAGE_WIDTHS}:{JPEG_QUALITY}:{pillow}"
 
 
-def _resize_cached(origin: Path, folder: str, cache: Path | None, used: set[str]) -> list[tuple[Variant, bytes]]:
+def _image_key(origin: Path, memo) -> str:
+    """The key of an original's resized copies: a hash of the copies' recipe (`cache_version`) and the original's
+    bytes, remembered by the memo for as long as the file's identity and the recipe stay the same."""
+    version = cache_version()
+    kind = f"immagine {version}\0"
+    known = memo.known_digest(str(origin), kind) if memo is not None else None
+    if known is not None:
+        return known[0]
+    with open(origin, "rb") as handle:
+        st = os.fstat(handle.fileno())
+        digest = hashlib.sha256(version.encode())
+        digest.update(handle.read())
+    key = digest.hexdigest()[:32]
+    if memo is not None:
+        memo.note_read(str(origin), st, key, kind)
+    return key
+
+
+def _resize_cached(origin: Path, folder: str, cache: Path | None, used: set[str], memo=None) -> list[tuple[Variant, bytes]]:
     if cache is None:
         return resize_image(origin, folder)
-    key = hashlib.sha256(cache_version().encode() + origin.read_bytes()).hexdigest()[:32]
+    key = _image_key(origin, memo)
     used.add(key)
     index = cache / f"{key}.json"
     stem = slugify(origin.stem) or "immagine"

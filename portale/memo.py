@@ -88,10 +88,11 @@ class Memo:
             self.fetched = self.cache.memo_many(listed or []) if self.same_code else {}
             self.stats_before = self.cache.file_stats()
 
-    def known_digest(self, path: str) -> tuple[str, os.stat_result] | None:
-        """The sha256 of the file at `path` as the last build read it, when its identity has not changed since (see
-        the module docstring), with its stat; None when it must be read."""
-        known = self.stats_before.get(path)
+    def known_digest(self, path: str, kind: str = "") -> tuple[str, os.stat_result] | None:
+        """The hash of the file at `path` as the last build read it, when its identity has not changed since (see
+        the module docstring), with its stat; None when it must be read. `kind` names another hash of the file than
+        its sha256 (media.py: the key of an image's resized copies)."""
+        known = self.stats_before.get(kind + path)
         if known is None:
             return None
         try:
@@ -102,11 +103,11 @@ class Memo:
             return None
         return known[4], st
 
-    def note_read(self, path: str, st: os.stat_result, digest: str) -> None:
+    def note_read(self, path: str, st: os.stat_result, digest: str, kind: str = "") -> None:
         """This build read the file at `path`, of this identity and hash: remembered for the next build if the file
         was old enough to be trusted."""
         if max(st.st_mtime_ns, st.st_ctime_ns) < self.started_ns - TRUST_AFTER_NS:
-            self.stats[path] = [st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns, digest]
+            self.stats[kind + path] = [st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns, digest]
 
     def entry(self, name: str) -> dict | None:
         if self.cache is None:

@@ -70,7 +70,7 @@ def _build(root: Path, out: Path, *, drafts: bool, today: dt.date | None, jobs: 
         bodies = markup.render_bodies(sources.files, cache, jobs, done)  # Markdown -> HTML: cached by content, on all cores
     archive = model.build_archive(sources, drafts=drafts, today=today)
     templates = templates_dir(root)
-    files = media.publish_media(archive, cache_folder(root) / "immagini")  # before render: pages need the images' sizes
+    files = media.publish_media(archive, cache_folder(root) / "immagini", memo)  # before render: pages need the images' sizes
     pages = render.plan_site(archive)
     base = inputs.global_key(sources, templates, drafts=drafts, today=today)
     keys = inputs.page_keys(pages, sources, base)

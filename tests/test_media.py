@@ -228,3 +228,24 @@ def test_story_media_naming_a_person_without_that_consent_gets_a_warning(make_si
     assert f"{BUNDLE}index.md:6: avviso: la storia ha una registrazione e nomina Anna Rossi, il cui consenso non comprende «audio»" in out
     root = make_site({"content/aurora/persone/anna-rossi.md": person_md("Anna Rossi", "[cucina-etnica]").replace("[web]", "[web, foto, audio]")})
     assert "consenso non comprende" not in run([], cwd=root)[1]
+
+
+def test_an_unchanged_photo_is_not_read_again_and_a_replaced_one_is(make_site, run, monkeypatch):
+    """Reading and hashing every original on every build took 6 ms a photo: an original whose inode, size and times
+    are the ones the last build read keeps its key (memo.py)."""
+    from pathlib import Path
+
+    from portale import memo
+
+    monkeypatch.setattr(memo, "TRUST_AFTER_NS", -10**10)  # the files just written count as old enough to be trusted
+    root = make_site(story_bundle(IMAGE, {"mercato.jpg": photo_with_gps(900, 600, orientation=1)}))
+    assert run(["--output", "a"], cwd=root)[0] == 0
+    opened: list[str] = []
+    real_open = open
+    monkeypatch.setattr(media, "open", lambda path, *args, **kwargs: opened.append(Path(path).name) or real_open(path, *args, **kwargs), raising=False)
+    assert run(["--output", "a"], cwd=root)[0] == 0
+    assert "mercato.jpg" not in opened
+    (root / BUNDLE / "mercato.jpg").write_bytes(photo_with_gps(600, 900, orientation=1))  # replaced: now a portrait
+    assert run(["--output", "a"], cwd=root)[0] == 0
+    assert "mercato.jpg" in opened
+    assert 'width="600" height="900"' in read(root, "a/aurora/storie/la-festa/index.html")
