@@ -245,10 +245,9 @@ def _read_markdown(path: Path, kind: str, territory: str, slug: str, rel, proble
 
     known = memo.known_digest(str(path))  # untouched since the last build read it: not read again (memo.py)
     if known is not None:
-        digest, st = known
+        digest = known[0]
         source = remembered(hash_key("load", code_version(), where, kind, territory, slug, str(bundle), digest), digest)
         if source is not None:
-            memo.note_read(str(path), st, digest)
             return source
     read = _read_with_stat(path, rel, problems)
     if read is None:

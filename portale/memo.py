@@ -101,6 +101,7 @@ class Memo:
             return None
         if [st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns] != known[:4]:
             return None
+        self.stats[kind + path] = known  # still trusted by the next build
         return known[4], st
 
     def note_read(self, path: str, st: os.stat_result, digest: str, kind: str = "") -> None:

@@ -43,7 +43,7 @@ def search_mirrors(root: Path, out: Path) -> Path:
 
 def check(root: Path, today: dt.date | None = None, memo: Memo | None = None) -> tuple[load.Sources, list[Problem]]:
     sources = load.read_sources(root / "content", memo)  # files unchanged since the last build come from the memo
-    return sources, validate.check(sources, today)
+    return sources, validate.check(sources, today, memo)
 
 
 def build(root: Path, out: Path, *, drafts: bool = False, today: dt.date | None = None, jobs: int | None = None, progress: Progress | None = None) -> BuildResult:

@@ -16,7 +16,7 @@ from .problems import Problem, Problems
 from .slugs import RESERVED_AT_ROOT, collision_key, is_slug, slugify
 
 
-def check(sources: Sources, today: dt.date | None = None) -> list[Problem]:
+def check(sources: Sources, today: dt.date | None = None, memo=None) -> list[Problem]:
     sink: list[Problem] = list(sources.problems)
     portal_report = Problems(sources.portal_rel, sink)
     sources.portal_data = schema.check_mapping(sources.portal, schema.PORTALE, portal_report) if sources.portal else {}
@@ -38,7 +38,7 @@ def check(sources: Sources, today: dt.date | None = None) -> list[Problem]:
             source.remember("load", source.checked())
         sink.extend(source.local_problems)
 
-    sink.extend(media.check_media(sources))
+    sink.extend(media.check_media(sources, memo))
     _check_duplicates(sources, sink)
     _check_references(sources, vocabulary, sink)
     privacy.check(sources, today or dt.date.today(), sink)

@@ -80,6 +80,9 @@ def test_only_the_edited_file_is_read_again(make_site, run, monkeypatch):
     assert run(TODAY, cwd=root)[0] == 0
     assert reads == ["portale.yml", "saperi.yml", "la-festa.md"]  # the two settings files are always read
     assert "per tutte" in (root / "site/aurora/storie/la-festa/index.html").read_text(encoding="utf-8")
+    reads.clear()
+    assert run(TODAY, cwd=root)[0] == 0  # the files trusted last time are trusted again
+    assert reads == ["portale.yml", "saperi.yml"]
 
 
 def test_a_file_changed_with_its_size_and_time_put_back_is_read_again(make_site, run, monkeypatch):
