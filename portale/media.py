@@ -230,10 +230,11 @@ def _check_audio(source: Source, name: str, line: int, report: Problems) -> None
 # --- publishing -------------------------------------------------------------------------------
 
 
-def publish_media(archive, cache: Path | None = None, memo=None) -> dict[str, bytes]:
-    """Every published image and audio file of the archive, as {output path: bytes}.
-    Fills `variants` of each Picture and `path` of each Audio, which the templates read.
-    With a cache folder, resized copies are kept by the hash of the original: a rebuild reuses them. With the build's
+def publish_media(archive, cache: Path | None = None, memo=None) -> dict[str, bytes | Path]:
+    """Every published image and audio file of the archive, as {output path: bytes, or the file in the cache folder
+    to link there (`write.write_site`)}. Fills `variants` of each Picture and `path` of each Audio, which the
+    templates read. With a cache folder, resized copies are kept by the hash of the original: a rebuild reuses them,
+    linked into the site instead of written again (600 MB a build for 1,000 photos). With the build's
     memo (memo.py), an original whose identity is the one the last build read is not read again: hashing every photo
     on every build took 6 ms a photo."""
     out: dict[str, bytes] = {}
@@ -284,7 +285,7 @@ def _image_key(origin: Path, memo) -> str:
     return key
 
 
-def _resize_cached(origin: Path, folder: str, cache: Path | None, used: set[str], memo=None) -> list[tuple[Variant, bytes]]:
+def _resize_cached(origin: Path, folder: str, cache: Path | None, used: set[str], memo=None) -> list[tuple[Variant, bytes | Path]]:
     if cache is None:
         return resize_image(origin, folder)
     key = _image_key(origin, memo)
@@ -294,7 +295,9 @@ def _resize_cached(origin: Path, folder: str, cache: Path | None, used: set[str]
     if index.is_file():
         try:
             entries = json.loads(index.read_text())
-            return [(Variant(f"{folder}{stem}-{w}{ext}", w, h), (cache / f"{key}-{w}{ext}").read_bytes()) for w, h, ext in entries]
+            copies = [(Variant(f"{folder}{stem}-{w}{ext}", w, h), cache / f"{key}-{w}{ext}") for w, h, ext in entries]
+            if all(path.is_file() for _, path in copies):
+                return copies
         except (OSError, ValueError):
             pass  # a damaged cache entry: make the copies again
     result = resize_image(origin, folder)

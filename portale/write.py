@@ -192,9 +192,10 @@ def prune(folder: Path, keep: set[str], under: str = "", skip: frozenset[str] = 
         os.rmdir(start)
 
 
-def write_site(folder: Path, pages: dict[str, bytes]) -> int:
-    """Write every page under `folder`. Paths come from slugs that validation already checked;
-    the containment check here is a last line of defence, on resolved paths."""
+def write_site(folder: Path, pages: dict[str, bytes | Path]) -> int:
+    """Write every page under `folder`: bytes, or a file to hard-link (a photo's resized copy in the build cache, which
+    is never written into; copied where links are not allowed). Paths come from slugs that validation already
+    checked; the containment check here is a last line of defence, on resolved paths."""
     root = folder.resolve()
     made: set[Path] = set()
     for rel_path in sorted(pages):
@@ -205,7 +206,14 @@ def write_site(folder: Path, pages: dict[str, bytes]) -> int:
         if parent not in made:
             parent.mkdir(parents=True, exist_ok=True)
             made.add(parent)
-        target.write_bytes(pages[rel_path])
+        content = pages[rel_path]
+        if isinstance(content, Path):
+            try:
+                os.link(content, target)
+            except OSError:  # another file system, or links not allowed
+                shutil.copyfile(content, target)
+        else:
+            target.write_bytes(content)
     return len(pages)
 
 

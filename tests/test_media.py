@@ -253,3 +253,25 @@ def test_an_unchanged_photo_is_not_read_again_and_a_replaced_one_is(make_site, r
     assert run(["--output", "a"], cwd=root)[0] == 0
     assert "mercato.jpg" in opened and checked == ["mercato.jpg"]
     assert 'width="600" height="900"' in read(root, "a/aurora/storie/la-festa/index.html")
+
+
+def test_a_rebuild_links_the_resized_copies_from_the_cache_or_copies_them(make_site, run, monkeypatch):
+    """Writing every photo's copies again on every build is 600 MB for 1,000 photos: a rebuild hard-links them from
+    the build cache, and copies them where links are not allowed; the site is the same either way."""
+    from portale import write
+
+    root = make_site(story_bundle(IMAGE, {"mercato.jpg": photo_with_gps(900, 600, orientation=1)}))
+    assert run(["--output", "a"], cwd=root)[0] == 0
+    assert run(["--output", "b"], cwd=root)[0] == 0
+    copies = sorted((root / "b/aurora/storie/la-festa").glob("mercato-*.jpg"))
+    cached = {p.stat().st_ino for p in (root / ".cache/immagini").glob("*.jpg")}
+    assert copies and all(p.stat().st_ino in cached for p in copies)
+    assert build_digest(root / "b") == build_digest(root / "a")
+
+    def no_links(*args, **kwargs):
+        raise PermissionError("links not allowed here")
+
+    monkeypatch.setattr(write.os, "link", no_links)
+    assert run(["--output", "c"], cwd=root)[0] == 0
+    assert not any(p.stat().st_ino in cached for p in (root / "c/aurora/storie/la-festa").glob("mercato-*.jpg"))
+    assert build_digest(root / "c") == build_digest(root / "a")
