@@ -306,13 +306,17 @@ def write_pages(folder: Path, pages: list, keys: list[str | None], here: dict[st
 
     targets: list[str] = [""] * len(pages)
     written: dict[str, Written] = {}
+    pruned: set[str] = set()
     for group in _changed_sites_first(pages, keys, here, previous):
         for index in group:
             targets[index] = _target(root, pages[index].output)
         for site in dict.fromkeys(_site(pages[index]) for index in group):
             prune(root, keep, under=site, skip=territories if not site else frozenset())
+            pruned.add(site)
         to_render = place(group)
         parallel.fork_map(render_and_write, to_render, jobs, on_chunk=arrived)
+    if "" not in pruned:  # no page at the top: what is there (a territory gone, for one) goes all the same
+        prune(root, keep, skip=territories)
     return written
 
 
