@@ -86,7 +86,8 @@ def damaged_seeds(bundle: Path, seeded: list[str]) -> set[str]:
         except (OSError, EOFError, zlib.error):  # truncated, or not gzip at all
             damaged.add(rel)
             continue
-        if not _pagefind_hash(data[len(SIGNATURE) :]).startswith(rel.rsplit("/", 1)[1].split(".", 1)[0].split("_", 1)[1]):
+        name = rel.rsplit("/", 1)[1].split(".", 1)[0].partition("_")[2]  # "it_07f3b45.pf_fragment" -> "07f3b45"
+        if not name or not _pagefind_hash(data[len(SIGNATURE) :]).startswith(name):
             damaged.add(rel)
     return damaged
 
