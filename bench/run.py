@@ -27,17 +27,13 @@ sys.path.insert(0, str(HERE))
 import generate  # noqa: E402
 import measure  # noqa: E402
 
+from portale.search import pagefind_executable  # noqa: E402
+
 TODAY = "2026-06-01"
 
 
-def pagefind_command() -> list[str]:
-    """The Pagefind binary itself, as our build runs it: `python -m pagefind_bin` would add a Python start (0.1 s)."""
-    from pagefind_bin import get_executable
-
-    return [str(get_executable())]
-
-
-PAGEFIND = pagefind_command()
+# The Pagefind binary itself, as our build runs it: `python -m pagefind_bin` would add a Python start (0.1 s).
+PAGEFIND = [str(pagefind_executable())]
 # Our build runs as on an editor's machine, where Python keeps the compiled bytecode of the generator between runs
 # (`__pycache__`); some sandboxes set PYTHONDONTWRITEBYTECODE, which would charge 0.1 s of compiling to every build.
 OURS_ENV = {name: value for name, value in os.environ.items() if name != "PYTHONDONTWRITEBYTECODE"}

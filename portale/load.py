@@ -236,17 +236,18 @@ def _read_yaml_file(path: Path, rel, problems: list[Problem], required: bool) ->
 def _read_markdown(path: Path, kind: str, territory: str, slug: str, rel, problems: list[Problem], memo: Memo, bundle: Path | None = None) -> Source | None:
     where = rel(path)
 
-    def remembered(memo_key: str, digest: str) -> Source | None:
-        """The same file read and checked by an earlier build, from the memo."""
+    def remembered(digest: str) -> tuple[Source | None, str]:
+        """The same file read and checked by an earlier build, from the memo (None when it is not there), and the
+        name of its memo entry."""
+        memo_key = hash_key("load", code_version(), where, kind, territory, slug, str(bundle), digest)
         entry = memo.entry(memo_key)
         if entry is None or "load" not in entry:
-            return None
-        return Source(path=path, rel=where, kind=kind, territory=territory, slug=slug, digest=digest, bundle=bundle, memo_key=memo_key, memo_entry=entry, **entry["load"])
+            return None, memo_key
+        return Source(path=path, rel=where, kind=kind, territory=territory, slug=slug, digest=digest, bundle=bundle, memo_key=memo_key, memo_entry=entry, **entry["load"]), memo_key
 
     known = memo.known_digest(str(path))  # untouched since the last build read it: not read again (memo.py)
     if known is not None:
-        digest = known[0]
-        source = remembered(hash_key("load", code_version(), where, kind, territory, slug, str(bundle), digest), digest)
+        source, _ = remembered(known)
         if source is not None:
             return source
     read = _read_with_stat(path, rel, problems)
@@ -255,8 +256,7 @@ def _read_markdown(path: Path, kind: str, territory: str, slug: str, rel, proble
     data, st = read
     digest = hashlib.sha256(data).hexdigest()
     memo.note_read(str(path), st, digest)
-    memo_key = hash_key("load", code_version(), where, kind, territory, slug, str(bundle), digest)
-    source = remembered(memo_key, digest)
+    source, memo_key = remembered(digest)
     if source is not None:
         return source
     text = _decode_or_report(path, data, rel, problems)

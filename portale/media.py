@@ -11,6 +11,7 @@ Originals never reach the site. Every file reference must stay inside its bundle
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -19,8 +20,7 @@ import warnings
 from dataclasses import dataclass, field
 from io import BytesIO
 from pathlib import Path, PurePosixPath
-
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable
 
 from .load import Source, Sources
 from .problems import Problem, Problems
@@ -129,10 +129,10 @@ def check_media(sources: Sources, memo=None) -> list[Problem]:
         report = Problems(source.rel, sink)
         image = source.data.get("immagine")
         if image and image.get("file"):
-            _check_image(source, image["file"], _file_line(source, "immagine"), report, memo)
+            _check_image(source, image["file"], functools.partial(_file_line, source, "immagine"), report, memo)
         audio = source.data.get("audio")
         if audio and audio.get("file"):
-            _check_audio(source, audio["file"], _file_line(source, "audio"), report)
+            _check_audio(source, audio["file"], functools.partial(_file_line, source, "audio"), report)
     return sink
 
 
@@ -146,6 +146,8 @@ def check_body_images(source: Source, report: Problems) -> None:
 
 
 def _file_line(source: Source, key: str) -> int:
+    """The line of the file an image or audio key names: looked up only for a problem (a remembered file's front
+    matter is unpickled when needed, load.Source.meta)."""
     raw = source.meta.get(key)
     line = getattr(raw, "key_lines", {}).get("file") if raw is not None else None
     return line or source.meta.key_lines.get(key, 1)
@@ -155,15 +157,15 @@ def _size_mb(size: int) -> str:
     return f"{size / 1024 / 1024:.1f} MB".replace(".", ",")
 
 
-def _check_image(source: Source, name: str, line: int, report: Problems, memo=None) -> None:
+def _check_image(source: Source, name: str, line: Callable[[], int], report: Problems, memo=None) -> None:
     path, reason = resolve_in_bundle(source, name)
     if path is None:
-        report.error(line, f'immagine "{name}" non trovata', reason, "immagine-file")
+        report.error(line(), f'immagine "{name}" non trovata', reason, "immagine-file")
         return
     st = path.stat()
     size = st.st_size
     if size > MAX_IMAGE_BYTES:
-        report.error(line, f'immagine "{name}" troppo grande ({_size_mb(size)}, al massimo {_size_mb(MAX_IMAGE_BYTES)})', "riducila a circa 2000 pixel di lato prima di aggiungerla", "immagine-grande")
+        report.error(line(), f'immagine "{name}" troppo grande ({_size_mb(size)}, al massimo {_size_mb(MAX_IMAGE_BYTES)})', "riducila a circa 2000 pixel di lato prima di aggiungerla", "immagine-grande")
         return
     if memo is None or memo.known_digest(str(path), VERIFIED) is None:
         if not _verify_image(path, name, line, report):
@@ -171,10 +173,10 @@ def _check_image(source: Source, name: str, line: int, report: Problems, memo=No
         if memo is not None:
             memo.note_read(str(path), st, "ok", VERIFIED)
     if size > WARN_IMAGE_BYTES:
-        report.warn(line, f'immagine "{name}" molto pesante ({_size_mb(size)}): il sito ne pubblica copie ridotte, ma l\'archivio si appesantisce', "riducila a circa 2000 pixel di lato", "immagine-grande")
+        report.warn(line(), f'immagine "{name}" molto pesante ({_size_mb(size)}): il sito ne pubblica copie ridotte, ma l\'archivio si appesantisce', "riducila a circa 2000 pixel di lato", "immagine-grande")
 
 
-def _verify_image(path: Path, name: str, line: int, report: Problems) -> bool:
+def _verify_image(path: Path, name: str, line: Callable[[], int], report: Problems) -> bool:
     """Open the image and check its format and size in pixels; False (with the error reported) when it fails."""
     from PIL import Image as PILImage
     from PIL import UnidentifiedImageError
@@ -186,13 +188,13 @@ def _verify_image(path: Path, name: str, line: int, report: Problems) -> bool:
                 kind, pixels = im.format, im.width * im.height
                 im.verify()
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, PILImage.DecompressionBombWarning, PILImage.DecompressionBombError):
-        report.error(line, f'"{name}" non è un\'immagine leggibile', "salvala di nuovo come JPEG o PNG", "immagine-formato")
+        report.error(line(), f'"{name}" non è un\'immagine leggibile', "salvala di nuovo come JPEG o PNG", "immagine-formato")
         return False
     if kind not in IMAGE_FORMATS:
-        report.error(line, f'formato d\'immagine non supportato ({kind}) per "{name}"', "salvala come JPEG (foto) o PNG (disegni)", "immagine-formato")
+        report.error(line(), f'formato d\'immagine non supportato ({kind}) per "{name}"', "salvala come JPEG (foto) o PNG (disegni)", "immagine-formato")
         return False
     if pixels > MAX_IMAGE_PIXELS:
-        report.error(line, f'immagine "{name}" troppo grande ({pixels // 1_000_000} megapixel)', "riducila a circa 2000 pixel di lato", "immagine-grande")
+        report.error(line(), f'immagine "{name}" troppo grande ({pixels // 1_000_000} megapixel)', "riducila a circa 2000 pixel di lato", "immagine-grande")
         return False
     return True
 
@@ -209,10 +211,10 @@ def _audio_kind(head: bytes) -> str | None:
     return None
 
 
-def _check_audio(source: Source, name: str, line: int, report: Problems) -> None:
+def _check_audio(source: Source, name: str, line: Callable[[], int], report: Problems) -> None:
     path, reason = resolve_in_bundle(source, name)
     if path is None:
-        report.error(line, f'audio "{name}" non trovato', reason, "audio-file")
+        report.error(line(), f'audio "{name}" non trovato', reason, "audio-file")
         return
     suffix = path.suffix.lower()
     size = path.stat().st_size
@@ -220,11 +222,11 @@ def _check_audio(source: Source, name: str, line: int, report: Problems) -> None
         found = _audio_kind(handle.read(16))
     same_family = found is not None and AUDIO_TYPES.get(found) == AUDIO_TYPES.get(suffix)
     if suffix not in AUDIO_TYPES or not same_family:
-        report.error(line, f'"{name}" non è un file audio che i browser sanno suonare', "convertilo in MP3 (per esempio con Audacity) e scrivi il nuovo nome", "audio-formato")
+        report.error(line(), f'"{name}" non è un file audio che i browser sanno suonare', "convertilo in MP3 (per esempio con Audacity) e scrivi il nuovo nome", "audio-formato")
     elif size > MAX_AUDIO_BYTES:
-        report.error(line, f'audio "{name}" troppo grande ({_size_mb(size)}, al massimo {_size_mb(MAX_AUDIO_BYTES)})', "dividilo in parti o salvalo come MP3 mono a 64 kbps", "audio-grande")
+        report.error(line(), f'audio "{name}" troppo grande ({_size_mb(size)}, al massimo {_size_mb(MAX_AUDIO_BYTES)})', "dividilo in parti o salvalo come MP3 mono a 64 kbps", "audio-grande")
     elif size > WARN_AUDIO_BYTES:
-        report.warn(line, f'audio "{name}" pesante ({_size_mb(size)})', "salvalo come MP3 mono a 64 kbps: basta per la voce", "audio-grande")
+        report.warn(line(), f'audio "{name}" pesante ({_size_mb(size)})', "salvalo come MP3 mono a 64 kbps: basta per la voce", "audio-grande")
 
 
 # --- publishing -------------------------------------------------------------------------------
@@ -237,7 +239,7 @@ def publish_media(archive, cache: Path | None = None, memo=None) -> dict[str, by
     linked into the site instead of written again (600 MB a build for 1,000 photos). With the build's
     memo (memo.py), an original whose identity is the one the last build read is not read again: hashing every photo
     on every build took 6 ms a photo."""
-    out: dict[str, bytes] = {}
+    out: dict[str, bytes | Path] = {}
     used: set[str] = set()
     for territory in archive.territories:
         owners = [territory, *territory.people, *territory.stories]
@@ -274,7 +276,7 @@ def _image_key(origin: Path, memo) -> str:
     kind = f"immagine {version}\0"
     known = memo.known_digest(str(origin), kind) if memo is not None else None
     if known is not None:
-        return known[0]
+        return known
     with open(origin, "rb") as handle:
         st = os.fstat(handle.fileno())
         digest = hashlib.sha256(version.encode())

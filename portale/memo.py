@@ -88,10 +88,10 @@ class Memo:
             self.fetched = self.cache.memo_many(listed or []) if self.same_code else {}
             self.stats_before = self.cache.file_stats()
 
-    def known_digest(self, path: str, kind: str = "") -> tuple[str, os.stat_result] | None:
+    def known_digest(self, path: str, kind: str = "") -> str | None:
         """The hash of the file at `path` as the last build read it, when its identity has not changed since (see
-        the module docstring), with its stat; None when it must be read. `kind` names another hash of the file than
-        its sha256 (media.py: the key of an image's resized copies)."""
+        the module docstring); None when it must be read. `kind` names another hash of the file than its sha256
+        (media.py: the key of an image's resized copies, or that it was verified)."""
         known = self.stats_before.get(kind + path)
         if known is None:
             return None
@@ -102,7 +102,7 @@ class Memo:
         if [st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns] != known[:4]:
             return None
         self.stats[kind + path] = known  # still trusted by the next build
-        return known[4], st
+        return known[4]
 
     def note_read(self, path: str, st: os.stat_result, digest: str, kind: str = "") -> None:
         """This build read the file at `path`, of this identity and hash: remembered for the next build if the file

@@ -75,8 +75,9 @@ def _build(root: Path, out: Path, *, drafts: bool, today: dt.date | None, jobs: 
     base = inputs.global_key(sources, templates, drafts=drafts, today=today)
     keys = inputs.page_keys(pages, sources, base)
     with write.lock(out), write.staging(out, reuse=True) as tmp:
-        previous, spare = cache.manifest(out), write.spare_of(out)
-        if large or parallel.forks(write.count_changed(pages, keys, previous), jobs):
+        spare = write.spare_of(out)
+        previous, here = cache.manifest(out), cache.manifest(spare)  # what the live site and the staging folder hold
+        if large or parallel.forks(write.count_changed(pages, keys, here, previous), jobs):
             # the pages need only the archive now: the sources' memory goes back before workers are forked (memory.py);
             # when none are (after one edit), what is left to do with them is done while Pagefind runs, below
             memo.save(sources.files)  # what each changed file gave, for the next build
@@ -92,7 +93,7 @@ def _build(root: Path, out: Path, *, drafts: bool, today: dt.date | None, jobs: 
         try:
             with progress.stage("pagine", len(pages)) as done:  # only pages whose inputs changed are rendered again
                 renderer = render.page_renderer(archive, templates, cache_folder(root) / "jinja")
-                written = write.write_pages(tmp, pages, keys, cache.manifest(spare), out, previous, renderer, jobs, done, after_write=indexer.mirror_page, on_page=indexer.page_written, keep_folders=frozenset(f"{slug}/{search.BUNDLE}/" for slug in indexer.slugs))
+                written = write.write_pages(tmp, pages, keys, here, out, previous, renderer, jobs, done, after_write=indexer.mirror_page, on_page=indexer.page_written, keep_folders=frozenset(f"{slug}/{search.BUNDLE}/" for slug in indexer.slugs))
             slugs, base_url, warnings = [t.slug for t in archive.territories], archive.portal.base_url, problems + archive.warnings
             with progress.stage("ricerca", len(indexer.slugs)) as done:  # before the swap
                 indexer.report_to(done)

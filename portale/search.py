@@ -284,14 +284,13 @@ class Indexer:
         """In a render worker: the page's copy in its territory's mirror (None for the network's pages)."""
         if page.territory is None:
             return None
-        return mirror_page(self.mirror_of[page.territory.slug].folder, page.output[len(page.territory.slug) + 1 :], data)
+        return mirror_page(self.mirror_of[page.territory.slug].folder, _in_territory(page), data)
 
     def page_written(self, page, entry, mirrored: bool | None) -> None:
         """In the build's main thread, for every page once it is in the staging folder (rendered, kept or linked)."""
         if page.territory is None:
             return
-        slug = page.territory.slug
-        rel = page.output[len(slug) + 1 :]
+        slug, rel = page.territory.slug, _in_territory(page)
         self.written[slug][rel] = entry.sha
         if mirrored is not None:
             self.mirrored[slug][rel] = mirrored
@@ -362,6 +361,11 @@ class Indexer:
         self.launched.set()
         self.preparing.shutdown(wait=True, cancel_futures=True)
         self.indexing.shutdown(wait=True, cancel_futures=True)
+
+
+def _in_territory(page) -> str:
+    """A territory page's path inside its territory's folder: "storie/la-festa/index.html"."""
+    return page.output[len(page.territory.slug) + 1 :]
 
 
 def keep_bundle(folder: Path, slug: str, previous_site: Path | None = None) -> int | None:

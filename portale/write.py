@@ -320,9 +320,16 @@ def write_pages(folder: Path, pages: list, keys: list[str | None], here: dict[st
     return written
 
 
-def count_changed(pages: list, keys: list[str | None], previous: dict[str, Written]) -> int:
-    """How many of `pages` have no key or another key than in `previous`: about how many are rendered again."""
-    return sum(1 for page, key in zip(pages, keys) if key is None or (before := previous.get(page.output)) is None or before.key != key)
+def count_changed(pages: list, keys: list[str | None], here: dict[str, Written], previous: dict[str, Written]) -> int:
+    """How many of `pages` `write_pages` renders again, about (a file changed by hand is rendered too)."""
+    return sum(1 for page, key in zip(pages, keys) if _changed(page.output, key, here, previous))
+
+
+def _changed(output: str, key: str | None, here: dict[str, Written], previous: dict[str, Written]) -> bool:
+    """Whether the page at `output` has no key (rendered on every build) or another key than both earlier builds
+    wrote it with (`here`: the reused staging folder; `previous`: the live site)."""
+    kept, before = here.get(output), previous.get(output)
+    return key is None or not ((kept is not None and kept.key == key) or (before is not None and before.key == key))
 
 
 def _site(page) -> str:
@@ -335,11 +342,7 @@ def _changed_sites_first(pages: list, keys: list[str | None], here: dict[str, Wr
     network) where some page's key differs from what both earlier builds wrote, then the rest (empty when every
     site changed). A page without a key (rendered on every build: a search page) does not make its site changed."""
 
-    changed = set()
-    for page, key in zip(pages, keys):
-        kept, before = here.get(page.output), previous.get(page.output)
-        if key is not None and not ((kept is not None and kept.key == key) or (before is not None and before.key == key)):
-            changed.add(_site(page))
+    changed = {_site(page) for page, key in zip(pages, keys) if key is not None and _changed(page.output, key, here, previous)}
     first = [i for i, page in enumerate(pages) if _site(page) in changed]
     rest = [i for i, page in enumerate(pages) if _site(page) not in changed]
     return [group for group in (first, rest) if group]
