@@ -13,7 +13,7 @@ import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from portale.slugs import slugify
+from portale.content.slugs import slugify
 
 TERRITORIES = {
     "porta-palazzo": ("Porta Palazzo", "Torino", 45.0775, 7.6845),

@@ -27,7 +27,7 @@ sys.path.insert(0, str(HERE))
 import generate  # noqa: E402
 import measure  # noqa: E402
 
-from portale.search import pagefind_executable  # noqa: E402
+from portale.search.index import pagefind_executable  # noqa: E402
 
 TODAY = "2026-06-01"
 

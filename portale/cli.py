@@ -14,10 +14,11 @@ import re
 import sys
 from pathlib import Path
 
-from . import pipeline, scaffold
-from .problems import ContentError, Problem
-from .write import WriteFailed
-from .progress import Progress
+from portale.build import pipeline
+from portale.editors import scaffold
+from portale.content.problems import ContentError, Problem
+from portale.build.write import WriteFailed
+from portale.build.progress import Progress
 
 COMMANDS = ("build", "check", "serve", "new")
 
@@ -104,7 +105,7 @@ def main(argv: list[str] | None = None, root: Path | None = None) -> int:
     if args.command == "new":
         return run_new(root, args)
     if args.command == "serve":
-        from . import serve  # the HTTP server and the watcher are loaded only when previewing
+        from portale.editors import serve  # the HTTP server and the watcher are loaded only when previewing
 
         return serve.run_serve(root, args)
     return run_build(root, args)

@@ -138,7 +138,7 @@ def tree_digest(folder: Path) -> dict[str, str]:
 
 def build_digest(folder: Path) -> dict[str, str]:
     """Every file of a built site, Pagefind's bundles included: Pagefind 1.5 writes its filter index in
-    a different order on every run, and portale.search_order sorts it, so two builds are byte-identical."""
+    a different order on every run, and portale.search.order sorts it, so two builds are byte-identical."""
     return tree_digest(folder)
 
 

@@ -192,7 +192,7 @@ def test_a_python_tag_executes_nothing_even_in_check(make_site, run, tmp_path, m
 
 
 def test_a_body_that_still_recurses_too_deep_is_a_content_error(make_site, run, monkeypatch):
-    from portale import markup
+    from portale.content import markup
 
     monkeypatch.setattr(markup, "MAX_DEFINITIONS", 10**6)  # as if the pre-check had missed it
     root = make_site({STORY: fm("titolo: Prova", "data: 2025-01-01", body="a\n: b\n" * 1500)})
@@ -203,7 +203,7 @@ def test_a_body_that_still_recurses_too_deep_is_a_content_error(make_site, run, 
 
 
 def test_a_body_that_is_still_too_slow_is_stopped_by_the_time_limit(make_site, run, monkeypatch):
-    from portale import markup
+    from portale.content import markup
 
     monkeypatch.setattr(markup, "MAX_BRACKETS", 10**6)  # as if the pre-check had missed it
     monkeypatch.setattr(markup, "RENDER_SECONDS", 0.01)  # 3000 "[" take about 1 s

@@ -6,7 +6,7 @@ import re
 from urllib.parse import urlsplit
 
 from conftest import build_digest, person_md, read, site_files_text, story_md, tree_digest
-from portale import pipeline
+from portale.build import pipeline
 
 
 def build(make_site, run, files=None, argv=()):

@@ -18,7 +18,8 @@ from pathlib import Path
 import pytest
 
 from conftest import build_digest, read, story_md, tree_digest
-from portale import pipeline, render
+from portale.build import pipeline
+from portale.pages import render
 
 PROJECT = Path(__file__).resolve().parent.parent
 OGGI = "2026-01-15"
@@ -28,7 +29,8 @@ OGGI = "2026-01-15"
 STOP_HALF_WAY = """
 import pathlib, sys, time
 sys.path.insert(0, {project!r})
-from portale import cli, write
+from portale import cli
+from portale.build import write
 original = write.write_site
 def half_then_wait(folder, pages):
     names = sorted(pages)

@@ -10,7 +10,7 @@ from pathlib import Path
 from conftest import story_md
 
 from portale.cli import github_annotation
-from portale.problems import GUIDE, Problem
+from portale.content.problems import GUIDE, Problem
 
 PROJECT = Path(__file__).resolve().parent.parent
 CODE_CALLS = {"Problem": 4, "YamlProblem": 3, "error": 3, "warn": 3}  # callable -> index of the `code` argument

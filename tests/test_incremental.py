@@ -188,7 +188,7 @@ def test_after_an_edit_the_edited_territory_is_written_before_the_others(tmp_pat
     territories are linked after it, not before."""
     from types import SimpleNamespace
 
-    from portale import write
+    from portale.build import write
 
     pages = [SimpleNamespace(output=f"{slug}/pagina-{i}/index.html", territory=SimpleNamespace(slug=slug)) for slug in ("aurora", "dora") for i in range(3)]
     pages[0].output = "aurora/cerca/index.html"  # no key: rendered on every build
@@ -233,13 +233,14 @@ def test_files_left_in_the_reused_staging_folder_are_never_published(make_site, 
 def test_a_build_killed_while_the_search_mirror_changes_leaves_nothing_trusted(make_site, run):
     """Pagefind reads a mirror of each territory's pages kept in the build cache. A render worker removes the mirror's
     state before it writes a page there: what a killed build left half-written is copied again, never indexed."""
-    from portale import pipeline, search
+    from portale.build import pipeline
+    from portale.search import mirror as search_mirror
 
     root = make_site(EXTRA)
     for _ in range(2):
         assert run(TODAY, cwd=root)[0] == 0
     mirror = pipeline.search_mirrors(root, root / "site") / "aurora"
-    search.mirror_page(mirror, "storie/la-festa/index.html", b'<html><body><main data-pagefind-body>Una pagina scritta a meta</main></body></html>')
+    search_mirror.mirror_page(mirror, "storie/la-festa/index.html", b'<html><body><main data-pagefind-body>Una pagina scritta a meta</main></body></html>')
     make_site({"content/aurora/storie/nuova.md": story_md("Una storia nuova", extra="tag: [festa]\n")})  # aurora is indexed again
     assert run(TODAY, cwd=root)[0] == 0
     incremental = build_digest(root / "site")

@@ -7,7 +7,7 @@ import re
 import pytest
 
 from conftest import read, story_md
-from portale.markup import render_markdown
+from portale.content.markup import render_markdown
 
 HOSTILE = [
     "<script>alert(1)</script>",

@@ -10,7 +10,8 @@ from PIL import Image
 
 from conftest import build_digest, person_md, read, story_md
 from media_samples import has_metadata, photo_with_gps, png_with_text, short_wav
-from portale import media
+from portale.content import media
+from portale.pages import media_copies
 
 FESTA = "content/aurora/storie/la-festa.md"
 
@@ -209,8 +210,8 @@ def test_a_rebuild_reuses_resized_copies_and_a_changed_photo_is_redone(make_site
     root = make_site(story_bundle(IMAGE, {"mercato.jpg": photo_with_gps(900, 600, orientation=1)}))
     assert run(["--output", "a"], cwd=root)[0] == 0
     calls = []
-    real = media.resize_image
-    monkeypatch.setattr(media, "resize_image", lambda *args: calls.append(args) or real(*args))
+    real = media_copies.resize_image
+    monkeypatch.setattr(media_copies, "resize_image", lambda *args: calls.append(args) or real(*args))
     assert run(["--output", "b"], cwd=root)[0] == 0
     assert calls == [] and build_digest(root / "a") == build_digest(root / "b")
     (root / BUNDLE / "mercato.jpg").write_bytes(photo_with_gps(600, 900, orientation=1))  # now a portrait
@@ -235,14 +236,15 @@ def test_an_unchanged_photo_is_not_read_again_and_a_replaced_one_is(make_site, r
     are the ones the last build read keeps its key and its verdict (memo.py)."""
     from pathlib import Path
 
-    from portale import memo
+    from portale.content import memo
 
     monkeypatch.setattr(memo, "TRUST_AFTER_NS", -10**10)  # the files just written count as old enough to be trusted
     root = make_site(story_bundle(IMAGE, {"mercato.jpg": photo_with_gps(900, 600, orientation=1)}))
     assert run(["--output", "a"], cwd=root)[0] == 0
     opened: list[str] = []
     real_open = open
-    monkeypatch.setattr(media, "open", lambda path, *args, **kwargs: opened.append(Path(path).name) or real_open(path, *args, **kwargs), raising=False)
+    for module in (media, media_copies):  # the checks and the published copies
+        monkeypatch.setattr(module, "open", lambda path, *args, **kwargs: opened.append(Path(path).name) or real_open(path, *args, **kwargs), raising=False)
     for _ in range(2):  # and still trusted by the build after
         assert run(["--output", "a"], cwd=root)[0] == 0
     assert "mercato.jpg" not in opened
@@ -258,7 +260,7 @@ def test_an_unchanged_photo_is_not_read_again_and_a_replaced_one_is(make_site, r
 def test_a_rebuild_links_the_resized_copies_from_the_cache_or_copies_them(make_site, run, monkeypatch):
     """Writing every photo's copies again on every build is 600 MB for 1,000 photos: a rebuild hard-links them from
     the build cache, and copies them where links are not allowed; the site is the same either way."""
-    from portale import write
+    from portale.build import write
 
     root = make_site(story_bundle(IMAGE, {"mercato.jpg": photo_with_gps(900, 600, orientation=1)}))
     assert run(["--output", "a"], cwd=root)[0] == 0

@@ -8,7 +8,8 @@ import shutil
 
 from conftest import person_md, story_md
 
-from portale import load, memo
+from portale.content import load
+from portale.content import memo
 
 TODAY = ["--oggi", "2026-06-01"]
 

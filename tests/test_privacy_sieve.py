@@ -9,7 +9,7 @@ from types import SimpleNamespace
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from portale import privacy
+from portale.content import privacy
 
 NAMES = ["Anna Rossi", "Nicolò D'Amico", "Žofie Dvořák", "Σοφία Παπαδοπούλου", "Ayşe Yılmaz", "Jean-Luc Muß", "İbrahim Işık"]
 

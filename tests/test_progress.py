@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 
 from conftest import build_digest, story_md
-from portale.progress import Progress
+from portale.build.progress import Progress
 
 
 class Terminal(io.StringIO):

@@ -18,7 +18,10 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 import pytest
 
-from portale import model, pipeline, privacy, render
+from portale.content import model
+from portale.build import pipeline
+from portale.content import privacy
+from portale.pages import render
 
 PROJECT = Path(__file__).resolve().parent.parent
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from portale import load, validate
+from portale.content import load
+from portale.content import validate
 
 ROOT = Path(__file__).resolve().parent.parent
 TERRITORIES = ["aurora", "avigliana", "borgo-san-paolo", "dora", "madonna-di-campagna", "oulx", "porta-palazzo", "rivarolo"]

@@ -17,7 +17,7 @@ import pytest
 
 from conftest import PORTALE, SAPERI, need_md, org_md, person_md, site_files_text, story_md, territory_md, write_project
 from portale import cli
-from portale.matching import distance_km
+from portale.pages.matching import distance_km
 
 BASE_URL = "https://saperi.example.org/"
 TODAY = "2026-06-01"

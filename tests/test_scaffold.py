@@ -6,8 +6,9 @@ import datetime as dt
 
 import pytest
 
-from portale import frontmatter, schema
-from portale.scaffold import LINES
+from portale.content import frontmatter
+from portale.content import schema
+from portale.editors.scaffold import LINES
 
 FOLDERS = {"storia": "storie", "persona": "persone", "bisogno": "bisogni"}
 

@@ -15,7 +15,9 @@ from urllib.parse import urlsplit
 import pytest
 
 from conftest import BASE_FILES, build_digest, person_md, story_md, territory_md, write_project
-from portale import cli, search
+from portale import cli
+from portale.search import index as search
+from portale.search import mirror
 
 pytest.importorskip("playwright.sync_api")
 from playwright.sync_api import expect  # noqa: E402
@@ -110,8 +112,8 @@ def test_a_large_archive_indexed_one_territory_at_a_time_gets_the_same_site_and_
 
 
 def test_elisions_are_split_only_between_letters():
-    assert search.prepare_page("<p>l’archivio dell’università</p>") == "<p>l'archivio dell'università</p>"
-    assert search.prepare_page("<p>«la ‘casa’ di tutti»</p>") == "<p>«la ‘casa’ di tutti»</p>"
+    assert mirror.prepare_page("<p>l’archivio dell’università</p>") == "<p>l'archivio dell'università</p>"
+    assert mirror.prepare_page("<p>«la ‘casa’ di tutti»</p>") == "<p>«la ‘casa’ di tutti»</p>"
 
 
 def test_pagefind_reads_the_editors_text_last_and_whole():
@@ -122,11 +124,11 @@ def test_pagefind_reads_the_editors_text_last_and_whole():
         '<div class="nota">Due</div><p>Tre</p></div><section><h2>Chi compare</h2></section><p class="temi">Temi</p>'
         "</article><footer>Piede</footer></body></html>"
     )
-    prepared = search.prepare_page(page)
+    prepared = mirror.prepare_page(page)
     assert "Menu" not in prepared and "Piede" not in prepared
     assert '<h1>Titolo</h1><section><h2>Chi compare</h2></section><p class="temi">Temi</p><div class="testo"><p>Uno</p><div class="nota">Due</div><p>Tre</p></div></article>' in prepared
     # a page without the editor's text is read as it is
-    assert "<h1>Rete</h1><p>Elenco</p></article>" in search.prepare_page("<article data-pagefind-body><h1>Rete</h1><p>Elenco</p></article>")
+    assert "<h1>Rete</h1><p>Elenco</p></article>" in mirror.prepare_page("<article data-pagefind-body><h1>Rete</h1><p>Elenco</p></article>")
 
 
 # --- a territory's search page ----------------------------------------------------------------

@@ -7,8 +7,9 @@ import threading
 
 from conftest import story_md
 
-from portale import pipeline, watch
-from portale.write import WriteFailed
+from portale.build import pipeline
+from portale.editors import watch
+from portale.build.write import WriteFailed
 
 
 def make_preview(root, lines):

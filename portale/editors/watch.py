@@ -20,9 +20,10 @@ from typing import Callable
 
 import jinja2
 
-from . import memory, pipeline
-from .problems import ContentError, Problem
-from .write import WriteFailed
+from portale.build import memory
+from portale.build import pipeline
+from portale.content.problems import ContentError, Problem
+from portale.build.write import WriteFailed
 
 Snapshot = dict[str, tuple[int, int, int]]
 

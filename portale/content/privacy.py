@@ -28,11 +28,11 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Any, Iterator
 
-from .frontmatter import Map, Seq, Text
-from .load import Source, Sources
-from .memo import code_version, hash_key
-from .problems import Problem, Problems
-from .slugs import slugify, strip_accents
+from portale.content.frontmatter import Map, Seq, Text
+from portale.content.load import Source, Sources
+from portale.content.memo import code_version, hash_key
+from portale.content.problems import Problem, Problems
+from portale.content.slugs import slugify, strip_accents
 
 NEUTRAL_MENTION = "una persona della comunità"
 

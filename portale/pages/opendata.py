@@ -11,7 +11,7 @@ import csv
 import io
 import json
 
-from .model import Archive
+from portale.content.model import Archive
 
 FOLDER = "dati/"
 SKILL_COLUMNS = ["sapere", "sapere_nome", "categoria", "categoria_nome", "chi", "tipo", "territorio", "territorio_nome", "url", "url_sapere"]

@@ -23,7 +23,7 @@ import shutil
 import zlib
 from pathlib import Path
 
-from .search_order import SIGNATURE, read_pagefind_file
+from portale.search.order import SIGNATURE, read_pagefind_file
 
 # The folders of a bundle whose files are named by their contents (see above).
 NAMED_BY_CONTENT = ("fragment", "index")

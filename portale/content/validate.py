@@ -10,10 +10,13 @@ import datetime as dt
 import difflib
 from collections import defaultdict
 
-from . import markup, media, privacy, schema
-from .load import Source, Sources
-from .problems import Problem, Problems
-from .slugs import RESERVED_AT_ROOT, collision_key, is_slug, slugify
+from portale.content import markup
+from portale.content import media
+from portale.content import privacy
+from portale.content import schema
+from portale.content.load import Source, Sources
+from portale.content.problems import Problem, Problems
+from portale.content.slugs import RESERVED_AT_ROOT, collision_key, is_slug, slugify
 
 
 def check(sources: Sources, today: dt.date | None = None, memo=None) -> list[Problem]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Iterable
 
-from .model import Archive, Category, Need, Offer, Skill, Territory
+from portale.content.model import Archive, Category, Need, Offer, Skill, Territory
 
 
 @dataclass

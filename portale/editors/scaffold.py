@@ -15,9 +15,9 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import schema
-from .load import KIND_FOLDERS
-from .slugs import collision_key, slugify
+from portale.content import schema
+from portale.content.load import KIND_FOLDERS
+from portale.content.slugs import collision_key, slugify
 
 FOLDERS = {kind: folder for folder, kind in KIND_FOLDERS.items()}  # storia -> storie
 MAX_SLUG = 80

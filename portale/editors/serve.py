@@ -24,9 +24,9 @@ from pathlib import Path
 
 import markdown
 
-from . import pipeline
-from .problems import GUIDE
-from .watch import Preview, Status
+from portale.build import pipeline
+from portale.content.problems import GUIDE
+from portale.editors.watch import Preview, Status
 
 PREFIX = "/__anteprima/"  # the preview's own URLs; no content slug starts with "_"
 SCRIPT = Path(__file__).with_name("anteprima.js")

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from typing import Any, Callable
 from urllib.parse import urlsplit
 
-from .frontmatter import Map, Seq, Text
-from .problems import Problems
+from portale.content.frontmatter import Map, Seq, Text
+from portale.content.problems import Problems
 
 CATEGORIES = ["terzo-settore", "scuola", "commercio", "impresa", "abitanti", "istituzione"]
 CONSENT_SCOPES = ["web", "ricerca", "foto", "audio"]

@@ -13,8 +13,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from .media import Picture
-from .model import Archive, Person, Story, Territory
+from portale.content.media import Picture
+from portale.content.model import Archive, Person, Story, Territory
 
 CONTEXT = "https://schema.org"
 _TAGS = re.compile(r"<[^>]+>")

@@ -30,7 +30,7 @@ from pathlib import Path
 
 import yaml
 
-PACKAGE = Path(__file__).resolve().parent
+PACKAGE = Path(__file__).resolve().parent.parent  # portale/
 _CODE: list[str] = []
 
 
@@ -38,11 +38,11 @@ def code_version() -> str:
     """The generator's code (any module may change what a file yields) and the versions of the libraries that
     parse, render and sanitise it."""
     if not _CODE:
-        from .markup import code_version as markup_version  # Markdown's and nh3's versions
+        from portale.content.markup import code_version as markup_version  # Markdown's and nh3's versions
 
         digest = hashlib.sha256(f"{yaml.__version__}|{markup_version()}".encode())
-        for path in sorted(PACKAGE.glob("*.py")):
-            digest.update(path.name.encode() + b"\0" + path.read_bytes())
+        for path in sorted(PACKAGE.rglob("*.py")):
+            digest.update(path.relative_to(PACKAGE).as_posix().encode() + b"\0" + path.read_bytes())
         _CODE.append(digest.hexdigest()[:16])
     return _CODE[0]
 

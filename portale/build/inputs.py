@@ -28,8 +28,8 @@ import hashlib
 from collections import defaultdict
 from pathlib import Path
 
-from .load import Sources
-from .memo import code_version
+from portale.content.load import Sources
+from portale.content.memo import code_version
 
 TERRITORY_WIDE = {"territorio.html", "storie.html", "persone.html", "bisogni.html", "tags.html", "tag.html", "404.html"}
 PEOPLE_AND_NEEDS = {"bisogno.html", "sapere.html", "saperi.html", "rete-saperi.html", "rete-sapere.html", "rete-bisogni.html"}
@@ -49,7 +49,7 @@ def _fingerprints(source) -> tuple[str, str]:
     names = [value["file"] for key in ("immagine", "audio") if isinstance(value := source.data.get(key), dict) and "file" in value]
     if not names:
         return full, listed
-    from .media import resolve_in_bundle
+    from portale.content.media import resolve_in_bundle
 
     parts = []
     for name in names:
@@ -135,13 +135,3 @@ def page_keys(pages: list, sources: Sources, base: str) -> list[str | None]:
             digest.update(f"{rel}\0{digests.get(rel, '-')}\n".encode())
         keys.append(digest.hexdigest())
     return keys
-
-
-def bundle_key(base: str, slug: str, written: dict[str, str]) -> str:
-    """A key of every page of a territory as written (`written`: {path in the territory: sha of its bytes}): its
-    search bundle is made from these bytes alone, so an equal key lets the build keep the previous bundle instead of
-    running Pagefind again."""
-    digest = hashlib.sha256(base.encode())
-    for rel in sorted(written):
-        digest.update(f"{slug}/{rel}\0{written[rel]}\n".encode())
-    return digest.hexdigest()

@@ -12,10 +12,10 @@ import pickle
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import frontmatter
-from .frontmatter import Map, YamlProblem
-from .memo import Memo, code_version, hash_key
-from .problems import Problem
+from portale.content import frontmatter
+from portale.content.frontmatter import Map, YamlProblem
+from portale.content.memo import Memo, code_version, hash_key
+from portale.content.problems import Problem
 
 MAX_FILE_BYTES = 1024 * 1024  # a story of a million bytes is a mistake (a pasted PDF, an image)
 

@@ -1,19 +1,11 @@
-"""Stage 6, index: each territory folder of the staging site gets its own Pagefind bundle,
+"""Stage: index. Each territory folder of the staging site gets its own Pagefind bundle,
 `<territorio>/pagefind/`, so the folder stays self-contained with working search. The network
 search page merges the territory bundles in the browser (Pagefind multisite, `mergeIndex`).
 
 We run the real Pagefind binary from PyPI (`pagefind-bin`) as a subprocess, one per territory, as
 soon as the territory's last page is written (`Indexer`), two side by side while they are small
-(its memory grows with the pages of a bundle). Pagefind reads a *copy* of the pages, prepared for
-Italian:
-
-- elisions written with the typographic apostrophe (l’università, dell’associazione) get the
-  ASCII apostrophe, on which Pagefind splits words (it does not split on U+2019), so `università`
-  finds `l’università`; the search page shows the typographic apostrophe again in excerpts;
-- only pages that mark their main content with `data-pagefind-body` are copied, so list pages
-  and a territory without any content page never reach the index.
-The copy is a mirror kept in the build cache (`Mirror`), one file per page (`mirror_name`), written by
-the workers that render the pages (`mirror_page`): a rebuild copies only the pages that changed.
+(its memory grows with the pages of a bundle). Pagefind reads a copy of the pages prepared for
+Italian (`portale.search.mirror`).
 
 Accents need nothing: Pagefind already matches `citta` with `città`. Synonyms of a sapere are in
 the person and need pages (`data-pagefind-index-attrs`), so they are indexed with the page.
@@ -23,9 +15,9 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import hashlib
 import json
 import os
-import re
 import shutil
 import signal
 import subprocess
@@ -36,24 +28,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from . import parallel
-from .inputs import bundle_key
-from .memo import code_version
-from .search_order import make_deterministic
-from .search_seed import damaged_seeds, keep_only_named_by_content, prune_bundle, seed_bundle, seeded_files
+from portale.common import parallel
+from portale.search.mirror import LANGUAGE, Mirror, mirror_page
+from portale.search.order import make_deterministic
+from portale.search.seed import damaged_seeds, keep_only_named_by_content, prune_bundle, seed_bundle, seeded_files
 
 BUNDLE = "pagefind"
 PR_SET_PDEATHSIG = 1  # prctl(2)
-LANGUAGE = "it"
-BODY_MARKER = b"data-pagefind-body"
-TEXT_START = '<div class="testo">'  # the editor's text in the story, person and need templates
 # Pagefind's own ready-made interfaces: the search pages use the JS API with a light result list.
 UNUSED_FILES = ("pagefind-ui.js", "pagefind-ui.css", "pagefind-component-ui.js", "pagefind-component-ui.css", "pagefind-modular-ui.js", "pagefind-modular-ui.css", "pagefind-highlight.js")
-_BODY_START = re.compile(r"<([a-zA-Z][a-zA-Z0-9]*)\b[^>]*\bdata-pagefind-body\b[^>]*>")
-# U+2019 (and the look-alikes editors paste: U+2018, U+02BC) between two letters is an elision.
-# The mark is matched first and the letter before it checked after: a pattern starting with the look-behind runs it at
-# every position of every page (8 times slower).
-ELISION = re.compile(r"[\u2019\u2018\u02bc](?<=\w[\u2019\u2018\u02bc])(?=\w)")
 
 
 class PagefindFailed(RuntimeError):
@@ -70,122 +53,6 @@ def pagefind_executable() -> Path:
     from pagefind_bin import get_executable
 
     return get_executable()
-
-
-def prepare_page(html: str) -> str:
-    """The text Pagefind reads: the element marked `data-pagefind-body` alone (Pagefind indexes nothing else of the
-    page, and parsing the header, menus and footer of every page is a tenth of its time), with the editor's text
-    last (see `_text_last`), elisions split so each word is found on its own."""
-    body = _marked_element(html)
-    if body is not None:
-        html = f'<!DOCTYPE html><html lang="{LANGUAGE}"><head><meta charset="utf-8"></head><body>{_text_last(body)}</body></html>'
-    return ELISION.sub("'", html)
-
-
-def _marked_element(html: str) -> str | None:
-    """The element with `data-pagefind-body`, from its start tag to its matching end tag; None when not found."""
-    start = _BODY_START.search(html)
-    if start is None:
-        return None
-    end = _element_end(html, start.start(), start.group(1))
-    return html[start.start() : end] if end is not None else None
-
-
-def _element_end(html: str, start: int, tag: str) -> int | None:
-    """Where the element of `tag` starting at `start` ends (after its matching end tag); None when it does not."""
-    depth = 0
-    for found in re.finditer(rf"<(/?){tag}\b[^>]*>", html[start:], re.IGNORECASE):
-        depth += -1 if found.group(1) else 1
-        if depth == 0:
-            return start + found.end()
-    return None
-
-
-def _text_last(element: str) -> str:
-    """The element with the text an editor wrote (`<div class="testo">`) moved to its end. Pagefind's word index
-    records where each word stands in a page: a line added to a story would otherwise move every word of the
-    sections after the text (the people named, the themes), and those common words are in most of the index's
-    chunks, which Pagefind then compresses and writes again (22 of 29 chunks in a territory of 600 pages, against
-    1 or 2). The same pages are found; an excerpt that runs from one part into the next shows them in this order."""
-    start = element.find(TEXT_START)
-    end = _element_end(element, start, "div") if start >= 0 else None
-    close = element.rfind("</")  # the marked element's own end tag
-    if end is None or end > close:
-        return element
-    return element[:start] + element[end:close] + element[start:end] + element[close:]
-
-
-MIRROR_STATE = ".pagine.json"
-
-
-def mirror_name(rel: str) -> str:
-    """The mirror's file for the page at `rel` in its territory: `storie/la-festa/index.html` is `storie/la-festa.html`,
-    a file without a folder of its own (making thousands of folders is most of a cold build's system time on this
-    kind of disk). Pagefind names the result `/storie/la-festa.html`; the search page turns it back into the page's
-    address, `/storie/la-festa/` (`pageUrl` in cerca.js)."""
-    return rel[: -len("/index.html")] + ".html" if rel.endswith("/index.html") else rel
-
-
-def mirror_page(mirror: Path, rel: str, data: bytes) -> bool:
-    """Write into `mirror` (one territory's) the copy of its page at `rel`, as Pagefind reads it; True when the page
-    is searchable. Called by the workers that render the pages, right after writing them: the pages are neither
-    read back nor prepared one after the other in the build's main process. The mirror's state goes first: a build
-    killed from now on leaves none (see `Mirror`)."""
-    (mirror / MIRROR_STATE).unlink(missing_ok=True)
-    target = mirror / mirror_name(rel)
-    if BODY_MARKER in data:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(prepare_page(data.decode("utf-8")), encoding="utf-8")
-        return True
-    target.unlink(missing_ok=True)
-    return False
-
-
-class Mirror:
-    """The content pages of one territory site, prepared for Italian, as Pagefind reads them (`prepare_page`). The
-    mirror is kept in the build cache from one build to the next, so only pages whose sha changed are copied again
-    (and the thousands of folders of a territory are not made and removed on every build). Its state file is
-    removed before any page of it changes (`mirror_page`, `update`): a build killed meanwhile leaves no state, and
-    the next one copies everything. A mirror whose pages did not change keeps its state file as it is."""
-
-    def __init__(self, folder: Path):
-        self.folder = folder
-        state_path = folder / MIRROR_STATE
-        try:
-            saved = json.loads(state_path.read_text(encoding="utf-8"))
-            state = saved["pagine"] if saved.get("versione") == code_version() else None  # the preparation may change with the code
-        except (OSError, ValueError, KeyError, AttributeError):
-            state = None
-        if state is None and folder.exists():
-            shutil.rmtree(folder)
-        folder.mkdir(parents=True, exist_ok=True)
-        self.state: dict[str, list] = state or {}
-
-    def update(self, site: Path, pages: dict[str, str], mirrored: dict[str, bool]) -> int:
-        """Bring the mirror up to date with `site` (the territory folder) and write its state; returns how many pages
-        are searchable. `pages`: {path in the territory: sha of the page}; `mirrored`: the pages the render workers
-        already copied (`mirror_page`), with whether they are searchable. Any other page whose sha changed is copied
-        from `site`."""
-        state, state_path = self.state, self.folder / MIRROR_STATE
-        changed = False
-        for rel, sha in sorted(pages.items()):
-            known = state.get(rel)
-            if rel in mirrored:
-                changed |= known != [sha, mirrored[rel]]
-                state[rel] = [sha, mirrored[rel]]
-            elif known is None or known[0] != sha:
-                raw = (site / rel).read_bytes()
-                state[rel] = [sha, mirror_page(self.folder, rel, raw)]
-                changed = True
-        gone = sorted(set(state) - set(pages))  # pages gone from the site (erased stories must leave the cache too)
-        if gone:
-            state_path.unlink(missing_ok=True)
-        for rel in gone:
-            (self.folder / mirror_name(rel)).unlink(missing_ok=True)
-            del state[rel]
-        if changed or gone or not state_path.exists():  # the workers that wrote a page of it removed the file
-            state_path.write_text(json.dumps({"versione": code_version(), "pagine": state}, sort_keys=True), encoding="utf-8")
-        return sum(1 for _, searchable in state.values() if searchable)
 
 
 def run_pagefind(source: Path, bundle: Path, slot: Callable = contextlib.nullcontext, launched: Callable[[], None] = lambda: None) -> int:
@@ -372,8 +239,6 @@ def keep_bundle(folder: Path, slug: str, previous_site: Path | None = None) -> i
     """The territory's pages are the same as when a bundle was made: keep the one already in `folder` (a reused
     staging folder), or hard-link the one of `previous_site`. Returns its page count; None when there is no
     such bundle (then the territory is indexed)."""
-    from .write import link_tree
-
     bundle = folder / slug / BUNDLE
     if previous_site is not None:
         source = previous_site / slug / BUNDLE
@@ -385,3 +250,22 @@ def keep_bundle(folder: Path, slug: str, previous_site: Path | None = None) -> i
     if not (bundle / "pagefind-entry.json").is_file():
         return None
     return _page_count(bundle)
+
+
+def link_tree(source: Path, target: Path) -> None:
+    """Hard-link every file under `source` into `target` (a folder of the previous site that is unchanged)."""
+    for dirpath, _, filenames in os.walk(source):
+        here = target / os.path.relpath(dirpath, source)
+        here.mkdir(parents=True, exist_ok=True)
+        for name in filenames:
+            os.link(os.path.join(dirpath, name), here / name)
+
+
+def bundle_key(base: str, slug: str, written: dict[str, str]) -> str:
+    """A key of every page of a territory as written (`written`: {path in the territory: sha of its bytes}): its
+    search bundle is made from these bytes alone, so an equal key lets the build keep the previous bundle instead of
+    running Pagefind again."""
+    digest = hashlib.sha256(base.encode())
+    for rel in sorted(written):
+        digest.update(f"{slug}/{rel}\0{written[rel]}\n".encode())
+    return digest.hexdigest()

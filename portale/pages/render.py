@@ -14,8 +14,10 @@ from typing import Any, Callable, Iterator
 
 import jinja2
 
-from . import directory, matching, metadata
-from .model import Archive, Territory
+from portale.pages import directory
+from portale.pages import matching
+from portale.pages import metadata
+from portale.content.model import Archive, Territory
 
 MONTHS = ["gennaio", "febbraio", "marzo", "aprile", "maggio", "giugno", "luglio", "agosto", "settembre", "ottobre", "novembre", "dicembre"]
 CATEGORY_NAMES = {

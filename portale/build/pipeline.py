@@ -11,13 +11,26 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import feeds, inputs, load, markup, media, memory, model, opendata, parallel, privacy, render, search, validate, write
-from .cache import Cache, cache_folder, encode_manifest
-from .memo import Memo
-from .problems import ContentError, Problem
-from .progress import Progress
+from portale.pages import feeds
+from portale.build import inputs
+from portale.content import load
+from portale.content import markup
+from portale.pages import media_copies
+from portale.build import memory
+from portale.content import model
+from portale.pages import opendata
+from portale.common import parallel
+from portale.content import privacy
+from portale.pages import render
+from portale.search import index as search
+from portale.content import validate
+from portale.build import write
+from portale.build.cache import Cache, cache_folder, encode_manifest
+from portale.content.memo import Memo
+from portale.content.problems import ContentError, Problem
+from portale.build.progress import Progress
 
-PROJECT_DIR = Path(__file__).resolve().parent.parent
+PROJECT_DIR = Path(__file__).resolve().parents[2]
 
 
 @dataclass
@@ -70,7 +83,7 @@ def _build(root: Path, out: Path, *, drafts: bool, today: dt.date | None, jobs: 
         bodies = markup.render_bodies(sources.files, cache, jobs, done)  # Markdown -> HTML: cached by content, on all cores
     archive = model.build_archive(sources, drafts=drafts, today=today)
     templates = templates_dir(root)
-    files = media.publish_media(archive, cache_folder(root) / "immagini", memo)  # before render: pages need the images' sizes
+    files = media_copies.publish_media(archive, cache_folder(root) / "immagini", memo)  # before render: pages need the images' sizes
     pages = render.plan_site(archive)
     base = inputs.global_key(sources, templates, drafts=drafts, today=today)
     keys = inputs.page_keys(pages, sources, base)

@@ -11,7 +11,7 @@ import datetime as dt
 import xml.etree.ElementTree as ET
 from html import escape
 
-from .model import Archive, Story, Territory
+from portale.content.model import Archive, Story, Territory
 
 ATOM = "http://www.w3.org/2005/Atom"
 SITEMAP = "http://www.sitemaps.org/schemas/sitemap/0.9"

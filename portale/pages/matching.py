@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from .model import Need, Offer, Person, Skill, Territory
+from portale.content.model import Need, Offer, Person, Skill, Territory
 
 EARTH_RADIUS_KM = 6371.0088  # mean radius (IUGG)
 ENOUGH_ELSEWHERE = 6  # other territories are listed, nearest first, until this many people from them are shown

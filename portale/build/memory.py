@@ -1,9 +1,5 @@
 """Memory of a large build (20,000 stories must stay under 1 GB for the build and every process it starts).
 
-- `shared_heap()` around forking workers: `gc.freeze()` moves every object the parent holds into a generation the
-  collector never scans. Without it, the first collection in a worker writes to the header of every object inherited
-  from the parent, which copies almost every page of the parent's heap into the worker (at 20,000 stories: 200 MB per
-  worker as soon as it starts, 60 MB with the freeze).
 - `collect_by_hand()` around a build: the collector does not run by itself in the build's main process. Its runs,
   triggered by counts of new objects, scan a heap that only grows during a build (the sources, the memo entries, the
   archive) and cost about a tenth of a second of a one-edit rebuild. It collects before forking workers (garbage
@@ -30,20 +26,6 @@ from typing import Iterator
 # Above this once the sources are read, an archive is large (about 540 MB at 20,000 stories; 130 MB at 4,000, where
 # collecting by hand and letting Pagefind start first pay).
 LARGE_MB = 300
-
-
-@contextlib.contextmanager
-def shared_heap() -> Iterator[None]:
-    """Fork inside this block: the workers' collector leaves the parent's objects (and their pages) alone. The
-    parent's garbage is collected first (the build's main process does not collect by itself, see
-    `collect_by_hand`): live objects scattered among dead ones would have each worker copy more pages of the heap
-    (at 20,000 stories the page workers grew the build's peak by 150 MB)."""
-    gc.collect()
-    gc.freeze()
-    try:
-        yield
-    finally:
-        gc.unfreeze()  # the archive has cycles (a story and its territory): they must be collectable again
 
 
 @contextlib.contextmanager

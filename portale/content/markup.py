@@ -28,7 +28,7 @@ from pathlib import Path
 import markdown
 import nh3
 
-from . import parallel
+from portale.common import parallel
 
 ALLOWED_TAGS = {
     "a", "abbr", "b", "blockquote", "br", "caption", "cite", "code", "dd", "del", "details", "dfn", "div", "dl", "dt",

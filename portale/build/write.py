@@ -22,8 +22,8 @@ import sys
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
-from . import parallel
-from .cache import Written
+from portale.common import parallel
+from portale.build.cache import Written
 
 STAGING_SUFFIX = ".nuovo"
 OLD_SUFFIX = ".vecchio"
@@ -148,15 +148,6 @@ def _exchange(a: Path, b: Path) -> bool:
     if ctypes.get_errno() in (errno.ENOSYS, errno.EINVAL, errno.EXDEV, errno.ENOTSUP):
         return False
     raise OSError(ctypes.get_errno(), os.strerror(ctypes.get_errno()), str(b))
-
-
-def link_tree(source: Path, target: Path) -> None:
-    """Hard-link every file under `source` into `target` (a folder of the previous site that is unchanged)."""
-    for dirpath, _, filenames in os.walk(source):
-        here = target / os.path.relpath(dirpath, source)
-        here.mkdir(parents=True, exist_ok=True)
-        for name in filenames:
-            os.link(os.path.join(dirpath, name), here / name)
 
 
 def prune(folder: Path, keep: set[str], under: str = "", skip: frozenset[str] = frozenset()) -> None:

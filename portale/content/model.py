@@ -10,12 +10,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from .load import Source, Sources
-from .markup import MarkupTooComplex, render_markdown
-from .media import AUDIO_TYPES, Audio, Picture, resolve_in_bundle
-from .privacy import NEUTRAL_MENTION, consent_allows, shown_name
-from .problems import ContentError, Problem
-from .slugs import slugify
+from portale.content.load import Source, Sources
+from portale.content.markup import MarkupTooComplex, render_markdown
+from portale.content.media import AUDIO_TYPES, Audio, Picture, resolve_in_bundle
+from portale.content.privacy import NEUTRAL_MENTION, consent_allows, shown_name
+from portale.content.problems import ContentError, Problem
+from portale.content.slugs import slugify
 
 
 
