@@ -43,16 +43,105 @@ porta prende lascia trova cerca chiede risponde ricorda dimentica apre chiude to
 con senza per tra dentro fuori sopra sotto verso lungo accanto davanti dietro oltre intorno
 il la lo gli le un una del della dei delle nel nella al alla che e ma o anche non più molto poco tutto ogni
 """.split()
-HEADINGS = ["Come è cominciato", "Una mattina al mercato", "Il cortile", "Le voci del quartiere", "Cosa abbiamo imparato",
-            "Un sapere da passare", "Le mani e gli attrezzi", "Dopo la scuola", "La festa", "Che cosa resta",
-            "Gli incontri del giovedì", "Una ricetta", "Il laboratorio", "Lungo il fiume", "In portineria"]
-TAGS = ["cucina", "memoria", "anziani", "bambini", "scuola", "lavoro", "orti", "biciclette", "musica", "festa", "mercato",
-        "lingue", "digitale", "salute", "sport", "montagna", "casa", "migrazioni", "artigianato", "ambiente", "lettura",
-        "teatro", "volontariato", "quartiere", "fotografia", "cammino", "riparazioni", "sartoria", "pane", "donne"]
-FIRST = ["Anna", "Marco", "Giulia", "Luca", "Fatima", "Amina", "Chen", "Ioana", "Samuel", "Rosa", "Franco", "Luciana",
-         "Davide", "Giuseppe", "Maria", "Paolo", "Elena", "Ahmed", "Olga", "Teresa", "Bruno", "Sara", "Yusuf", "Irene"]
-LAST = ["Rossi", "Bianchi", "Gallo", "Mulas", "Bellone", "Diallo", "El Amrani", "Okafor", "Gili", "Ferrero", "Bertola",
-        "Costa", "Russo", "Popescu", "Wei", "Lentini", "Martin", "Conti", "Greco", "Esposito", "Romano", "Marino"]
+HEADINGS = [
+    "Come è cominciato",
+    "Una mattina al mercato",
+    "Il cortile",
+    "Le voci del quartiere",
+    "Cosa abbiamo imparato",
+    "Un sapere da passare",
+    "Le mani e gli attrezzi",
+    "Dopo la scuola",
+    "La festa",
+    "Che cosa resta",
+    "Gli incontri del giovedì",
+    "Una ricetta",
+    "Il laboratorio",
+    "Lungo il fiume",
+    "In portineria",
+]
+TAGS = [
+    "cucina",
+    "memoria",
+    "anziani",
+    "bambini",
+    "scuola",
+    "lavoro",
+    "orti",
+    "biciclette",
+    "musica",
+    "festa",
+    "mercato",
+    "lingue",
+    "digitale",
+    "salute",
+    "sport",
+    "montagna",
+    "casa",
+    "migrazioni",
+    "artigianato",
+    "ambiente",
+    "lettura",
+    "teatro",
+    "volontariato",
+    "quartiere",
+    "fotografia",
+    "cammino",
+    "riparazioni",
+    "sartoria",
+    "pane",
+    "donne",
+]
+FIRST = [
+    "Anna",
+    "Marco",
+    "Giulia",
+    "Luca",
+    "Fatima",
+    "Amina",
+    "Chen",
+    "Ioana",
+    "Samuel",
+    "Rosa",
+    "Franco",
+    "Luciana",
+    "Davide",
+    "Giuseppe",
+    "Maria",
+    "Paolo",
+    "Elena",
+    "Ahmed",
+    "Olga",
+    "Teresa",
+    "Bruno",
+    "Sara",
+    "Yusuf",
+    "Irene",
+]
+LAST = [
+    "Rossi",
+    "Bianchi",
+    "Gallo",
+    "Mulas",
+    "Bellone",
+    "Diallo",
+    "El Amrani",
+    "Okafor",
+    "Gili",
+    "Ferrero",
+    "Bertola",
+    "Costa",
+    "Russo",
+    "Popescu",
+    "Wei",
+    "Lentini",
+    "Martin",
+    "Conti",
+    "Greco",
+    "Esposito",
+    "Romano",
+    "Marino",
+]
 ORGS = ["Associazione", "Cooperativa", "Comitato", "Circolo", "Gruppo", "Scuola", "Bottega", "Ciclofficina"]
 SKILL_CATEGORIES = ["cucina", "riparazioni", "lingue", "digitale", "cura", "orti", "arti", "pratiche"]
 CATEGORIES = ["terzo-settore", "scuola", "commercio", "impresa", "abitanti", "istituzione"]
@@ -83,7 +172,10 @@ def _paragraph(rng: random.Random, words_left: int) -> tuple[str, int]:
     sentences = [_sentence(rng) for _ in range(rng.randint(3, 7))]
     if rng.random() < 0.3:
         a = rng.choice(WORDS)
-        sentences.insert(rng.randint(0, len(sentences)), f"Vedi [{a} e {rng.choice(WORDS)}](https://www.example.org/{a}) per saperne di più.")
+        sentences.insert(
+            rng.randint(0, len(sentences)),
+            f"Vedi [{a} e {rng.choice(WORDS)}](https://www.example.org/{a}) per saperne di più.",
+        )
     if rng.random() < 0.3:
         i = rng.randrange(len(sentences))
         sentences[i] = sentences[i].replace(" ", " **", 1).rstrip(".?!") + "**."
@@ -132,7 +224,12 @@ def saperi_yml() -> tuple[str, list[str]]:
         for i in range(5):
             slug = f"{category}-{i + 1}"
             slugs.append(slug)
-            lines += [f"      - slug: {slug}", f"        nome: {category.capitalize()} {i + 1}", f"        descrizione: Il sapere {category} numero {i + 1}.", f"        sinonimi: [{category} {i + 1}]"]
+            lines += [
+                f"      - slug: {slug}",
+                f"        nome: {category.capitalize()} {i + 1}",
+                f"        descrizione: Il sapere {category} numero {i + 1}.",
+                f"        sinonimi: [{category} {i + 1}]",
+            ]
     return "\n".join(lines) + "\n", slugs
 
 
@@ -195,7 +292,9 @@ def write_archive(root: Path, n: int, seed: int = 8) -> Generated:
             name = f"{rng.choice(ORGS)} {rng.choice(WORDS).capitalize()} {i}"
             head = f"nome: {name}\ntipo: organizzazione\ncategoria: {rng.choice(CATEGORIES)}\nruolo: {_title(rng)}\n"
         slug = f"{slugify(name)}-{i}"
-        text = f"---\n{head}saperi: [{', '.join(offered)}]\n---\n{_paragraph(rng, 120)[0]}\n\n{_paragraph(rng, 120)[0]}\n"
+        text = (
+            f"---\n{head}saperi: [{', '.join(offered)}]\n---\n{_paragraph(rng, 120)[0]}\n\n{_paragraph(rng, 120)[0]}\n"
+        )
         rel = f"{territory}/persone/{slug}.md"
         (content / rel).write_text(text, encoding="utf-8")
         people[territory].append(slug)
@@ -288,7 +387,9 @@ def write_hugo_site(root: Path, hugo: Path) -> None:
         target = hugo / "content" / territory.name
         _, meta, body = (territory / "territorio.md").read_text(encoding="utf-8").split("---\n", 2)
         target.mkdir()
-        (target / "_index.md").write_text(f"---\ntitle: {_yaml_text(yaml.safe_load(meta)['nome'])}\n---\n{body}", encoding="utf-8")
+        (target / "_index.md").write_text(
+            f"---\ntitle: {_yaml_text(yaml.safe_load(meta)['nome'])}\n---\n{body}", encoding="utf-8"
+        )
         for folder in ("storie", "persone", "bisogni"):
             (target / folder).mkdir()
             (target / folder / "_index.md").write_text(f"---\ntitle: {folder.capitalize()}\n---\n", encoding="utf-8")

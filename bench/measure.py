@@ -69,7 +69,9 @@ def run(cmd: list[str], cwd: Path, env: dict | None = None, quiet: bool = True) 
     settle()
     load = os.getloadavg()[0]
     started = time.perf_counter()
-    process = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.DEVNULL if quiet else None, stderr=subprocess.PIPE)
+    process = subprocess.Popen(
+        cmd, cwd=cwd, env=env, stdout=subprocess.DEVNULL if quiet else None, stderr=subprocess.PIPE
+    )
     peak = 0
     done = threading.Event()
 
@@ -87,5 +89,14 @@ def run(cmd: list[str], cwd: Path, env: dict | None = None, quiet: bool = True) 
     sampler.join()
     process.returncode = os.waitstatus_to_exitcode(status)
     if process.returncode != 0:
-        raise RuntimeError(f"{' '.join(map(str, cmd))} failed ({process.returncode}):\n{stderr.decode(errors='replace')[-3000:]}")
-    return Run(seconds, usage.ru_maxrss / 1024, max(peak, usage.ru_maxrss) / 1024 if peak == 0 else peak / 1024, process.returncode, load, usage.ru_utime + usage.ru_stime)
+        raise RuntimeError(
+            f"{' '.join(map(str, cmd))} failed ({process.returncode}):\n{stderr.decode(errors='replace')[-3000:]}"
+        )
+    return Run(
+        seconds,
+        usage.ru_maxrss / 1024,
+        max(peak, usage.ru_maxrss) / 1024 if peak == 0 else peak / 1024,
+        process.returncode,
+        load,
+        usage.ru_utime + usage.ru_stime,
+    )

@@ -54,7 +54,7 @@ def clear_ours(root: Path) -> None:
 
 
 def indexes_itself(site: Path) -> bool:
-    """True once the build runs Pagefind itself (issue 3): each territory then has its pagefind/ folder."""
+    """True when the build runs Pagefind itself: each territory then has its pagefind/ folder."""
     return any((t / "pagefind").is_dir() for t in site.iterdir() if t.is_dir())
 
 
@@ -93,7 +93,9 @@ def pagefind_hugo(hugo: Path) -> measure.Run:
 
 def edit_story(root: Path, rel: str, round_: int) -> None:
     path = root / "content" / rel
-    path.write_text(path.read_text(encoding="utf-8") + f"\nUna riga aggiunta dal benchmark, giro {round_}.\n", encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8") + f"\nUna riga aggiunta dal benchmark, giro {round_}.\n", encoding="utf-8"
+    )
 
 
 def edit_person(root: Path, rel: str, round_: int) -> None:
@@ -115,14 +117,20 @@ def bench_size(n: int, repeat: int, use_hugo: bool, jobs: int | None, out: Path)
     info = generate.write_archive(ours, n)
     if use_hugo:
         generate.write_hugo_site(ours, base / "hugo")
-    print(f"\n== N = {n}: generated in {time.perf_counter() - started:.1f} s ({len(info.stories)} stories, {len(info.people)} people)", flush=True)
+    print(
+        f"\n== N = {n}: generated in {time.perf_counter() - started:.1f} s ({len(info.stories)} stories, {len(info.people)} people)",
+        flush=True,
+    )
     story = info.stories[len(info.stories) // 2]
     person = info.most_named_person
     runs: dict[str, list[measure.Run]] = {}
 
     def note(name: str, result: measure.Run) -> None:
         runs.setdefault(name, []).append(result)
-        print(f"  {name:<24} {result.seconds:7.2f} s  cpu {result.cpu_s:6.2f} s  max RSS {result.max_rss_mb:6.0f} MB  tree {result.tree_pss_mb:6.0f} MB  load {result.load:.1f}", flush=True)
+        print(
+            f"  {name:<24} {result.seconds:7.2f} s  cpu {result.cpu_s:6.2f} s  max RSS {result.max_rss_mb:6.0f} MB  tree {result.tree_pss_mb:6.0f} MB  load {result.load:.1f}",
+            flush=True,
+        )
 
     pages = hugo_pages = 0
     searched = False
@@ -146,14 +154,33 @@ def bench_size(n: int, repeat: int, use_hugo: bool, jobs: int | None, out: Path)
     cpu = {name: statistics.median(r.cpu_s for r in results) for name, results in runs.items()}
     peak = {name: max(r.tree_pss_mb for r in results) for name, results in runs.items()}
     max_rss = {name: max(r.max_rss_mb for r in results) for name, results in runs.items()}
-    result = {"n": n, "pages": pages, "hugo_pages": hugo_pages, "search_in_build": searched, "median_s": median, "median_cpu_s": cpu, "peak_tree_pss_mb": peak, "max_rss_mb": max_rss, "repeat": repeat, "cores": os.cpu_count()}
+    result = {
+        "n": n,
+        "pages": pages,
+        "hugo_pages": hugo_pages,
+        "search_in_build": searched,
+        "median_s": median,
+        "median_cpu_s": cpu,
+        "peak_tree_pss_mb": peak,
+        "max_rss_mb": max_rss,
+        "repeat": repeat,
+        "cores": os.cpu_count(),
+    }
     ours_cold = median["cold"] + (0 if searched else median["pagefind alone"])
     print(f"-- N = {n}: {pages} pages; medians of {repeat}")
     for name in median:
-        rate = f"{pages / median[name]:8.0f} pages/s" if name in ("cold",) else (f"{hugo_pages / median[name]:8.0f} pages/s" if name == "hugo" else " " * 15)
-        print(f"  {name:<24} {median[name]:7.2f} s {rate}  cpu {cpu[name]:6.2f} s  peak tree {peak[name]:6.0f} MB  max RSS {max_rss[name]:6.0f} MB")
+        rate = (
+            f"{pages / median[name]:8.0f} pages/s"
+            if name in ("cold",)
+            else (f"{hugo_pages / median[name]:8.0f} pages/s" if name == "hugo" else " " * 15)
+        )
+        print(
+            f"  {name:<24} {median[name]:7.2f} s {rate}  cpu {cpu[name]:6.2f} s  peak tree {peak[name]:6.0f} MB  max RSS {max_rss[name]:6.0f} MB"
+        )
     if not searched:
-        print(f"  (the build does not index yet: 'cold + search' below adds the Pagefind step alone, {median['pagefind alone']:.2f} s)")
+        print(
+            f"  (the build does not index yet: 'cold + search' below adds the Pagefind step alone, {median['pagefind alone']:.2f} s)"
+        )
     if use_hugo:
         reference = median["hugo"] + median["pagefind (hugo)"]
         result["ratios"] = {
@@ -188,7 +215,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=3, help="runs of each figure (the median is reported)")
     parser.add_argument("--jobs", type=int, default=None, help="passed to build.py --jobs")
     parser.add_argument("--no-hugo", action="store_true", help="skip the Hugo comparison")
-    parser.add_argument("--out", type=Path, default=HERE / "out", help="where the stories, sites and results go (default bench/out/; a tmpfs such as /dev/shm/... leaves the disk out of the comparison)")
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=HERE / "out",
+        help="where the stories, sites and results go (default bench/out/; a tmpfs such as /dev/shm/... leaves the disk out of the comparison)",
+    )
     args = parser.parse_args(argv)
     args.out.mkdir(parents=True, exist_ok=True)
     use_hugo = not args.no_hugo and shutil.which("hugo") is not None
@@ -196,14 +228,21 @@ def main(argv: list[str] | None = None) -> int:
         print("hugo not found (apt-get install hugo): the comparison is skipped")
     if use_hugo:
         print(subprocess.run(["hugo", "version"], capture_output=True, text=True).stdout.strip())
-    print(subprocess.run(PAGEFIND + ["--version"], capture_output=True, text=True).stdout.strip(), f"· {os.cpu_count()} cores · load {os.getloadavg()[0]:.2f}")
+    print(
+        subprocess.run(PAGEFIND + ["--version"], capture_output=True, text=True).stdout.strip(),
+        f"· {os.cpu_count()} cores · load {os.getloadavg()[0]:.2f}",
+    )
     print(f"writing under {args.out} ({_filesystem(args.out)})")
-    subprocess.run([sys.executable, str(PROJECT / "build.py"), "--help"], env=OURS_ENV, stdout=subprocess.DEVNULL, check=True)  # writes the bytecode once
+    subprocess.run(
+        [sys.executable, str(PROJECT / "build.py"), "--help"], env=OURS_ENV, stdout=subprocess.DEVNULL, check=True
+    )  # writes the bytecode once
     results = [bench_size(n, args.repeat, use_hugo, args.jobs, args.out.resolve()) for n in args.n]
     if len(results) > 1:
         print("\n-- growth (cold build seconds per story, peak tree memory)")
         for r in results:
-            print(f"  N = {r['n']:>6}: {1000 * r['median_s']['cold'] / r['n']:.2f} ms/story, {r['peak_tree_pss_mb']['cold']:.0f} MB")
+            print(
+                f"  N = {r['n']:>6}: {1000 * r['median_s']['cold'] / r['n']:.2f} ms/story, {r['peak_tree_pss_mb']['cold']:.0f} MB"
+            )
     return 0
 
 

@@ -8,17 +8,17 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import errno
 import difflib
+import errno
 import re
 import sys
 from pathlib import Path
 
 from portale.build import pipeline
-from portale.editors import scaffold
-from portale.content.problems import ContentError, Problem
-from portale.build.write import WriteFailed
 from portale.build.progress import Progress
+from portale.build.write import WriteFailed
+from portale.content.problems import ContentError, Problem
+from portale.editors import scaffold
 
 COMMANDS = ("build", "check", "serve", "new")
 
@@ -41,10 +41,16 @@ class ItalianParser(argparse.ArgumentParser):
 
     MESSAGES = [
         (r"the following arguments are required: (.*)", "manca {0}"),
-        (r"argument command: invalid choice: '([^']*)' \(choose from (.*)\)", "comando sconosciuto \"{0}\" (i comandi sono {1})"),
+        (
+            r"argument command: invalid choice: '([^']*)' \(choose from (.*)\)",
+            'comando sconosciuto "{0}" (i comandi sono {1})',
+        ),
         (r"unrecognized arguments: (.*)", "non capisco {0}"),
-        (r"argument (\S+): invalid choice: '([^']*)' \(choose from (.*)\)", "{0}: valore non ammesso \"{1}\" (scegli tra {2})"),
-        (r"argument (\S+): invalid int value: '([^']*)'", "{0}: \"{1}\" non è un numero intero"),
+        (
+            r"argument (\S+): invalid choice: '([^']*)' \(choose from (.*)\)",
+            '{0}: valore non ammesso "{1}" (scegli tra {2})',
+        ),
+        (r"argument (\S+): invalid int value: '([^']*)'", '{0}: "{1}" non è un numero intero'),
         (r"argument (\S+): expected one argument", "dopo {0} manca il valore"),
     ]
 
@@ -59,24 +65,44 @@ class ItalianParser(argparse.ArgumentParser):
 
 
 def make_parser() -> argparse.ArgumentParser:
-    parser = ItalianParser(prog="build.py", description="Portale dei Saperi: costruisce il sito dai contenuti in content/.")
+    parser = ItalianParser(
+        prog="build.py", description="Portale dei Saperi: costruisce il sito dai contenuti in content/."
+    )
     sub = parser.add_subparsers(dest="command")
 
     def common(p: argparse.ArgumentParser) -> None:
         p.add_argument("--bozze", action="store_true", help="mostra anche le bozze (solo per l'anteprima)")
         p.add_argument("--output", type=Path, default=Path("site"), help="cartella di uscita (predefinita: site)")
-        p.add_argument("--oggi", type=_date, default=None, help="la data di oggi, AAAA-MM-GG (per costruzioni riproducibili)")
-        p.add_argument("--jobs", "-j", type=_jobs, default=None, help="processi in parallelo (predefinito: tutti i processori)")
+        p.add_argument(
+            "--oggi", type=_date, default=None, help="la data di oggi, AAAA-MM-GG (per costruzioni riproducibili)"
+        )
+        p.add_argument(
+            "--jobs", "-j", type=_jobs, default=None, help="processi in parallelo (predefinito: tutti i processori)"
+        )
 
     build = sub.add_parser("build", help="costruisce il sito (comando predefinito)")
     common(build)
     check = sub.add_parser("check", help="controlla i contenuti senza scrivere niente")
-    check.add_argument("--format", choices=["testo", "github"], default="testo", help="formato dei messaggi (github: annotazioni di GitHub Actions)")
+    check.add_argument(
+        "--format",
+        choices=["testo", "github"],
+        default="testo",
+        help="formato dei messaggi (github: annotazioni di GitHub Actions)",
+    )
 
     serve = sub.add_parser("serve", help="anteprima con le bozze su http://127.0.0.1, aggiornata a ogni modifica")
-    serve.add_argument("--port", type=int, default=8000, help="porta (predefinita: 8000; 0 = una porta libera qualsiasi)")
-    serve.add_argument("--output", type=Path, default=Path(".anteprima"), help="cartella dell'anteprima (predefinita: .anteprima, mai site/)")
-    serve.add_argument("--senza-bozze", dest="bozze", action="store_false", help="mostra il sito esattamente come sarà pubblicato")
+    serve.add_argument(
+        "--port", type=int, default=8000, help="porta (predefinita: 8000; 0 = una porta libera qualsiasi)"
+    )
+    serve.add_argument(
+        "--output",
+        type=Path,
+        default=Path(".anteprima"),
+        help="cartella dell'anteprima (predefinita: .anteprima, mai site/)",
+    )
+    serve.add_argument(
+        "--senza-bozze", dest="bozze", action="store_false", help="mostra il sito esattamente come sarà pubblicato"
+    )
     serve.add_argument("--oggi", type=_date, default=None, help="la data di oggi, AAAA-MM-GG")
 
     new = sub.add_parser("new", help="crea un nuovo file da compilare: storia, persona o bisogno")
@@ -84,8 +110,14 @@ def make_parser() -> argparse.ArgumentParser:
     new.add_argument("titolo", nargs="+", help='il titolo (o il nome), tra virgolette: "La festa di via Como"')
     new.add_argument("--territorio", default=None, help="la cartella del territorio in content/, es. aurora")
     new.add_argument("--slug", default=None, help="il nome del file, se non va bene quello ricavato dal titolo")
-    new.add_argument("--cartella", action="store_true", help="crea storie/<nome>/index.md (o persone/<nome>/index.md), per mettere foto e audio accanto al testo")
-    new.add_argument("--organizzazione", action="store_true", help="per persona: una scheda di organizzazione (senza consenso)")
+    new.add_argument(
+        "--cartella",
+        action="store_true",
+        help="crea storie/<nome>/index.md (o persone/<nome>/index.md), per mettere foto e audio accanto al testo",
+    )
+    new.add_argument(
+        "--organizzazione", action="store_true", help="per persona: una scheda di organizzazione (senza consenso)"
+    )
     new.add_argument("--oggi", type=_date, default=None, help="la data da scrivere, AAAA-MM-GG (predefinita: oggi)")
     return parser
 
@@ -126,8 +158,14 @@ def run_new(root: Path, args) -> int:
         return 2
     try:
         created = scaffold.new_content(
-            root / "content", kind, args.territorio, " ".join(args.titolo), today=args.oggi, slug=args.slug,
-            bundle=args.cartella, person_type="organizzazione" if args.organizzazione else "persona",
+            root / "content",
+            kind,
+            args.territorio,
+            " ".join(args.titolo),
+            today=args.oggi,
+            slug=args.slug,
+            bundle=args.cartella,
+            person_type="organizzazione" if args.organizzazione else "persona",
         )
     except scaffold.ScaffoldError as exc:
         print(exc)
@@ -151,7 +189,9 @@ def github_annotation(problem: Problem) -> str:
     props = [f"file={_escape_property(problem.path)}"]
     if problem.line:
         props.append(f"line={problem.line}")
-    props.append("title=" + _escape_property(f"Portale dei Saperi: {problem.code}" if problem.code else "Portale dei Saperi"))
+    props.append(
+        "title=" + _escape_property(f"Portale dei Saperi: {problem.code}" if problem.code else "Portale dei Saperi")
+    )
     text = problem.explain() + (f" (guida: {problem.guide})" if problem.guide else "")
     return f"::{level} {','.join(props)}::{_escape_data(text)}"
 
@@ -175,7 +215,9 @@ def run_check(root: Path, args) -> int:
     print_problems(problems, args.format)
     errors, warnings = _count(problems)
     if errors:
-        print(f"{_plural(errors, 'problema', 'problemi')}, {_plural(warnings, 'avviso', 'avvisi')}. Correggi i file indicati e riprova.")
+        print(
+            f"{_plural(errors, 'problema', 'problemi')}, {_plural(warnings, 'avviso', 'avvisi')}. Correggi i file indicati e riprova."
+        )
         return 1
     print(f"Tutto a posto: nessun errore, {_plural(warnings, 'avviso', 'avvisi')}.")
     return 0
@@ -188,23 +230,38 @@ def run_build(root: Path, args) -> int:
     except ContentError as exc:
         print_problems(exc.problems)
         errors, warnings = _count(exc.problems)
-        print(f"{_plural(errors, 'problema', 'problemi')}, {_plural(warnings, 'avviso', 'avvisi')}. Niente è stato scritto in {args.output}/.")
+        print(
+            f"{_plural(errors, 'problema', 'problemi')}, {_plural(warnings, 'avviso', 'avvisi')}. Niente è stato scritto in {args.output}/."
+        )
         return 1
     except WriteFailed as exc:
         error = exc.error
-        reason = {errno.ENOSPC: "il disco è pieno", errno.EDQUOT: "lo spazio concesso è finito", errno.EFBIG: "un file supera la dimensione massima concessa", errno.EACCES: "mancano i permessi", errno.EROFS: "il disco è in sola lettura"}.get(error.errno, error.strerror or str(error))
-        print(f"Impossibile scrivere {args.output}/: {reason} ({error.filename or args.output}). Il sito di prima è rimasto com'era: libera spazio o correggi i permessi e riprova.", file=sys.stderr)
+        reason = {
+            errno.ENOSPC: "il disco è pieno",
+            errno.EDQUOT: "lo spazio concesso è finito",
+            errno.EFBIG: "un file supera la dimensione massima concessa",
+            errno.EACCES: "mancano i permessi",
+            errno.EROFS: "il disco è in sola lettura",
+        }.get(error.errno, error.strerror or str(error))
+        print(
+            f"Impossibile scrivere {args.output}/: {reason} ({error.filename or args.output}). Il sito di prima è rimasto com'era: libera spazio o correggi i permessi e riprova.",
+            file=sys.stderr,
+        )
         return 3
     print_problems(result.warnings)
     total = sum(result.pages.values())
-    print(f"Costruito {args.output}/: {_plural(total, 'pagina', 'pagine')} in {result.seconds:.1f} s{' (bozze incluse)' if args.bozze else ''}")
+    print(
+        f"Costruito {args.output}/: {_plural(total, 'pagina', 'pagine')} in {result.seconds:.1f} s{' (bozze incluse)' if args.bozze else ''}"
+    )
     indexed = result.indexed.pages if result.indexed else {}
     for slug in result.territories:
         in_search = _plural(indexed.get(slug, 0), "pagina", "pagine")
         print(f"  {slug:<22} {_plural(result.pages.get(slug, 0), 'pagina', 'pagine')}, {in_search} nella ricerca")
     print(f"  {'rete':<22} {_plural(result.pages.get('', 0), 'pagina', 'pagine')}")
     if result.indexed:
-        print(f"Indice di ricerca (Pagefind): {_plural(sum(indexed.values()), 'pagina', 'pagine')} in {result.indexed.seconds:.1f} s")
+        print(
+            f"Indice di ricerca (Pagefind): {_plural(sum(indexed.values()), 'pagina', 'pagine')} in {result.indexed.seconds:.1f} s"
+        )
     if result.warnings:
         print(_plural(len(result.warnings), "avviso", "avvisi") + ".")
     return 0

@@ -40,7 +40,10 @@ def draw_stall(width: int = 1600, height: int = 1067) -> Image.Image:
     stripe = width // 12
     for i in range(12):  # the striped awning
         colour = (190, 40, 35) if i % 2 == 0 else (245, 240, 230)
-        draw.polygon([(i * stripe, 80), ((i + 1) * stripe, 80), ((i + 1) * stripe + 20, 330), (i * stripe + 20, 330)], fill=colour)
+        draw.polygon(
+            [(i * stripe, 80), ((i + 1) * stripe, 80), ((i + 1) * stripe + 20, 330), (i * stripe + 20, 330)],
+            fill=colour,
+        )
     for x in range(0, width, stripe // 2):  # scalloped edge
         draw.pieslice([x, 300, x + stripe // 2, 370], 0, 180, fill=(190, 40, 35))
     draw.rectangle([60, 330, 80, height], fill=(90, 90, 95))  # poles
@@ -80,7 +83,10 @@ def speak(text: str, path: Path) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         wav = Path(tmp) / "voce.wav"
         subprocess.run(["espeak-ng", "-v", "it+f3", "-s", "140", "-p", "45", "-w", str(wav), text], check=True)
-        subprocess.run(["lame", "--quiet", "-m", "m", "-b", "32", "--resample", "22.05", "--noreplaygain", str(wav), str(path)], check=True)
+        subprocess.run(
+            ["lame", "--quiet", "-m", "m", "-b", "32", "--resample", "22.05", "--noreplaygain", str(wav), str(path)],
+            check=True,
+        )
 
 
 if __name__ == "__main__":

@@ -64,7 +64,9 @@ La portineria di {name}.
 """
 
 
-def story_md(title: str, date: str = "2025-03-01", persone: str = "[]", extra: str = "", body: str = "Una storia del quartiere.") -> str:
+def story_md(
+    title: str, date: str = "2025-03-01", persone: str = "[]", extra: str = "", body: str = "Una storia del quartiere."
+) -> str:
     return f"---\ntitolo: {title}\ndata: {date}\npersone: {persone}\n{extra}---\n{body}\n"
 
 
@@ -86,7 +88,9 @@ BASE_FILES = {
     "content/aurora/territorio.md": territory_md("Aurora"),
     "content/aurora/persone/anna-rossi.md": person_md("Anna Rossi", "[cucina-etnica]"),
     "content/aurora/persone/ciclofficina.md": org_md("Ciclofficina Aurora", "[riparazione-biciclette]"),
-    "content/aurora/storie/la-festa.md": story_md("La festa di via Como", persone="[anna-rossi, ciclofficina]", extra="tag: [festa, cucina]\n"),
+    "content/aurora/storie/la-festa.md": story_md(
+        "La festa di via Como", persone="[anna-rossi, ciclofficina]", extra="tag: [festa, cucina]\n"
+    ),
     "content/aurora/bisogni/biciclette.md": need_md("Biciclette per i ragazzi", "[riparazione-biciclette]"),
     "content/dora/territorio.md": territory_md("Dora", lat=45.09, lon=7.67),
     "content/dora/storie/il-parco.md": story_md("Il parco Dora", persone="[aurora/anna-rossi]", extra="tag: [parco]\n"),
@@ -133,7 +137,11 @@ def run():
 
 def tree_digest(folder: Path) -> dict[str, str]:
     """{relative path: sha256} of every file under folder: to assert a site is byte-identical."""
-    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
 
 
 def build_digest(folder: Path) -> dict[str, str]:
@@ -150,7 +158,14 @@ def read(root: Path, rel: str) -> str:
 # Debian's chromium driven by Playwright; never a browser download.
 
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-component-update", "--disable-gpu", "--disable-sync", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-gpu",
+    "--disable-sync",
+    "--no-first-run",
+]
 
 
 @pytest.fixture(scope="session")
@@ -168,8 +183,6 @@ def page(browser):
     tab = context.new_page()
     yield tab
     context.close()
-
-
 
 
 @pytest.fixture

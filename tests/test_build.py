@@ -6,7 +6,8 @@ import re
 from urllib.parse import urlsplit
 
 from conftest import build_digest, person_md, read, site_files_text, story_md, tree_digest
-from portale.build import pipeline
+
+from portale.build import write
 
 
 def build(make_site, run, files=None, argv=()):
@@ -90,7 +91,9 @@ def test_territory_folders_are_self_contained(make_site, run):
 
 def test_drafts_are_absent_everywhere_unless_bozze(make_site, run):
     files = {
-        "content/aurora/storie/segreta.md": story_md("Storia segretissima", persone="[anna-rossi]", extra="tag: [segreto]\nbozza: true\n"),
+        "content/aurora/storie/segreta.md": story_md(
+            "Storia segretissima", persone="[anna-rossi]", extra="tag: [segreto]\nbozza: true\n"
+        ),
         "content/aurora/persone/bozzolo.md": person_md("Bozzolo Bozzetti", extra="bozza: true\n"),
     }
     root = build(make_site, run, files)
@@ -134,7 +137,7 @@ def test_a_build_that_fails_midway_leaves_the_old_site(make_site, run, monkeypat
     def broken(*args, **kwargs):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(pipeline.write, "copy_assets", broken)
+    monkeypatch.setattr(write, "copy_assets", broken)
     code, out = run([], cwd=root)
     assert code == 3
     assert "Impossibile scrivere site/: il disco è pieno" in out
@@ -159,7 +162,9 @@ def test_output_option(make_site, run, tmp_path):
 
 def test_unpublished_person_is_a_neutral_mention_with_a_warning(make_site, run):
     files = {
-        "content/aurora/persone/ritirata.md": person_md("Rita Ritirata", extra="").replace("ambito: [web]", "ambito: [web], revocato: 2025-06-01"),
+        "content/aurora/persone/ritirata.md": person_md("Rita Ritirata", extra="").replace(
+            "ambito: [web]", "ambito: [web], revocato: 2025-06-01"
+        ),
         "content/aurora/storie/la-festa.md": story_md("La festa di via Como", persone="[anna-rossi, ritirata]"),
     }
     root = make_site(files)

@@ -43,7 +43,9 @@ FILES = {
     ),
     f"content/aurora/storie/{SLUG}/{SLUG}.jpg": photo_with_gps(),
     "content/aurora/persone/quirino.md": person_md(PERSON, "[sartoria]", body=f"Sono {PERSON}, sarto."),
-    "content/dora/storie/il-parco.md": story_md("Il parco Dora", persone="[aurora/anna-rossi, aurora/quirino]", extra="tag: [parco]\n"),
+    "content/dora/storie/il-parco.md": story_md(
+        "Il parco Dora", persone="[aurora/anna-rossi, aurora/quirino]", extra="tag: [parco]\n"
+    ),
 }
 
 
@@ -54,8 +56,20 @@ def test_a_deleted_story_and_person_leave_no_trace_in_site(make_site, run):
     site = root / "site"
     planted = holders(site, CANARY, "Quirinocanarino")
     # the canary really is everywhere a reader could find it, so the grep below can fail
-    for expected in [f"aurora/storie/{SLUG}/index.html", "aurora/storie/index.html", "aurora/index.html", "aurora/persone/anna-rossi/index.html",
-                     "aurora/persone/quirino/index.html", "dora/storie/il-parco/index.html", "index.html", "feed.xml", "aurora/feed.xml", "sitemap.xml", "dati/storie.json", "dati/saperi.csv"]:
+    for expected in [
+        f"aurora/storie/{SLUG}/index.html",
+        "aurora/storie/index.html",
+        "aurora/index.html",
+        "aurora/persone/anna-rossi/index.html",
+        "aurora/persone/quirino/index.html",
+        "dora/storie/il-parco/index.html",
+        "index.html",
+        "feed.xml",
+        "aurora/feed.xml",
+        "sitemap.xml",
+        "dati/storie.json",
+        "dati/saperi.csv",
+    ]:
         assert expected in planted, expected
     assert any(rel.startswith("aurora/tag/" + CANARY.lower()) for rel in planted)
     assert any(rel.startswith("aurora/pagefind/fragment/") for rel in planted)  # the search index, unpacked
@@ -65,7 +79,13 @@ def test_a_deleted_story_and_person_leave_no_trace_in_site(make_site, run):
     (root / f"content/aurora/storie/{SLUG}/{SLUG}.jpg").unlink()
     (root / f"content/aurora/storie/{SLUG}").rmdir()
     (root / "content/aurora/persone/quirino.md").unlink()
-    make_site({"content/dora/storie/il-parco.md": story_md("Il parco Dora", persone="[aurora/anna-rossi]", extra="tag: [parco]\n")})  # the checklist: references go too
+    make_site(
+        {
+            "content/dora/storie/il-parco.md": story_md(
+                "Il parco Dora", persone="[aurora/anna-rossi]", extra="tag: [parco]\n"
+            )
+        }
+    )  # the checklist: references go too
     code, out = run(["--oggi", "2026-01-15"], cwd=root)
     assert code == 0, out
     assert holders(site, CANARY, "Quirinocanarino", "Vespucci") == []
@@ -92,8 +112,16 @@ def test_the_checklist_commands_find_a_word_in_pages_and_search_index(make_site,
     assert code == 0, out
     commands = checklist_commands()
     assert len(commands) == 2
-    pages, index = (subprocess.run(["sh", "-c", c.replace("Cognome", "Vespucci")], cwd=root, capture_output=True, text=True).stdout for c in commands)
+    pages, index = (
+        subprocess.run(["sh", "-c", c.replace("Cognome", "Vespucci")], cwd=root, capture_output=True, text=True).stdout
+        for c in commands
+    )
     assert "site/aurora/persone/quirino/index.html" in pages
     assert "site/aurora/pagefind/fragment/" in index  # found inside the compressed index
-    nothing = [subprocess.run(["sh", "-c", c.replace("Cognome", "Parolachenoncè")], cwd=root, capture_output=True, text=True).stdout for c in commands]
+    nothing = [
+        subprocess.run(
+            ["sh", "-c", c.replace("Cognome", "Parolachenoncè")], cwd=root, capture_output=True, text=True
+        ).stdout
+        for c in commands
+    ]
     assert nothing == ["", ""]

@@ -16,9 +16,9 @@ import time
 from pathlib import Path
 
 import pytest
-
 from conftest import build_digest, read, story_md, tree_digest
-from portale.build import pipeline
+
+from portale.build import write
 from portale.pages import render
 
 PROJECT = Path(__file__).resolve().parent.parent
@@ -60,7 +60,11 @@ def wait_for(predicate, what: str, seconds: float = 60):
 
 def strays(root: Path) -> list[str]:
     """Folders a build left beside site/, but the lock and the spare kept on purpose (write.SPARE_SUFFIX)."""
-    return sorted(p.name for p in root.iterdir() if p.name.startswith(".site.") and p.name not in (".site.lock", ".site.precedente"))
+    return sorted(
+        p.name
+        for p in root.iterdir()
+        if p.name.startswith(".site.") and p.name not in (".site.lock", ".site.precedente")
+    )
 
 
 def test_sigkill_half_way_leaves_the_old_site_and_the_next_run_cleans_up(make_site, run, tmp_path):
@@ -69,7 +73,9 @@ def test_sigkill_half_way_leaves_the_old_site_and_the_next_run_cleans_up(make_si
     make_site({"content/aurora/storie/nuova.md": story_md("Una storia nuova")})
     marker = tmp_path / "a-meta"
     script = STOP_HALF_WAY.format(project=str(PROJECT), marker=str(marker), root=str(root))
-    process = subprocess.Popen([sys.executable, "-c", script, "--oggi", OGGI], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    process = subprocess.Popen(
+        [sys.executable, "-c", script, "--oggi", OGGI], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
     try:
         wait_for(marker.exists, "the build to reach half-way")
         staging = Path(marker.read_text())
@@ -93,7 +99,7 @@ def test_a_build_killed_between_the_two_fallback_renames_gets_its_site_back(make
     root = build_ok(make_site, run)
     before = tree_digest(root / "site")
     os.rename(root / "site", root / ".site.vecchio")
-    pipeline.write.clean_leftovers(root / "site")
+    write.clean_leftovers(root / "site")
     assert tree_digest(root / "site") == before
     assert strays(root) == []
 
@@ -119,13 +125,13 @@ def test_an_exception_on_one_page_leaves_the_old_site(make_site, run, monkeypatc
 def test_an_exception_while_writing_removes_the_staging_folder(make_site, run, monkeypatch):
     root = build_ok(make_site, run)
     before = tree_digest(root / "site")
-    original = pipeline.write.write_site
+    original = write.write_site
 
     def half_then_bug(folder, pages):
         original(folder, dict(list(sorted(pages.items()))[:3]))
         raise RuntimeError("a bug half-way")
 
-    monkeypatch.setattr(pipeline.write, "write_site", half_then_bug)
+    monkeypatch.setattr(write, "write_site", half_then_bug)
     with pytest.raises(RuntimeError):
         run(["--oggi", OGGI], cwd=root)
     assert tree_digest(root / "site") == before
@@ -163,7 +169,14 @@ def test_a_real_file_size_limit_is_reported_by_a_real_build(make_site, run):
         signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
         resource.setrlimit(resource.RLIMIT_FSIZE, (2000, 2000))
 
-    done = subprocess.run([sys.executable, str(PROJECT / "build.py"), "--oggi", OGGI], cwd=root, preexec_fn=limit, capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        [sys.executable, str(PROJECT / "build.py"), "--oggi", OGGI],
+        cwd=root,
+        preexec_fn=limit,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode == 3, done.stdout + done.stderr
     assert "Impossibile scrivere site/: un file supera la dimensione massima concessa" in done.stderr
     assert "Traceback" not in done.stderr
@@ -179,7 +192,12 @@ def test_a_second_build_waits_for_the_first(make_site, run, tmp_path):
     with open(root / ".site.lock", "a+") as held:
         fcntl.flock(held, fcntl.LOCK_EX)  # the first build, still writing
         with open(errors, "w") as stderr:
-            second = subprocess.Popen([sys.executable, str(PROJECT / "build.py"), "--oggi", OGGI], cwd=root, stdout=subprocess.DEVNULL, stderr=stderr)
+            second = subprocess.Popen(
+                [sys.executable, str(PROJECT / "build.py"), "--oggi", OGGI],
+                cwd=root,
+                stdout=subprocess.DEVNULL,
+                stderr=stderr,
+            )
         try:
             wait_for(lambda: "aspetto che finisca" in errors.read_text(), "the second build to say it waits")
             assert second.poll() is None
@@ -197,9 +215,9 @@ def test_a_second_build_waits_for_the_first(make_site, run, tmp_path):
 
 def test_lock_without_waiting_fails_clearly(tmp_path):
     out = tmp_path / "site"
-    with pipeline.write.lock(out):
-        with pytest.raises(pipeline.write.BuildLocked):
-            with pipeline.write.lock(out, wait=False):
+    with write.lock(out):
+        with pytest.raises(write.BuildLocked):
+            with write.lock(out, wait=False):
                 pass
 
 
@@ -230,7 +248,14 @@ def test_builds_under_other_tz_locale_hash_seed_and_file_order_are_identical(tmp
         root = tmp_path / f"macchina-{index}"
         copy_content(sample, root / "content", reverse=bool(index))
         env = {k: v for k, v in os.environ.items() if k not in ("TZ", "LC_ALL", "LANG", "PYTHONHASHSEED")} | extra
-        done = subprocess.run([sys.executable, str(PROJECT / "build.py"), "--oggi", OGGI], cwd=root, env=env, capture_output=True, text=True, timeout=300)
+        done = subprocess.run(
+            [sys.executable, str(PROJECT / "build.py"), "--oggi", OGGI],
+            cwd=root,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
         assert done.returncode == 0, done.stdout + done.stderr
         digests.append(build_digest(root / "site"))  # all but Pagefind's filter index (conftest)
     assert digests[0].keys() == digests[1].keys()
@@ -240,15 +265,18 @@ def test_builds_under_other_tz_locale_hash_seed_and_file_order_are_identical(tmp
 # --- writing stays inside the output folder ---------------------------------------------------
 
 
-@pytest.mark.parametrize("rel", ["../site-vecchio/index.html", "../site/../site2/x.html", "/tmp/assoluto.html", "aurora/../../fuori.html", "."])
+@pytest.mark.parametrize(
+    "rel",
+    ["../site-vecchio/index.html", "../site/../site2/x.html", "/tmp/assoluto.html", "aurora/../../fuori.html", "."],
+)
 def test_no_page_path_writes_outside_the_output_folder(tmp_path, rel):
     """A last line of defence below validation: containment by path, not by string prefix."""
     out = tmp_path / "site"
     out.mkdir()
     with pytest.raises(ValueError):
-        pipeline.write.write_site(out, {rel: b"x"})
+        write.write_site(out, {rel: b"x"})
     with pytest.raises(ValueError):
-        pipeline.write._target(out.resolve(), rel)
+        write._target(out.resolve(), rel)
     assert sorted(p.name for p in tmp_path.rglob("*")) == ["site"]
 
 
@@ -259,5 +287,5 @@ def test_a_symlinked_folder_in_the_staging_folder_is_not_followed(tmp_path):
     outside.mkdir()
     (out / "aurora" / "storie").symlink_to(outside, target_is_directory=True)
     with pytest.raises(ValueError):
-        pipeline.write.write_site(out, {"aurora/storie/x/index.html": b"x"})
+        write.write_site(out, {"aurora/storie/x/index.html": b"x"})
     assert list(outside.iterdir()) == []

@@ -7,7 +7,6 @@ import re
 import xml.etree.ElementTree as ET
 
 import pytest
-
 from conftest import read, story_md, tree_digest, write_project
 
 A = "{http://www.w3.org/2005/Atom}"
@@ -15,18 +14,23 @@ S = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 BASE = "https://saperi.example.org/"
 
 EXTRA = {
-    "content/aurora/storie/vecchia.md": story_md("Una storia vecchia", date="2024-06-10", extra="sommario: Di tanti anni fa.\n"),
+    "content/aurora/storie/vecchia.md": story_md(
+        "Una storia vecchia", date="2024-06-10", extra="sommario: Di tanti anni fa.\n"
+    ),
     "content/aurora/storie/bozza.md": story_md("Storia in bozza", date="2025-12-01", extra="bozza: true\n"),
-    "content/aurora/storie/titolo-ostile.md": story_md("Il trucco </script><script>alert(1)</script>", date="2025-01-05"),
+    "content/aurora/storie/titolo-ostile.md": story_md(
+        "Il trucco </script><script>alert(1)</script>", date="2025-01-05"
+    ),
 }
 
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
     """One small site built once; the tests only read it."""
-    from conftest import BASE_FILES
     import contextlib
     import io
+
+    from conftest import BASE_FILES
 
     from portale import cli
 
@@ -50,7 +54,11 @@ def test_territory_feed_is_atom_with_its_stories_newest_first(site):
     assert feed.find(A + "updated").text == "2025-03-01T00:00:00Z"  # the newest published story, not the clock
     assert feed.find(A + "author/" + A + "name").text == "Portineria di comunità Aurora"
     entries = feed.findall(A + "entry")
-    assert [e.find(A + "title").text for e in entries] == ["La festa di via Como", "Il trucco </script><script>alert(1)</script>", "Una storia vecchia"]
+    assert [e.find(A + "title").text for e in entries] == [
+        "La festa di via Como",
+        "Il trucco </script><script>alert(1)</script>",
+        "Una storia vecchia",
+    ]
     first = entries[0]
     assert first.find(A + "id").text == BASE + "aurora/storie/la-festa/"
     assert first.find(A + "link").get("href") == BASE + "aurora/storie/la-festa/"

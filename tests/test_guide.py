@@ -70,12 +70,14 @@ def test_every_problem_is_made_with_a_code():
 
 
 def test_every_problem_the_checker_reports_has_a_code(make_site, run):
-    root = make_site({
-        "content/aurora/storie/a.md": story_md("A", date="ieri", extra="sommaro: x\n"),
-        "content/aurora/storie/b.md": "titolo: senza trattini\n",
-        "content/aurora/storie/c.md": "---\ntitolo: [aperta\n---\n",
-        "content/aurora/persone/p.md": "---\nnome: P\ntipo: persona\n---\n",
-    })
+    root = make_site(
+        {
+            "content/aurora/storie/a.md": story_md("A", date="ieri", extra="sommaro: x\n"),
+            "content/aurora/storie/b.md": "titolo: senza trattini\n",
+            "content/aurora/storie/c.md": "---\ntitolo: [aperta\n---\n",
+            "content/aurora/persone/p.md": "---\nnome: P\ntipo: persona\n---\n",
+        }
+    )
     code, out = run(["check"], cwd=root)
     assert code == 1
     lines = [line for line in out.splitlines() if line.startswith("content/")]
@@ -91,14 +93,19 @@ def test_a_problem_line_names_file_line_message_hint_and_guide(make_site, run):
     root = make_site({"content/aurora/storie/a.md": story_md("A", date="2025-02-30")})
     code, out = run(["check"], cwd=root)
     assert code == 1
-    assert 'content/aurora/storie/a.md:3: la data "2025-02-30" non esiste — controlla giorno e mese (AAAA-MM-GG) (guida: docs/guida-redazione.md#data)' in out
+    assert (
+        'content/aurora/storie/a.md:3: la data "2025-02-30" non esiste — controlla giorno e mese (AAAA-MM-GG) (guida: docs/guida-redazione.md#data)'
+        in out
+    )
 
 
 def test_check_format_github_prints_annotations(make_site, run):
-    root = make_site({
-        "content/aurora/storie/a.md": story_md("A", date="ieri"),
-        "content/dora/storie/b.md": story_md("B", extra="sommaro: x\n"),
-    })
+    root = make_site(
+        {
+            "content/aurora/storie/a.md": story_md("A", date="ieri"),
+            "content/dora/storie/b.md": story_md("B", extra="sommaro: x\n"),
+        }
+    )
     code, out = run(["check", "--format", "github"], cwd=root)
     assert code == 1
     lines = out.splitlines()
@@ -107,14 +114,19 @@ def test_check_format_github_prints_annotations(make_site, run):
         '"data" deve essere una data nel formato AAAA-MM-GG, non "ieri" — scrivi per esempio data: 2024-03-15'
         " (guida: docs/guida-redazione.md#data)"
     )
-    assert lines[1].startswith("::warning file=content/dora/storie/b.md,line=5,title=Portale dei Saperi%3A chiave-sconosciuta::")
+    assert lines[1].startswith(
+        "::warning file=content/dora/storie/b.md,line=5,title=Portale dei Saperi%3A chiave-sconosciuta::"
+    )
     assert "1 problema, 1 avviso" in out
 
 
 def test_github_annotations_escape_what_would_break_them():
     problem = Problem("content/a,b.md", 2, "100% sbagliato\nseconda riga", "rimedio", "yaml")
     line = github_annotation(problem)
-    assert line == "::error file=content/a%2Cb.md,line=2,title=Portale dei Saperi%3A yaml::100%25 sbagliato%0Aseconda riga — rimedio (guida: docs/guida-redazione.md#yaml)"
+    assert (
+        line
+        == "::error file=content/a%2Cb.md,line=2,title=Portale dei Saperi%3A yaml::100%25 sbagliato%0Aseconda riga — rimedio (guida: docs/guida-redazione.md#yaml)"
+    )
     assert "\n" not in line
 
 

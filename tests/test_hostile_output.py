@@ -12,7 +12,6 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-
 from conftest import PORTALE, SAPERI, org_md, person_md, story_md, territory_md, write_project
 
 MARK = "ZQX"
@@ -26,12 +25,29 @@ def q(text: str) -> str:
 
 
 HOSTILE_FILES = {
-    "content/portale.yml": PORTALE.replace("titolo: Portale dei Saperi", f"titolo: {q('Portale ' + SHORT)}").replace("descrizione: Storie, persone e saperi dei territori.", f"descrizione: {q(PAYLOAD)}"),
-    "content/saperi.yml": SAPERI.replace("nome: Cucina etnica", f"nome: {q('Cucina ' + SHORT)}").replace("descrizione: Ricette dei paesi d’origine.", f"descrizione: {q(PAYLOAD)}"),
-    "content/aurora/territorio.md": territory_md("Aurora").replace("nome: Aurora", f"nome: {q('Aurora ' + SHORT)}").replace("orari: lunedì–venerdì 9–13", f"orari: {q(PAYLOAD)}"),
-    "content/aurora/persone/anna-rossi.md": person_md("Anna Rossi", f"[{{sapere: cucina-etnica, descrizione: {q(PAYLOAD)}}}]", extra=f"ruolo: {q(PAYLOAD)}\n"),
-    "content/aurora/persone/ciclofficina.md": org_md(q("Ciclo " + SHORT), "[riparazione-biciclette]", extra=f"sito: {q('https://example.org/' + chr(34) + 'onmouseover=' + chr(34) + 'alert(1)')}\n"),
-    "content/aurora/storie/la-festa.md": story_md(q(PAYLOAD), persone="[anna-rossi, ciclofficina]", extra=f"sommario: {q(PAYLOAD)}\ntag: [{q(SHORT)}]\n", body=f"Testo con {MARK}lampionaio.\n\n<script>alert('{MARK}')</script>{SHORT}\n\n<a href=\"jav&#x09;ascript:alert('{MARK}')\">clic</a>"),
+    "content/portale.yml": PORTALE.replace("titolo: Portale dei Saperi", f"titolo: {q('Portale ' + SHORT)}").replace(
+        "descrizione: Storie, persone e saperi dei territori.", f"descrizione: {q(PAYLOAD)}"
+    ),
+    "content/saperi.yml": SAPERI.replace("nome: Cucina etnica", f"nome: {q('Cucina ' + SHORT)}").replace(
+        "descrizione: Ricette dei paesi d’origine.", f"descrizione: {q(PAYLOAD)}"
+    ),
+    "content/aurora/territorio.md": territory_md("Aurora")
+    .replace("nome: Aurora", f"nome: {q('Aurora ' + SHORT)}")
+    .replace("orari: lunedì–venerdì 9–13", f"orari: {q(PAYLOAD)}"),
+    "content/aurora/persone/anna-rossi.md": person_md(
+        "Anna Rossi", f"[{{sapere: cucina-etnica, descrizione: {q(PAYLOAD)}}}]", extra=f"ruolo: {q(PAYLOAD)}\n"
+    ),
+    "content/aurora/persone/ciclofficina.md": org_md(
+        q("Ciclo " + SHORT),
+        "[riparazione-biciclette]",
+        extra=f"sito: {q('https://example.org/' + chr(34) + 'onmouseover=' + chr(34) + 'alert(1)')}\n",
+    ),
+    "content/aurora/storie/la-festa.md": story_md(
+        q(PAYLOAD),
+        persone="[anna-rossi, ciclofficina]",
+        extra=f"sommario: {q(PAYLOAD)}\ntag: [{q(SHORT)}]\n",
+        body=f"Testo con {MARK}lampionaio.\n\n<script>alert('{MARK}')</script>{SHORT}\n\n<a href=\"jav&#x09;ascript:alert('{MARK}')\">clic</a>",
+    ),
     "content/aurora/bisogni/biciclette.md": f"---\ntitolo: {q(PAYLOAD)}\ndata: 2026-09-01\nsaperi: [riparazione-biciclette]\nsommario: {q(PAYLOAD)}\n---\nAiuto.\n",
     "content/dora/territorio.md": territory_md("Dora"),
     "content/dora/storie/il-parco.md": story_md("Il parco Dora", persone="[aurora/anna-rossi]"),
@@ -165,7 +181,7 @@ def test_feeds_and_sitemaps_are_well_formed_and_html_inside_them_is_safe(hostile
 
 def test_open_data_keeps_the_text_and_spreadsheets_never_see_a_formula(hostile_site):
     stories = json.loads((hostile_site / "dati/storie.json").read_text(encoding="utf-8"))
-    assert any(s["titolo"].startswith("\"><script>") for s in stories)
+    assert any(s["titolo"].startswith('"><script>') for s in stories)
     rows = list(csv.reader(io.StringIO((hostile_site / "dati/saperi.csv").read_text(encoding="utf-8"))))
     for row in rows:
         for cell in row:
@@ -173,15 +189,24 @@ def test_open_data_keeps_the_text_and_spreadsheets_never_see_a_formula(hostile_s
 
 
 def test_a_formula_in_a_name_is_neutralised_in_the_csv(make_site, run):
-    root = make_site({"content/aurora/persone/ciclofficina.md": org_md("'=HYPERLINK(\"https://evil.example\",\"clic\")'", "[riparazione-biciclette]")})
+    root = make_site(
+        {
+            "content/aurora/persone/ciclofficina.md": org_md(
+                '\'=HYPERLINK("https://evil.example","clic")\'', "[riparazione-biciclette]"
+            )
+        }
+    )
     code, out = run([], cwd=root)
     assert code == 0, out
     text = (root / "site/dati/saperi.csv").read_text(encoding="utf-8")
     rows = list(csv.DictReader(io.StringIO(text)))
     names = [r["chi"] for r in rows]
-    assert "'=HYPERLINK(\"https://evil.example\",\"clic\")" in names
+    assert '\'=HYPERLINK("https://evil.example","clic")' in names
     assert json.loads((root / "site/dati/saperi.json").read_text())  # the JSON keeps the exact text
-    assert any(r["chi"] == '=HYPERLINK("https://evil.example","clic")' for r in json.loads((root / "site/dati/saperi.json").read_text()))
+    assert any(
+        r["chi"] == '=HYPERLINK("https://evil.example","clic")'
+        for r in json.loads((root / "site/dati/saperi.json").read_text())
+    )
 
 
 def test_a_title_with_markup_is_text_in_search_results(hostile_site, serve_dir, page):

@@ -6,32 +6,74 @@ import gzip
 import shutil
 
 import pytest
-
 from conftest import build_digest, need_md, person_md, site_files_text, story_md
 
 TODAY = ["--oggi", "2026-06-01"]
 
 EXTRA = {
     "content/dora/persone/marco.md": person_md("Marco Bellone", "[panificazione, riparazione-biciclette]"),
-    "content/dora/storie/il-forno.md": story_md("Il forno di Marco", persone="[marco, aurora/ciclofficina]", extra="tag: [pane, festa]\n"),
+    "content/dora/storie/il-forno.md": story_md(
+        "Il forno di Marco", persone="[marco, aurora/ciclofficina]", extra="tag: [pane, festa]\n"
+    ),
     "content/dora/bisogni/pane.md": need_md("Pane per la cena", "[panificazione, cucina-etnica]"),
 }
 
 EDITS = {
-    "story body": {"content/aurora/storie/la-festa.md": story_md("La festa di via Como", persone="[anna-rossi, ciclofficina]", extra="tag: [festa, cucina]\n", body="Un altro testo.")},
-    "story title and tags": {"content/aurora/storie/la-festa.md": story_md("La grande festa", persone="[anna-rossi]", extra="tag: [cucina, musica]\n")},
-    "person renamed (backlinks in two territories)": {"content/aurora/persone/anna-rossi.md": person_md("Anna Bianchi", "[cucina-etnica]")},
-    "person's biography rewritten (body only)": {"content/dora/persone/marco.md": person_md("Marco Bellone", "[panificazione, riparazione-biciclette]", body="Fa il pane da trent'anni.")},
-    "need's text rewritten (body only)": {"content/dora/bisogni/pane.md": need_md("Pane per la cena", "[panificazione, cucina-etnica]").replace("Cerchiamo aiuto.", "Cerchiamo chi sa fare il pane.")},
-    "person offers another sapere": {"content/aurora/persone/anna-rossi.md": person_md("Anna Rossi", "[cucina-etnica, panificazione, sartoria]")},
-    "consent revoked": {"content/aurora/persone/anna-rossi.md": person_md("Anna Rossi", "[cucina-etnica]").replace("ambito: [web]", "ambito: [web], revocato: 2026-01-01")},
+    "story body": {
+        "content/aurora/storie/la-festa.md": story_md(
+            "La festa di via Como",
+            persone="[anna-rossi, ciclofficina]",
+            extra="tag: [festa, cucina]\n",
+            body="Un altro testo.",
+        )
+    },
+    "story title and tags": {
+        "content/aurora/storie/la-festa.md": story_md(
+            "La grande festa", persone="[anna-rossi]", extra="tag: [cucina, musica]\n"
+        )
+    },
+    "person renamed (backlinks in two territories)": {
+        "content/aurora/persone/anna-rossi.md": person_md("Anna Bianchi", "[cucina-etnica]")
+    },
+    "person's biography rewritten (body only)": {
+        "content/dora/persone/marco.md": person_md(
+            "Marco Bellone", "[panificazione, riparazione-biciclette]", body="Fa il pane da trent'anni."
+        )
+    },
+    "need's text rewritten (body only)": {
+        "content/dora/bisogni/pane.md": need_md("Pane per la cena", "[panificazione, cucina-etnica]").replace(
+            "Cerchiamo aiuto.", "Cerchiamo chi sa fare il pane."
+        )
+    },
+    "person offers another sapere": {
+        "content/aurora/persone/anna-rossi.md": person_md("Anna Rossi", "[cucina-etnica, panificazione, sartoria]")
+    },
+    "consent revoked": {
+        "content/aurora/persone/anna-rossi.md": person_md("Anna Rossi", "[cucina-etnica]").replace(
+            "ambito: [web]", "ambito: [web], revocato: 2026-01-01"
+        )
+    },
     "story deleted": {"content/dora/storie/il-parco.md": None},
     "person deleted with its stories": {"content/dora/persone/marco.md": None, "content/dora/storie/il-forno.md": None},
-    "story added naming another territory": {"content/dora/storie/nuova.md": story_md("Una storia nuova", persone="[aurora/anna-rossi]", extra="tag: [festa]\n")},
-    "story becomes a draft": {"content/aurora/storie/la-festa.md": story_md("La festa di via Como", persone="[anna-rossi]", extra="bozza: true\ntag: [festa]\n")},
-    "need closed": {"content/dora/bisogni/pane.md": need_md("Pane per la cena", "[panificazione]", extra="stato: chiuso\n")},
-    "territory renamed": {"content/aurora/territorio.md": "---\nnome: Aurora Nord\ncomune: Torino\ntipo: quartiere\ncoordinate: {lat: 45.08, lon: 7.69}\nportinerie:\n  - nome: Portineria Aurora\n---\nTesto.\n"},
-    "portal title": {"content/portale.yml": "titolo: Un altro titolo\nbase_url: https://altro.example.org/\nlingua: it\n"},
+    "story added naming another territory": {
+        "content/dora/storie/nuova.md": story_md(
+            "Una storia nuova", persone="[aurora/anna-rossi]", extra="tag: [festa]\n"
+        )
+    },
+    "story becomes a draft": {
+        "content/aurora/storie/la-festa.md": story_md(
+            "La festa di via Como", persone="[anna-rossi]", extra="bozza: true\ntag: [festa]\n"
+        )
+    },
+    "need closed": {
+        "content/dora/bisogni/pane.md": need_md("Pane per la cena", "[panificazione]", extra="stato: chiuso\n")
+    },
+    "territory renamed": {
+        "content/aurora/territorio.md": "---\nnome: Aurora Nord\ncomune: Torino\ntipo: quartiere\ncoordinate: {lat: 45.08, lon: 7.69}\nportinerie:\n  - nome: Portineria Aurora\n---\nTesto.\n"
+    },
+    "portal title": {
+        "content/portale.yml": "titolo: Un altro titolo\nbase_url: https://altro.example.org/\nlingua: it\n"
+    },
 }
 
 
@@ -67,7 +109,12 @@ def test_a_series_of_edits_undone_and_redone_always_equals_a_cold_build(make_sit
         EDITS["story body"],
         EDITS["person renamed (backlinks in two territories)"],
         {"content/aurora/storie/la-festa.md": None},
-        {**EXTRA, "content/aurora/storie/la-festa.md": story_md("La festa di via Como", persone="[anna-rossi, ciclofficina]", extra="tag: [festa, cucina]\n")},
+        {
+            **EXTRA,
+            "content/aurora/storie/la-festa.md": story_md(
+                "La festa di via Como", persone="[anna-rossi, ciclofficina]", extra="tag: [festa, cucina]\n"
+            ),
+        },
         EDITS["story body"],
         {},
     ]
@@ -87,13 +134,31 @@ def test_unchanged_pages_are_reused_and_edited_ones_rendered_again(make_site, ru
     edited = root / "site/aurora/storie/la-festa/index.html"
     listing = root / "site/aurora/storie/index.html"  # shows titles and summaries, never a body
     before = untouched.stat().st_ino, edited.stat().st_ino, listing.stat().st_ino
-    make_site({"content/aurora/storie/la-festa.md": story_md("La festa di via Como", persone="[anna-rossi, ciclofficina]", extra="tag: [festa, cucina]\n", body="Testo corretto.")})
+    make_site(
+        {
+            "content/aurora/storie/la-festa.md": story_md(
+                "La festa di via Como",
+                persone="[anna-rossi, ciclofficina]",
+                extra="tag: [festa, cucina]\n",
+                body="Testo corretto.",
+            )
+        }
+    )
     assert run(TODAY, cwd=root)[0] == 0
     assert untouched.stat().st_ino == before[0]  # the same file, hard-linked from the previous site
     assert listing.stat().st_ino == before[2]  # only the body changed
     assert edited.stat().st_ino != before[1]
     assert "Testo corretto." in edited.read_text(encoding="utf-8")
-    make_site({"content/aurora/storie/la-festa.md": story_md("La festa grande", persone="[anna-rossi, ciclofficina]", extra="tag: [festa, cucina]\n", body="Testo corretto.")})
+    make_site(
+        {
+            "content/aurora/storie/la-festa.md": story_md(
+                "La festa grande",
+                persone="[anna-rossi, ciclofficina]",
+                extra="tag: [festa, cucina]\n",
+                body="Testo corretto.",
+            )
+        }
+    )
     assert run(TODAY, cwd=root)[0] == 0
     assert "La festa grande" in listing.read_text(encoding="utf-8")
 
@@ -108,11 +173,27 @@ def test_a_biography_edit_renders_its_pages_but_not_the_skill_pages(make_site, r
     network_skill = root / "site/saperi/panificazione/index.html"
     need = root / "site/dora/bisogni/pane/index.html"
     before = {page: page.stat().st_ino for page in (person, skill, network_skill, need)}
-    make_site({"content/dora/persone/marco.md": person_md("Marco Bellone", "[panificazione, riparazione-biciclette]", body="Fa il pane da trent'anni.")})
+    make_site(
+        {
+            "content/dora/persone/marco.md": person_md(
+                "Marco Bellone", "[panificazione, riparazione-biciclette]", body="Fa il pane da trent'anni."
+            )
+        }
+    )
     assert run(TODAY, cwd=root)[0] == 0
     assert "Fa il pane da trent" in person.read_text(encoding="utf-8") and person.stat().st_ino != before[person]
-    assert [page.stat().st_ino for page in (skill, network_skill, need)] == [before[skill], before[network_skill], before[need]]
-    make_site({"content/dora/bisogni/pane.md": need_md("Pane per la cena", "[panificazione, cucina-etnica]").replace("Cerchiamo aiuto.", "Cerchiamo chi sa fare il pane.")})
+    assert [page.stat().st_ino for page in (skill, network_skill, need)] == [
+        before[skill],
+        before[network_skill],
+        before[need],
+    ]
+    make_site(
+        {
+            "content/dora/bisogni/pane.md": need_md("Pane per la cena", "[panificazione, cucina-etnica]").replace(
+                "Cerchiamo aiuto.", "Cerchiamo chi sa fare il pane."
+            )
+        }
+    )
     assert run(TODAY, cwd=root)[0] == 0
     assert "Cerchiamo chi sa fare il pane." in need.read_text(encoding="utf-8")
     assert skill.stat().st_ino == before[skill]
@@ -129,7 +210,14 @@ def test_a_page_changed_by_hand_in_the_site_is_rendered_again(make_site, run):
 
 
 def test_the_build_date_and_drafts_preview_are_part_of_every_key(make_site, run):
-    root = make_site({**EXTRA, "content/dora/bisogni/pane.md": need_md("Pane per la cena", "[panificazione]", extra="scadenza: 2026-07-01\n")})
+    root = make_site(
+        {
+            **EXTRA,
+            "content/dora/bisogni/pane.md": need_md(
+                "Pane per la cena", "[panificazione]", extra="scadenza: 2026-07-01\n"
+            ),
+        }
+    )
     assert run(TODAY, cwd=root)[0] == 0
     assert "Aperto" in (root / "site/dora/bisogni/pane/index.html").read_text(encoding="utf-8")
     assert run(["--oggi", "2026-08-01"], cwd=root)[0] == 0
@@ -190,13 +278,27 @@ def test_after_an_edit_the_edited_territory_is_written_before_the_others(tmp_pat
 
     from portale.build import write
 
-    pages = [SimpleNamespace(output=f"{slug}/pagina-{i}/index.html", territory=SimpleNamespace(slug=slug)) for slug in ("aurora", "dora") for i in range(3)]
+    pages = [
+        SimpleNamespace(output=f"{slug}/pagina-{i}/index.html", territory=SimpleNamespace(slug=slug))
+        for slug in ("aurora", "dora")
+        for i in range(3)
+    ]
     pages[0].output = "aurora/cerca/index.html"  # no key: rendered on every build
     placed: list[str] = []
 
     def build(folder, keys, previous_site, previous):
         placed.clear()
-        return write.write_pages(tmp_path / folder, pages, keys, {}, tmp_path / previous_site, previous, lambda page: page.output.encode(), 1, on_page=lambda page, entry, extra: placed.append(page.output))
+        return write.write_pages(
+            tmp_path / folder,
+            pages,
+            keys,
+            {},
+            tmp_path / previous_site,
+            previous,
+            lambda page: page.output.encode(),
+            1,
+            on_page=lambda page, entry, extra: placed.append(page.output),
+        )
 
     written = build("primo", [None] + ["k"] * 5, "nessuno", {})
     assert placed == [page.output for page in pages]
@@ -204,7 +306,9 @@ def test_after_an_edit_the_edited_territory_is_written_before_the_others(tmp_pat
     assert sorted(placed[:3]) == [f"dora/pagina-{i}/index.html" for i in range(3)]
     assert placed[2] == "dora/pagina-1/index.html"  # rendered after its territory's unchanged pages are linked
     assert placed[3:] == ["aurora/pagina-1/index.html", "aurora/pagina-2/index.html", "aurora/cerca/index.html"]
-    assert (tmp_path / "secondo/aurora/pagina-1/index.html").stat().st_ino == (tmp_path / "primo/aurora/pagina-1/index.html").stat().st_ino
+    assert (tmp_path / "secondo/aurora/pagina-1/index.html").stat().st_ino == (
+        tmp_path / "primo/aurora/pagina-1/index.html"
+    ).stat().st_ino
 
 
 def test_files_left_in_the_reused_staging_folder_are_never_published(make_site, run):
@@ -219,7 +323,13 @@ def test_files_left_in_the_reused_staging_folder_are_never_published(make_site, 
     (spare / "dora/storie/vecchia/index.html").write_text("una storia tolta", encoding="utf-8")  # the edited one
     (spare / "ex-territorio").mkdir()
     (spare / "ex-territorio/index.html").write_text("un territorio tolto", encoding="utf-8")
-    make_site({"content/dora/storie/il-forno.md": story_md("Il forno di Marco", persone="[marco]", extra="tag: [pane]\n", body="Il pane di Marco.")})
+    make_site(
+        {
+            "content/dora/storie/il-forno.md": story_md(
+                "Il forno di Marco", persone="[marco]", extra="tag: [pane]\n", body="Il pane di Marco."
+            )
+        }
+    )
     assert run(TODAY, cwd=root)[0] == 0
     incremental = build_digest(root / "site")
     assert not any("vecchi" in path or "ex-territorio" in path for path in incremental)
@@ -233,15 +343,21 @@ def test_files_left_in_the_reused_staging_folder_are_never_published(make_site, 
 def test_a_build_killed_while_the_search_mirror_changes_leaves_nothing_trusted(make_site, run):
     """Pagefind reads a mirror of each territory's pages kept in the build cache. A render worker removes the mirror's
     state before it writes a page there: what a killed build left half-written is copied again, never indexed."""
-    from portale.build import pipeline
+    from portale.build import workspace
     from portale.search import mirror as search_mirror
 
     root = make_site(EXTRA)
     for _ in range(2):
         assert run(TODAY, cwd=root)[0] == 0
-    mirror = pipeline.search_mirrors(root, root / "site") / "aurora"
-    search_mirror.mirror_page(mirror, "storie/la-festa/index.html", b'<html><body><main data-pagefind-body>Una pagina scritta a meta</main></body></html>')
-    make_site({"content/aurora/storie/nuova.md": story_md("Una storia nuova", extra="tag: [festa]\n")})  # aurora is indexed again
+    mirror = workspace.search_mirrors(root, root / "site") / "aurora"
+    search_mirror.mirror_page(
+        mirror,
+        "storie/la-festa/index.html",
+        b"<html><body><main data-pagefind-body>Una pagina scritta a meta</main></body></html>",
+    )
+    make_site(
+        {"content/aurora/storie/nuova.md": story_md("Una storia nuova", extra="tag: [festa]\n")}
+    )  # aurora is indexed again
     assert run(TODAY, cwd=root)[0] == 0
     incremental = build_digest(root / "site")
     shutil.rmtree(root / "site")

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 
 import pytest
-
 from conftest import read, story_md
+
 from portale.content.markup import render_markdown
 
 HOSTILE = [
@@ -14,7 +14,7 @@ HOSTILE = [
     "<SCRIPT SRC=//evil.example/x.js></SCRIPT>",
     "<scr<script>ipt>alert(1)</script>",
     '<img src=x onerror="alert(1)">',
-    '<IMG SRC=x ONERROR=alert(1)>',
+    "<IMG SRC=x ONERROR=alert(1)>",
     '<a href="javascript:alert(1)">x</a>',
     '<a href="JaVaScRiPt:alert(1)">x</a>',
     '<a href="jav&#x09;ascript:alert(1)">x</a>',
@@ -37,7 +37,9 @@ HOSTILE = [
     "<base href=https://evil.example/>",
 ]
 
-DANGER = re.compile(r"<script|<iframe|<object|<embed|<svg|<style|<form|<meta|<base|\son\w+\s*=|javascript:|vbscript:|data:|style=", re.I)
+DANGER = re.compile(
+    r"<script|<iframe|<object|<embed|<svg|<style|<form|<meta|<base|\son\w+\s*=|javascript:|vbscript:|data:|style=", re.I
+)
 
 
 @pytest.mark.parametrize("snippet", HOSTILE)
@@ -57,7 +59,11 @@ def test_ordinary_markdown_survives():
 
 def test_front_matter_values_are_escaped_in_pages(make_site, run):
     title = '"><script>alert(1)</script><img src=x onerror=alert(2)>'
-    files = {"content/aurora/storie/attacco.md": story_md("'" + title.replace("'", "''") + "'", extra="sommario: '<b onclick=x()>ciao</b>'\n")}
+    files = {
+        "content/aurora/storie/attacco.md": story_md(
+            "'" + title.replace("'", "''") + "'", extra="sommario: '<b onclick=x()>ciao</b>'\n"
+        )
+    }
     root = make_site(files)
     code, out = run([], cwd=root)
     assert code == 0, out

@@ -6,10 +6,10 @@ import io
 import re
 
 import pytest
-from PIL import Image
-
 from conftest import build_digest, person_md, read, story_md
 from media_samples import has_metadata, photo_with_gps, png_with_text, short_wav
+from PIL import Image
+
 from portale.content import media
 from portale.pages import media_copies
 
@@ -81,12 +81,32 @@ def test_two_builds_with_images_are_byte_identical(make_site, run):
     "extra, files, expected",
     [
         ("immagine: {file: mercato.jpg}\n", {"mercato.jpg": b"x"}, ':5: manca "alt" in "immagine": è obbligatorio'),
-        ("immagine: {file: manca.jpg, alt: Foto}\n", {}, ':5: immagine "manca.jpg" non trovata — metti il file accanto a index.md'),
-        ("immagine: {file: ../altra/foto.jpg, alt: Foto}\n", {}, ':5: immagine "../altra/foto.jpg" non trovata — scrivi solo il nome del file'),
-        ("immagine: {file: /etc/passwd, alt: Foto}\n", {}, ':5: immagine "/etc/passwd" non trovata — scrivi solo il nome del file'),
-        ("immagine: {file: finta.jpg, alt: Foto}\n", {"finta.jpg": b"non sono una foto"}, ':5: "finta.jpg" non è un\'immagine leggibile'),
+        (
+            "immagine: {file: manca.jpg, alt: Foto}\n",
+            {},
+            ':5: immagine "manca.jpg" non trovata — metti il file accanto a index.md',
+        ),
+        (
+            "immagine: {file: ../altra/foto.jpg, alt: Foto}\n",
+            {},
+            ':5: immagine "../altra/foto.jpg" non trovata — scrivi solo il nome del file',
+        ),
+        (
+            "immagine: {file: /etc/passwd, alt: Foto}\n",
+            {},
+            ':5: immagine "/etc/passwd" non trovata — scrivi solo il nome del file',
+        ),
+        (
+            "immagine: {file: finta.jpg, alt: Foto}\n",
+            {"finta.jpg": b"non sono una foto"},
+            ':5: "finta.jpg" non è un\'immagine leggibile',
+        ),
         ("audio: {file: voce.mp3}\n", {"voce.mp3": short_wav()}, ':5: manca "trascrizione" in "audio": è obbligatorio'),
-        ("audio: {file: voce.mp3, trascrizione: Ciao}\n", {"voce.mp3": b"testo, non audio" * 4}, ':5: "voce.mp3" non è un file audio che i browser sanno suonare'),
+        (
+            "audio: {file: voce.mp3, trascrizione: Ciao}\n",
+            {"voce.mp3": b"testo, non audio" * 4},
+            ':5: "voce.mp3" non è un file audio che i browser sanno suonare',
+        ),
         ("audio: {file: assente.mp3, trascrizione: Ciao}\n", {}, ':5: audio "assente.mp3" non trovato'),
     ],
 )
@@ -99,8 +119,12 @@ def test_bad_media_is_refused_with_file_and_line(make_site, run, extra, files, e
 
 
 def test_image_in_the_body_is_refused_with_its_line(make_site, run):
-    body = "Primo paragrafo.\n\n![Il banco](mercato.jpg)\n\nFine, con <img src='https://example.org/a.png' alt='fuori'>."
-    root = make_site(story_bundle("", {"mercato.jpg": photo_with_gps()}) | {BUNDLE + "index.md": story_md("La festa", body=body)})
+    body = (
+        "Primo paragrafo.\n\n![Il banco](mercato.jpg)\n\nFine, con <img src='https://example.org/a.png' alt='fuori'>."
+    )
+    root = make_site(
+        story_bundle("", {"mercato.jpg": photo_with_gps()}) | {BUNDLE + "index.md": story_md("La festa", body=body)}
+    )
     code, out = run(["check"], cwd=root)
     assert code == 1
     assert f'{BUNDLE}index.md:8: immagine nel testo "mercato.jpg"' in out
@@ -121,7 +145,10 @@ def test_image_of_a_story_that_is_not_a_bundle_is_refused(make_site, run):
     root = make_site({FESTA: story_md("La festa", extra=IMAGE)})
     code, out = run(["check"], cwd=root)
     assert code == 1
-    assert f'{FESTA}:5: immagine "mercato.jpg" non trovata — i file vanno in una cartella: sposta {FESTA} in content/aurora/storie/la-festa/index.md' in out
+    assert (
+        f'{FESTA}:5: immagine "mercato.jpg" non trovata — i file vanno in una cartella: sposta {FESTA} in content/aurora/storie/la-festa/index.md'
+        in out
+    )
 
 
 def test_large_original_gets_a_warning_and_is_still_published_reduced(make_site, run, monkeypatch):
@@ -129,7 +156,7 @@ def test_large_original_gets_a_warning_and_is_still_published_reduced(make_site,
     root = make_site(story_bundle(IMAGE, {"mercato.jpg": photo_with_gps()}))
     code, out = run([], cwd=root)
     assert code == 0
-    assert f"{BUNDLE}index.md:5: avviso: immagine \"mercato.jpg\" molto pesante" in out
+    assert f'{BUNDLE}index.md:5: avviso: immagine "mercato.jpg" molto pesante' in out
     assert (root / "site/aurora/storie/la-festa/mercato-480.jpg").is_file()
 
 
@@ -147,7 +174,9 @@ def test_person_photo_only_with_consent_for_photos(make_site, run):
         "content/aurora/persone/anna-rossi.md": None,
         "content/aurora/persone/anna-rossi/index.md": person_md("Anna Rossi", "[cucina-etnica]", extra=photo),
         "content/aurora/persone/anna-rossi/ritratto.jpg": photo_with_gps(),
-        "content/aurora/persone/bruno/index.md": person_md("Bruno Bianchi", extra=photo).replace("ambito: [web]", "ambito: [web, foto]"),
+        "content/aurora/persone/bruno/index.md": person_md("Bruno Bianchi", extra=photo).replace(
+            "ambito: [web]", "ambito: [web, foto]"
+        ),
         "content/aurora/persone/bruno/ritratto.jpg": photo_with_gps(),
     }
     root = make_site(files)
@@ -163,7 +192,9 @@ def test_person_photo_only_with_consent_for_photos(make_site, run):
 def test_territory_image_sits_beside_territorio_md(make_site, run):
     from conftest import territory_md
 
-    text = territory_md("Aurora").replace("---\nLa portineria", "immagine: {file: piazza.jpg, alt: La piazza del mercato}\n---\nLa portineria")
+    text = territory_md("Aurora").replace(
+        "---\nLa portineria", "immagine: {file: piazza.jpg, alt: La piazza del mercato}\n---\nLa portineria"
+    )
     root = make_site({"content/aurora/territorio.md": text, "content/aurora/piazza.jpg": photo_with_gps()})
     code, out = run([], cwd=root)
     assert code == 0, out
@@ -192,10 +223,15 @@ def test_tags_of_a_recording_are_not_published(make_site, run):
     info = b"LIST" + (4 + 8 + 8).to_bytes(4, "little") + b"INFOIART" + (8).to_bytes(4, "little") + b"Segreto\x00"
     wav[4:8] = (len(wav) - 8 + len(info)).to_bytes(4, "little")
     extra = "audio: {file: voce.mp3, trascrizione: Ciao}\n"
-    root = make_site(story_bundle(extra, {"voce.mp3": mp3}) | {
-        "content/aurora/storie/wav/index.md": story_md("Wav", extra="audio: {file: voce.wav, trascrizione: Ciao}\n"),
-        "content/aurora/storie/wav/voce.wav": bytes(wav) + info,
-    })
+    root = make_site(
+        story_bundle(extra, {"voce.mp3": mp3})
+        | {
+            "content/aurora/storie/wav/index.md": story_md(
+                "Wav", extra="audio: {file: voce.wav, trascrizione: Ciao}\n"
+            ),
+            "content/aurora/storie/wav/voce.wav": bytes(wav) + info,
+        }
+    )
     code, out = run([], cwd=root)
     assert code == 0, out
     published = (root / "site/aurora/storie/la-festa/voce.mp3").read_bytes()
@@ -222,12 +258,26 @@ def test_a_rebuild_reuses_resized_copies_and_a_changed_photo_is_redone(make_site
 
 def test_story_media_naming_a_person_without_that_consent_gets_a_warning(make_site, run):
     extra = IMAGE + "audio: {file: voce.wav, trascrizione: Ciao}\n"
-    root = make_site(story_bundle(extra, {"mercato.jpg": photo_with_gps(), "voce.wav": short_wav()}))  # anna: ambito [web]
+    root = make_site(
+        story_bundle(extra, {"mercato.jpg": photo_with_gps(), "voce.wav": short_wav()})
+    )  # anna: ambito [web]
     code, out = run([], cwd=root)
     assert code == 0
-    assert f"{BUNDLE}index.md:5: avviso: la storia ha una foto e nomina Anna Rossi, il cui consenso non comprende «foto»" in out
-    assert f"{BUNDLE}index.md:6: avviso: la storia ha una registrazione e nomina Anna Rossi, il cui consenso non comprende «audio»" in out
-    root = make_site({"content/aurora/persone/anna-rossi.md": person_md("Anna Rossi", "[cucina-etnica]").replace("[web]", "[web, foto, audio]")})
+    assert (
+        f"{BUNDLE}index.md:5: avviso: la storia ha una foto e nomina Anna Rossi, il cui consenso non comprende «foto»"
+        in out
+    )
+    assert (
+        f"{BUNDLE}index.md:6: avviso: la storia ha una registrazione e nomina Anna Rossi, il cui consenso non comprende «audio»"
+        in out
+    )
+    root = make_site(
+        {
+            "content/aurora/persone/anna-rossi.md": person_md("Anna Rossi", "[cucina-etnica]").replace(
+                "[web]", "[web, foto, audio]"
+            )
+        }
+    )
     assert "consenso non comprende" not in run([], cwd=root)[1]
 
 
@@ -238,19 +288,26 @@ def test_an_unchanged_photo_is_not_read_again_and_a_replaced_one_is(make_site, r
 
     from portale.content import memo
 
-    monkeypatch.setattr(memo, "TRUST_AFTER_NS", -10**10)  # the files just written count as old enough to be trusted
+    monkeypatch.setattr(memo, "TRUST_AFTER_NS", -(10**10))  # the files just written count as old enough to be trusted
     root = make_site(story_bundle(IMAGE, {"mercato.jpg": photo_with_gps(900, 600, orientation=1)}))
     assert run(["--output", "a"], cwd=root)[0] == 0
     opened: list[str] = []
     real_open = open
     for module in (media, media_copies):  # the checks and the published copies
-        monkeypatch.setattr(module, "open", lambda path, *args, **kwargs: opened.append(Path(path).name) or real_open(path, *args, **kwargs), raising=False)
+        monkeypatch.setattr(
+            module,
+            "open",
+            lambda path, *args, **kwargs: opened.append(Path(path).name) or real_open(path, *args, **kwargs),
+            raising=False,
+        )
     for _ in range(2):  # and still trusted by the build after
         assert run(["--output", "a"], cwd=root)[0] == 0
     assert "mercato.jpg" not in opened
     checked: list[str] = []
     real_verify = media._verify_image
-    monkeypatch.setattr(media, "_verify_image", lambda path, *args: checked.append(path.name) or real_verify(path, *args))
+    monkeypatch.setattr(
+        media, "_verify_image", lambda path, *args: checked.append(path.name) or real_verify(path, *args)
+    )
     (root / BUNDLE / "mercato.jpg").write_bytes(photo_with_gps(600, 900, orientation=1))  # replaced: now a portrait
     assert run(["--output", "a"], cwd=root)[0] == 0
     assert "mercato.jpg" in opened and checked == ["mercato.jpg"]

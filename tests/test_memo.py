@@ -8,15 +8,21 @@ import shutil
 
 from conftest import person_md, story_md
 
-from portale.content import load
-from portale.content import memo
+from portale.content import load, memo
 
 TODAY = ["--oggi", "2026-06-01"]
 
 FILES = {
     # a warning of the file alone (unknown key) and a privacy warning (a full name replaced)
-    "content/aurora/storie/la-festa.md": story_md("La festa di via Como", persone="[anna-rossi, lucia]", extra="sottotitolo: Una festa\ntag: [festa]\n", body="Lucia Verdi ha cucinato per tutti, con Anna Rossi."),
-    "content/aurora/persone/lucia.md": person_md("Lucia Verdi", "[cucina-etnica]", extra="visibilita: solo-nome\n", body="Cucino."),
+    "content/aurora/storie/la-festa.md": story_md(
+        "La festa di via Como",
+        persone="[anna-rossi, lucia]",
+        extra="sottotitolo: Una festa\ntag: [festa]\n",
+        body="Lucia Verdi ha cucinato per tutti, con Anna Rossi.",
+    ),
+    "content/aurora/persone/lucia.md": person_md(
+        "Lucia Verdi", "[cucina-etnica]", extra="visibilita: solo-nome\n", body="Cucino."
+    ),
 }
 
 
@@ -41,12 +47,31 @@ def test_hiding_a_person_checks_the_unchanged_stories_again(make_site, run):
     root = make_site(FILES)
     assert run(TODAY, cwd=root)[0] == 0
     # Anna asks to show her first name only: the unchanged story still has her surname alone
-    make_site({**FILES, "content/aurora/storie/la-festa.md": FILES["content/aurora/storie/la-festa.md"].replace("con Anna Rossi.", "con Anna. Grazie, signora Rossi.")})
+    make_site(
+        {
+            **FILES,
+            "content/aurora/storie/la-festa.md": FILES["content/aurora/storie/la-festa.md"].replace(
+                "con Anna Rossi.", "con Anna. Grazie, signora Rossi."
+            ),
+        }
+    )
     assert run(TODAY, cwd=root)[0] == 0
-    make_site({**FILES, "content/aurora/storie/la-festa.md": FILES["content/aurora/storie/la-festa.md"].replace("con Anna Rossi.", "con Anna. Grazie, signora Rossi."), "content/aurora/persone/anna-rossi.md": person_md("Anna Rossi", "[cucina-etnica]", extra="visibilita: solo-nome\n")})
+    make_site(
+        {
+            **FILES,
+            "content/aurora/storie/la-festa.md": FILES["content/aurora/storie/la-festa.md"].replace(
+                "con Anna Rossi.", "con Anna. Grazie, signora Rossi."
+            ),
+            "content/aurora/persone/anna-rossi.md": person_md(
+                "Anna Rossi", "[cucina-etnica]", extra="visibilita: solo-nome\n"
+            ),
+        }
+    )
     code, out = run(TODAY, cwd=root)
     assert code == 1, out
-    assert any(line.startswith("content/aurora/storie/la-festa.md:") and "«rossi»" in line for line in problem_lines(out)), out
+    assert any(
+        line.startswith("content/aurora/storie/la-festa.md:") and "«rossi»" in line for line in problem_lines(out)
+    ), out
     # and the published story never showed the surname meanwhile: the failed build left the last good site
     assert "signora Rossi" in (root / "site/aurora/storie/la-festa/index.html").read_text(encoding="utf-8")
 
@@ -54,11 +79,15 @@ def test_hiding_a_person_checks_the_unchanged_stories_again(make_site, run):
 def test_the_memo_is_only_a_shortcut(make_site, run):
     root = make_site(FILES)
     assert run(TODAY, cwd=root)[0] == 0
-    memo_site = {p.relative_to(root / "site").as_posix(): p.read_bytes() for p in (root / "site").rglob("*") if p.is_file()}
+    memo_site = {
+        p.relative_to(root / "site").as_posix(): p.read_bytes() for p in (root / "site").rglob("*") if p.is_file()
+    }
     shutil.rmtree(root / ".cache")
     shutil.rmtree(root / "site")
     assert run(TODAY, cwd=root)[0] == 0
-    assert {p.relative_to(root / "site").as_posix(): p.read_bytes() for p in (root / "site").rglob("*") if p.is_file()} == memo_site
+    assert {
+        p.relative_to(root / "site").as_posix(): p.read_bytes() for p in (root / "site").rglob("*") if p.is_file()
+    } == memo_site
 
 
 # --- files not read again: their identity (inode, size, times) is the one the last build read ---------------------
@@ -72,7 +101,7 @@ def _count_reads(monkeypatch) -> list[str]:
 
 
 def test_only_the_edited_file_is_read_again(make_site, run, monkeypatch):
-    monkeypatch.setattr(memo, "TRUST_AFTER_NS", -10**10)  # the files just written count as old enough to be trusted
+    monkeypatch.setattr(memo, "TRUST_AFTER_NS", -(10**10))  # the files just written count as old enough to be trusted
     root = make_site(FILES)
     assert run(TODAY, cwd=root)[0] == 0
     reads = _count_reads(monkeypatch)
@@ -88,7 +117,7 @@ def test_only_the_edited_file_is_read_again(make_site, run, monkeypatch):
 
 def test_a_file_changed_with_its_size_and_time_put_back_is_read_again(make_site, run, monkeypatch):
     """As `cp -p` or a careless sync tool may leave it: only the change time, which no tool can set, tells."""
-    monkeypatch.setattr(memo, "TRUST_AFTER_NS", -10**10)
+    monkeypatch.setattr(memo, "TRUST_AFTER_NS", -(10**10))
     root = make_site(FILES)
     assert run(TODAY, cwd=root)[0] == 0
     story = root / "content/aurora/storie/la-festa.md"
@@ -113,7 +142,12 @@ def test_files_changed_just_before_a_build_are_read_again_by_the_next(make_site,
 
 def test_a_problem_in_an_unchanged_file_names_the_line_a_build_from_scratch_names(make_site, run):
     """The front matter of a remembered file (with the line of each value) is read back only when a problem needs it."""
-    files = {**FILES, "content/aurora/storie/la-festa.md": story_md("La festa di via Como", persone="\n  - anna-rossi\n  - lucia", body="Una festa.")}
+    files = {
+        **FILES,
+        "content/aurora/storie/la-festa.md": story_md(
+            "La festa di via Como", persone="\n  - anna-rossi\n  - lucia", body="Una festa."
+        ),
+    }
     root = make_site(files)
     assert run(TODAY, cwd=root)[0] == 0
     make_site({**files, "content/aurora/persone/lucia.md": None})  # the story, unchanged, now names nobody known

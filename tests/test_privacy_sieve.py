@@ -11,7 +11,15 @@ from hypothesis import strategies as st
 
 from portale.content import privacy
 
-NAMES = ["Anna Rossi", "Nicolò D'Amico", "Žofie Dvořák", "Σοφία Παπαδοπούλου", "Ayşe Yılmaz", "Jean-Luc Muß", "İbrahim Işık"]
+NAMES = [
+    "Anna Rossi",
+    "Nicolò D'Amico",
+    "Žofie Dvořák",
+    "Σοφία Παπαδοπούλου",
+    "Ayşe Yılmaz",
+    "Jean-Luc Muß",
+    "İbrahim Işık",
+]
 
 
 def shield_of(name: str):
@@ -34,7 +42,11 @@ def variants(name: str):
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.sampled_from(range(len(NAMES))).flatmap(lambda i: st.tuples(st.just(i), variants(NAMES[i]))), st.text(max_size=20), st.text(max_size=20))
+@given(
+    st.sampled_from(range(len(NAMES))).flatmap(lambda i: st.tuples(st.just(i), variants(NAMES[i]))),
+    st.text(max_size=20),
+    st.text(max_size=20),
+)
 def test_a_text_holding_a_full_name_is_always_a_suspect(pair, before, after):
     index, spelled = pair
     text = f"{before} {spelled.replace(' ', chr(160))} {after}"

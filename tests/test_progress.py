@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 
 from conftest import build_digest, story_md
+
 from portale.build.progress import Progress
 
 
@@ -46,7 +47,14 @@ def test_a_closed_output_never_fails_the_build():
 
 def test_jobs_option_changes_nothing_in_the_output(make_site, run, tmp_path):
     # enough pages and bodies to be spread over worker processes
-    root = make_site({f"content/aurora/storie/storia-{i}.md": story_md(f"Storia {i}", persone="[anna-rossi]", body=f"Testo **{i}**.") for i in range(80)})
+    root = make_site(
+        {
+            f"content/aurora/storie/storia-{i}.md": story_md(
+                f"Storia {i}", persone="[anna-rossi]", body=f"Testo **{i}**."
+            )
+            for i in range(80)
+        }
+    )
     assert run(["--jobs", "1", "--oggi", "2026-06-01", "--output", str(tmp_path / "uno")], cwd=root)[0] == 0
     assert run(["--jobs", "2", "--oggi", "2026-06-01", "--output", str(tmp_path / "due")], cwd=root)[0] == 0
     assert build_digest(tmp_path / "uno") == build_digest(tmp_path / "due")

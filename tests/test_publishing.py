@@ -12,7 +12,6 @@ from pathlib import Path
 
 import pytest
 import yaml
-
 from conftest import story_md
 
 from portale import cli
@@ -50,7 +49,11 @@ def test_the_workflow_checks_with_annotations_builds_and_publishes_site():
 
 
 def test_codeowners_gives_every_territory_folder_its_own_owner():
-    lines = [line.split() for line in (PROJECT / "docs/esempi/CODEOWNERS").read_text(encoding="utf-8").splitlines() if line.strip() and not line.startswith("#")]
+    lines = [
+        line.split()
+        for line in (PROJECT / "docs/esempi/CODEOWNERS").read_text(encoding="utf-8").splitlines()
+        if line.strip() and not line.startswith("#")
+    ]
     owners = {parts[0]: parts[1:] for parts in lines}
     if not (PROJECT / "content").is_dir():
         pytest.skip("no sample content/ in this checkout")
@@ -63,24 +66,49 @@ def test_codeowners_gives_every_territory_folder_its_own_owner():
     assert len(teams) == len(territories)  # one portineria per folder
 
 
-@pytest.mark.skipif(shutil.which("pre-commit") is None and not (Path(sys.executable).parent / "pre-commit").exists(), reason="pre-commit is in the test extra")
+@pytest.mark.skipif(
+    shutil.which("pre-commit") is None and not (Path(sys.executable).parent / "pre-commit").exists(),
+    reason="pre-commit is in the test extra",
+)
 def test_the_pre_commit_hook_stops_a_commit_with_a_content_error(make_site, tmp_path):
     root = make_site({"content/aurora/storie/rotta.md": story_md("Rotta", date="ieri")})
     shutil.copy(PROJECT / ".pre-commit-config.yaml", root)
     shutil.copy(PROJECT / "build.py", root)
-    env = dict(os.environ, PRE_COMMIT_HOME=str(tmp_path / "pre-commit-cache"), GIT_AUTHOR_NAME="Redazione", GIT_AUTHOR_EMAIL="r@example.org",
-               GIT_COMMITTER_NAME="Redazione", GIT_COMMITTER_EMAIL="r@example.org", PYTHONPATH=str(PROJECT), PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}")
+    env = dict(
+        os.environ,
+        PRE_COMMIT_HOME=str(tmp_path / "pre-commit-cache"),
+        GIT_AUTHOR_NAME="Redazione",
+        GIT_AUTHOR_EMAIL="r@example.org",
+        GIT_COMMITTER_NAME="Redazione",
+        GIT_COMMITTER_EMAIL="r@example.org",
+        PYTHONPATH=str(PROJECT),
+        PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
+    )
 
     def git(*args):
         return subprocess.run(["git", *args], cwd=root, env=env, capture_output=True, text=True)
 
     git("init", "-q")
     git("add", ".")
-    result = subprocess.run([sys.executable, "-m", "pre_commit", "run", "--all-files"], cwd=root, env=env, capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-m", "pre_commit", "run", "--all-files"],
+        cwd=root,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode == 1, result.stdout + result.stderr
     assert 'content/aurora/storie/rotta.md:3: "data" deve essere una data' in result.stdout
     (root / "content/aurora/storie/rotta.md").write_text(story_md("Rotta", date="2025-01-01"), encoding="utf-8")
     git("add", ".")
-    result = subprocess.run([sys.executable, "-m", "pre_commit", "run", "--all-files"], cwd=root, env=env, capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-m", "pre_commit", "run", "--all-files"],
+        cwd=root,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "Passed" in result.stdout

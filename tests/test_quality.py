@@ -18,15 +18,23 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 import pytest
 
-from portale.content import model
 from portale.build import pipeline
-from portale.content import privacy
+from portale.content import model, privacy
 from portale.pages import render
 
 PROJECT = Path(__file__).resolve().parent.parent
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 # best-practice rules that the issue asks for too: headings in order, landmarks, one h1, a skip link
-BEST_PRACTICE = ["heading-order", "landmark-one-main", "landmark-unique", "page-has-heading-one", "region", "skip-link", "landmark-no-duplicate-banner", "landmark-no-duplicate-contentinfo"]
+BEST_PRACTICE = [
+    "heading-order",
+    "landmark-one-main",
+    "landmark-unique",
+    "page-has-heading-one",
+    "region",
+    "skip-link",
+    "landmark-no-duplicate-banner",
+    "landmark-no-duplicate-contentinfo",
+]
 MAX_STORY_BYTES = 30 * 1024  # a story page's HTML plus its stylesheet, images aside
 SEARCH_FOLDERS = ("cerca", "pagefind")  # the only places where JavaScript is allowed
 
@@ -147,7 +155,9 @@ def test_axe_finds_nothing_on_one_page_of_every_kind(sample, serve_dir, page):
 
 
 def test_axe_really_reports_violations(tmp_path, serve_dir, page):
-    (tmp_path / "index.html").write_text('<!doctype html><html><head><title>x</title></head><body><h1>x</h1><h4>salto</h4><img src="a.png"><p style="color:#bbb;background:#fff">poco contrasto</p></body></html>')
+    (tmp_path / "index.html").write_text(
+        '<!doctype html><html><head><title>x</title></head><body><h1>x</h1><h4>salto</h4><img src="a.png"><p style="color:#bbb;background:#fff">poco contrasto</p></body></html>'
+    )
     found = " ".join(axe_violations(page, serve_dir(tmp_path)))
     for rule in ("html-has-lang", "image-alt", "color-contrast", "heading-order", "region"):
         assert rule in found
@@ -168,7 +178,9 @@ def test_keyboard_reaches_the_skip_link_first_and_focus_is_visible(sample, serve
     page.keyboard.press("Tab")
     focused = page.evaluate("document.activeElement.textContent")
     assert focused == "Vai al contenuto"
-    box = page.evaluate("(() => { const r = document.activeElement.getBoundingClientRect(); return [r.left, r.top, r.width]; })()")
+    box = page.evaluate(
+        "(() => { const r = document.activeElement.getBoundingClientRect(); return [r.left, r.top, r.width]; })()"
+    )
     assert box[0] >= 0 and box[1] >= 0 and box[2] > 0  # on screen once focused
     outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
     assert outline not in ("none", "")
@@ -203,7 +215,11 @@ def nu_errors(files: list[Path] | None = None, root: Path | None = None) -> list
     if not output:
         return []
     messages = json.loads(output)["messages"]
-    return [f"{m['url'].rsplit('/site/', 1)[-1]}:{m.get('lastLine', 0)}: {m['message']}" for m in messages if m.get("type") == "error"]
+    return [
+        f"{m['url'].rsplit('/site/', 1)[-1]}:{m.get('lastLine', 0)}: {m['message']}"
+        for m in messages
+        if m.get("type") == "error"
+    ]
 
 
 def test_nu_checker_accepts_one_page_of_every_kind(sample):
@@ -217,7 +233,9 @@ def test_nu_checker_accepts_every_page(sample):
 
 
 def test_nu_checker_really_reports_errors(tmp_path):
-    (tmp_path / "rotta.html").write_text('<!doctype html><html lang="it"><head><title>x</title></head><body><p><div></p></body></html>')
+    (tmp_path / "rotta.html").write_text(
+        '<!doctype html><html lang="it"><head><title>x</title></head><body><p><div></p></body></html>'
+    )
     assert nu_errors([tmp_path / "rotta.html"])
 
 
@@ -259,7 +277,7 @@ def broken_links(site: Path, base_url: str) -> list[str]:
         if not absolute.startswith(base_url):
             return None, ""
         parts = urlsplit(absolute)
-        rel = unquote(parts.path[len(urlsplit(base_url).path):])
+        rel = unquote(parts.path[len(urlsplit(base_url).path) :])
         target = site / rel
         if rel == "" or rel.endswith("/") or target.is_dir():
             target = target / "index.html"
@@ -279,7 +297,7 @@ def broken_links(site: Path, base_url: str) -> list[str]:
             elif fragment and target.suffix == ".html":
                 ids = parsed.setdefault(target, _parse(target)).ids
                 if unquote(fragment) not in ids:
-                    broken.append(f"{page.relative_to(site)}: {link} (no id \"{fragment}\")")
+                    broken.append(f'{page.relative_to(site)}: {link} (no id "{fragment}")')
     return broken
 
 
@@ -291,10 +309,17 @@ def test_no_broken_internal_link_or_anchor_anywhere(sample):
 def test_the_link_checker_finds_a_broken_link_and_anchor(tmp_path):
     site = tmp_path / "site"
     (site / "a").mkdir(parents=True)
-    (site / "index.html").write_text('<a href="a/">ok</a><a href="a/#sezione">ok</a><a href="b/">rotto</a><a href="a/#manca">rotta</a><a href="https://x.org/c/">fuori</a><img src="https://x.org/foto.jpg" srcset="f-1.jpg 480w">')
+    (site / "index.html").write_text(
+        '<a href="a/">ok</a><a href="a/#sezione">ok</a><a href="b/">rotto</a><a href="a/#manca">rotta</a><a href="https://x.org/c/">fuori</a><img src="https://x.org/foto.jpg" srcset="f-1.jpg 480w">'
+    )
     (site / "a/index.html").write_text('<h2 id="sezione">S</h2>')
     (site / "foto.jpg").write_bytes(b"")
-    assert broken_links(site, "https://x.org/") == ["index.html: b/ (missing b/index.html)", 'index.html: a/#manca (no id "manca")', "index.html: https://x.org/c/ (missing c/index.html)", "index.html: f-1.jpg (missing f-1.jpg)"]
+    assert broken_links(site, "https://x.org/") == [
+        "index.html: b/ (missing b/index.html)",
+        'index.html: a/#manca (no id "manca")',
+        "index.html: https://x.org/c/ (missing c/index.html)",
+        "index.html: f-1.jpg (missing f-1.jpg)",
+    ]
 
 
 def test_every_sitemap_and_feed_url_exists(sample):
@@ -304,10 +329,12 @@ def test_every_sitemap_and_feed_url_exists(sample):
     missing = []
     for xml_file in [*site.rglob("sitemap.xml"), *site.rglob("feed.xml")]:
         tree = ET.parse(xml_file)
-        urls = [e.text for e in tree.iter() if e.tag.endswith("}loc")] + [e.get("href") for e in tree.iter() if e.tag.endswith("}link")]
+        urls = [e.text for e in tree.iter() if e.tag.endswith("}loc")] + [
+            e.get("href") for e in tree.iter() if e.tag.endswith("}link")
+        ]
         for url in urls:
             assert url.startswith(base_url), url
-            rel = url[len(base_url):]
+            rel = url[len(base_url) :]
             target = site / rel / "index.html" if rel == "" or rel.endswith("/") else site / rel
             if not target.is_file():
                 missing.append(f"{xml_file.relative_to(site)}: {url}")
@@ -320,7 +347,9 @@ def test_no_published_image_carries_metadata(sample):
     site, _, _ = sample
     images = [p for p in site.rglob("*") if p.suffix in (".jpg", ".png", ".webp")]
     assert images, "the sample content has at least one image"
-    assert {p.relative_to(site).as_posix(): has_metadata(p.read_bytes()) for p in images if has_metadata(p.read_bytes())} == {}
+    assert {
+        p.relative_to(site).as_posix(): has_metadata(p.read_bytes()) for p in images if has_metadata(p.read_bytes())
+    } == {}
 
 
 # --- weight and scripts --------------------------------------------------------------------
@@ -329,7 +358,11 @@ def test_no_published_image_carries_metadata(sample):
 def test_every_story_page_with_its_stylesheet_is_under_30_kb(sample):
     site, kinds, _ = sample
     css = (site / "assets/style.css").stat().st_size
-    heavy = {rel: (site / rel).stat().st_size + css for rel in kinds["storia.html"] if (site / rel).stat().st_size + css > MAX_STORY_BYTES}
+    heavy = {
+        rel: (site / rel).stat().st_size + css
+        for rel in kinds["storia.html"]
+        if (site / rel).stat().st_size + css > MAX_STORY_BYTES
+    }
     assert kinds["storia.html"] and not heavy, heavy
 
 

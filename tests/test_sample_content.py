@@ -8,11 +8,19 @@ from pathlib import Path
 
 import pytest
 
-from portale.content import load
-from portale.content import validate
+from portale.content import load, validate
 
 ROOT = Path(__file__).resolve().parent.parent
-TERRITORIES = ["aurora", "avigliana", "borgo-san-paolo", "dora", "madonna-di-campagna", "oulx", "porta-palazzo", "rivarolo"]
+TERRITORIES = [
+    "aurora",
+    "avigliana",
+    "borgo-san-paolo",
+    "dora",
+    "madonna-di-campagna",
+    "oulx",
+    "porta-palazzo",
+    "rivarolo",
+]
 
 
 @pytest.fixture(scope="module")
@@ -33,9 +41,15 @@ def test_each_territory_is_richly_filled(sources):
         assert kinds[(territory, "territorio")] == 1
         assert kinds[(territory, "storia")] >= 4, territory
         assert kinds[(territory, "persona")] >= 3, territory
-        open_needs = [s for s in sources.files if s.territory == territory and s.kind == "bisogno" and s.data.get("stato", "aperto") == "aperto"]
+        open_needs = [
+            s
+            for s in sources.files
+            if s.territory == territory and s.kind == "bisogno" and s.data.get("stato", "aperto") == "aperto"
+        ]
         assert len(open_needs) >= 2, territory
-        assert any(s.data.get("persone") for s in sources.files if s.territory == territory and s.kind == "storia"), territory
+        assert any(s.data.get("persone") for s in sources.files if s.territory == territory and s.kind == "storia"), (
+            territory
+        )
 
 
 def test_actor_categories_and_skills_vocabulary(sources):

@@ -14,8 +14,8 @@ from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 import pytest
-
 from conftest import PORTALE, SAPERI, need_md, org_md, person_md, site_files_text, story_md, territory_md, write_project
+
 from portale import cli
 from portale.pages.matching import distance_km
 
@@ -34,7 +34,9 @@ FILES = {
     # Aurora
     "content/aurora/persone/anna-rossi.md": person_md("Anna Rossi", "[cucina-etnica]"),
     "content/aurora/persone/ciclofficina.md": org_md("Ciclofficina Aurora", "[riparazione-biciclette]"),
-    "content/aurora/persone/bruno-neri.md": person_md("Bruno Neri", "[sartoria, {sapere: riparazione-biciclette, descrizione: camere d’aria e freni}]"),
+    "content/aurora/persone/bruno-neri.md": person_md(
+        "Bruno Neri", "[sartoria, {sapere: riparazione-biciclette, descrizione: camere d’aria e freni}]"
+    ),
     "content/aurora/persone/carla.md": person_md(
         "Carla Bianchi",
         "[riparazione-biciclette]",
@@ -42,19 +44,40 @@ FILES = {
         # contacts in a persona are refused (test_privacy.py); the full name is replaced by "Carla"
         body="Carla Bianchi ripara biciclette in cortile.",
     ),
-    "content/aurora/persone/senza-consenso.md": person_md("Ugo Nascosto", "[riparazione-biciclette]").replace("ambito: [web]", "ambito: [ricerca]"),
+    "content/aurora/persone/senza-consenso.md": person_md("Ugo Nascosto", "[riparazione-biciclette]").replace(
+        "ambito: [web]", "ambito: [ricerca]"
+    ),
     "content/aurora/persone/in-bozza.md": person_md("Bice Bozza", "[riparazione-biciclette]", extra="bozza: true\n"),
-    "content/aurora/bisogni/biciclette.md": need_md("Biciclette per i ragazzi", "[riparazione-biciclette, sartoria]", date="2026-05-01"),
-    "content/aurora/bisogni/tende.md": need_md("Tende per la sala", "[sartoria]", extra="stato: chiuso\n", date="2026-04-01"),
-    "content/aurora/bisogni/merenda.md": need_md("Merenda del sabato", "[panificazione]", extra="scadenza: 2026-05-31\n", date="2026-03-01"),
-    "content/aurora/bisogni/oggi.md": need_md("Pane per oggi", "[panificazione]", extra="scadenza: 2026-06-01\n", date="2026-02-01"),
-    "content/aurora/storie/la-festa.md": story_md("La festa di via Como", persone="[anna-rossi, senza-consenso, carla]", extra="tag: [festa, cucina]\n", body="Info: 333 123 4567, festa@example.net"),
+    "content/aurora/bisogni/biciclette.md": need_md(
+        "Biciclette per i ragazzi", "[riparazione-biciclette, sartoria]", date="2026-05-01"
+    ),
+    "content/aurora/bisogni/tende.md": need_md(
+        "Tende per la sala", "[sartoria]", extra="stato: chiuso\n", date="2026-04-01"
+    ),
+    "content/aurora/bisogni/merenda.md": need_md(
+        "Merenda del sabato", "[panificazione]", extra="scadenza: 2026-05-31\n", date="2026-03-01"
+    ),
+    "content/aurora/bisogni/oggi.md": need_md(
+        "Pane per oggi", "[panificazione]", extra="scadenza: 2026-06-01\n", date="2026-02-01"
+    ),
+    "content/aurora/storie/la-festa.md": story_md(
+        "La festa di via Como",
+        persone="[anna-rossi, senza-consenso, carla]",
+        extra="tag: [festa, cucina]\n",
+        body="Info: 333 123 4567, festa@example.net",
+    ),
     "content/aurora/storie/segreta.md": story_md("Storia in bozza", extra="bozza: true\n"),
     # the others
     "content/porta-palazzo/persone/dario-blu.md": person_md("Dario Blu", "[riparazione-biciclette]"),
-    "content/dora/persone/elena-verdi.md": person_md("Elena Verdi", "[sartoria, riparazione-biciclette, cucina-etnica]"),
+    "content/dora/persone/elena-verdi.md": person_md(
+        "Elena Verdi", "[sartoria, riparazione-biciclette, cucina-etnica]"
+    ),
     # a public library may print its contacts in its body: the open data still never carries them
-    "content/dora/persone/biblioteca.md": org_md("Biblioteca civica Dora", "[cucina-etnica]", body="Telefono 011 443 2211, e-mail biblioteca.dora@example.org, via Livorno 12."),
+    "content/dora/persone/biblioteca.md": org_md(
+        "Biblioteca civica Dora",
+        "[cucina-etnica]",
+        body="Telefono 011 443 2211, e-mail biblioteca.dora@example.org, via Livorno 12.",
+    ),
     "content/dora/bisogni/cena.md": need_md("Cena di quartiere", "[cucina-etnica]"),
     "content/oulx/persone/franco.md": person_md("Franco Alpino", "[riparazione-biciclette]"),
     "content/isola/persone/ivo.md": person_md("Ivo Isolani", "[sartoria]"),
@@ -98,7 +121,14 @@ class Links(HTMLParser):
 
     def __init__(self, inside: str | None = None):
         super().__init__()
-        self.inside, self.depth, self.links, self.headings, self._a, self._h = inside, 0 if inside else 1, [], [], None, None
+        self.inside, self.depth, self.links, self.headings, self._a, self._h = (
+            inside,
+            0 if inside else 1,
+            [],
+            [],
+            None,
+            None,
+        )
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
@@ -161,7 +191,10 @@ def test_territory_directory_groups_skills_by_category(site):
     html = read(site, "aurora/saperi/index.html")
     part = links(html)
     # categories in the order of saperi.yml, skills by name inside each
-    assert [h for h in part.headings if h in ("Cucina e alimentazione", "Riparazioni e manualità")] == ["Cucina e alimentazione", "Riparazioni e manualità"]
+    assert [h for h in part.headings if h in ("Cucina e alimentazione", "Riparazioni e manualità")] == [
+        "Cucina e alimentazione",
+        "Riparazioni e manualità",
+    ]
     assert html.index("Cucina etnica") < html.index("Riparazione biciclette") < html.index("Sartoria")
     assert ("../persone/bruno-neri/", "Bruno Neri") in part.links
     # panificazione is asked by an open need and offered by nobody here
@@ -210,8 +243,23 @@ def test_need_page_lists_who_could_help_here_first_then_nearest(site):
     html = read(site, "aurora/bisogni/biciclette/index.html")
     part = links(html, "sezione-aiuto")
     people = [t for h, t in part.links if "/persone/" in h]
-    assert people == ["Bruno Neri", "Carla", "Ciclofficina Aurora", "Dario Blu", "Elena Verdi", "Franco Alpino", "Ivo Isolani"]
-    assert [h.split(" ·")[0] for h in part.headings] == ["Chi può aiutare", "Aurora", "Porta Palazzo", "Dora", "Oulx", "Isola"]
+    assert people == [
+        "Bruno Neri",
+        "Carla",
+        "Ciclofficina Aurora",
+        "Dario Blu",
+        "Elena Verdi",
+        "Franco Alpino",
+        "Ivo Isolani",
+    ]
+    assert [h.split(" ·")[0] for h in part.headings] == [
+        "Chi può aiutare",
+        "Aurora",
+        "Porta Palazzo",
+        "Dora",
+        "Oulx",
+        "Isola",
+    ]
     assert "Porta Palazzo · a circa 800 m" in part.headings
     assert "Oulx · a circa 67 km" in part.headings
     # own territory relative, others absolute; every offer linked to its skill page
@@ -241,7 +289,11 @@ def test_network_needs_page_lists_open_needs_only(site):
     assert 'href="../aurora/bisogni/biciclette/"' in html  # relative from the network pages
     card = html[html.index("Biciclette per i ragazzi") :]
     card = card[: card.index("</li>")]
-    assert [t for h, t in links(card).links if "/persone/" in h] == ["Bruno Neri", "Carla", "Ciclofficina Aurora"]  # the nearest three
+    assert [t for h, t in links(card).links if "/persone/" in h] == [
+        "Bruno Neri",
+        "Carla",
+        "Ciclofficina Aurora",
+    ]  # the nearest three
     assert 'href="../aurora/persone/bruno-neri/"' in card
     assert "e altri 4 — 3 nel territorio, 4 negli altri territori della rete" in card
     assert "nessuno ancora nella rete" in html[html.index("Pane per oggi") :]
@@ -263,7 +315,14 @@ def test_closed_and_expired_needs_are_closed_and_leave_open_lists(site, slug, re
     assert f'href="{slug}/"' not in open_part
     assert f'href="{slug}/"' in closed_part
     href = f"bisogni/{slug}/"
-    for rel in ["aurora/index.html", "bisogni/index.html", "saperi/sartoria/index.html", "saperi/panificazione/index.html", "aurora/saperi/sartoria/index.html", "aurora/saperi/panificazione/index.html"]:
+    for rel in [
+        "aurora/index.html",
+        "bisogni/index.html",
+        "saperi/sartoria/index.html",
+        "saperi/panificazione/index.html",
+        "aurora/saperi/sartoria/index.html",
+        "aurora/saperi/panificazione/index.html",
+    ]:
         if (site / rel).exists():
             assert href not in read(site, rel), rel
 
@@ -274,7 +333,13 @@ def test_a_need_due_today_is_still_open(site):
 
 
 def test_oggi_decides_what_is_open(make_site, run):
-    root = make_site({"content/aurora/bisogni/biciclette.md": need_md("Biciclette per i ragazzi", "[riparazione-biciclette]", extra="scadenza: 2026-03-31\n")})
+    root = make_site(
+        {
+            "content/aurora/bisogni/biciclette.md": need_md(
+                "Biciclette per i ragazzi", "[riparazione-biciclette]", extra="scadenza: 2026-03-31\n"
+            )
+        }
+    )
     assert run(["--oggi", "2026-03-31"], cwd=root)[0] == 0
     assert 'href="../aurora/bisogni/biciclette/"' in read(root / "site", "bisogni/index.html")
     assert run(["--oggi", "2026-04-01"], cwd=root)[0] == 0
@@ -288,8 +353,21 @@ def test_oggi_decides_what_is_open(make_site, run):
 def test_saperi_csv_has_one_row_per_offer_and_no_contacts(site):
     raw = read(site, "dati/saperi.csv")
     rows = list(csv.DictReader(io.StringIO(raw, newline="")))
-    assert list(rows[0]) == ["sapere", "sapere_nome", "categoria", "categoria_nome", "chi", "tipo", "territorio", "territorio_nome", "url", "url_sapere"]
-    assert sorted((r["territorio"], r["chi"], r["sapere"]) for r in rows) == sorted((t, name, s) for t, _, name, s in OFFERS)
+    assert list(rows[0]) == [
+        "sapere",
+        "sapere_nome",
+        "categoria",
+        "categoria_nome",
+        "chi",
+        "tipo",
+        "territorio",
+        "territorio_nome",
+        "url",
+        "url_sapere",
+    ]
+    assert sorted((r["territorio"], r["chi"], r["sapere"]) for r in rows) == sorted(
+        (t, name, s) for t, _, name, s in OFFERS
+    )
     bruno = next(r for r in rows if r["chi"] == "Bruno Neri" and r["sapere"] == "sartoria")
     assert bruno == {
         "sapere": "sartoria",
@@ -393,7 +471,10 @@ def test_directory_and_need_pages_work_on_a_phone_without_javascript(site, serve
     assert tab.evaluate("document.documentElement.scrollWidth") <= 360
     places = tab.locator("section.vicini h3").all_inner_texts()
     assert [p.split(" ·")[0] for p in places] == ["Aurora", "Porta Palazzo", "Dora", "Oulx", "Isola"]
-    assert tab.get_by_role("link", name="Elena Verdi").get_attribute("href") == "https://saperi.example.org/dora/persone/elena-verdi/"
+    assert (
+        tab.get_by_role("link", name="Elena Verdi").get_attribute("href")
+        == "https://saperi.example.org/dora/persone/elena-verdi/"
+    )
     tab.get_by_role("link", name="Carla").click()
     assert tab.url.endswith("/aurora/persone/carla/")
     context.close()
@@ -423,14 +504,22 @@ def test_sample_content_shows_the_directory_and_matching(tmp_path, run):
 
 
 def test_open_data_leaves_drafts_out_even_in_a_preview(make_site, run):
-    root = make_site({
-        "content/aurora/persone/in-bozza.md": person_md("Bice Bozza", "[sartoria]", extra="bozza: true\n"),
-        "content/aurora/storie/segreta.md": story_md("Storia in bozza", persone="[anna-rossi]", extra="bozza: true\n"),
-    })
+    root = make_site(
+        {
+            "content/aurora/persone/in-bozza.md": person_md("Bice Bozza", "[sartoria]", extra="bozza: true\n"),
+            "content/aurora/storie/segreta.md": story_md(
+                "Storia in bozza", persone="[anna-rossi]", extra="bozza: true\n"
+            ),
+        }
+    )
     code, out = run(["--bozze", "--oggi", TODAY], cwd=root)
     assert code == 0, out
     assert "Bice Bozza" in read(root / "site", "aurora/saperi/sartoria/index.html")  # the preview shows the draft...
-    data = read(root / "site", "dati/saperi.csv") + read(root / "site", "dati/saperi.json") + read(root / "site", "dati/storie.json")
+    data = (
+        read(root / "site", "dati/saperi.csv")
+        + read(root / "site", "dati/saperi.json")
+        + read(root / "site", "dati/storie.json")
+    )
     assert "Bice Bozza" not in data and "Storia in bozza" not in data  # ...the open data never does
     assert "Anna Rossi" in data
 
@@ -448,7 +537,15 @@ def test_far_territories_are_summed_up_not_listed(make_site, run):
     html = read(root / "site", "aurora/bisogni/tende/index.html")
     part = links(html, "sezione-aiuto")
     assert [h.split(" ·")[0] for h in part.headings[1:]] == ["Paese 1", "Paese 2", "Paese 3"]  # 2 + 3 + 2 >= 6
-    assert people_linked(html, "sezione-aiuto") == ["Sarta 10", "Sarta 11", "Sarta 20", "Sarta 21", "Sarta 22", "Sarta 30", "Sarta 31"]
+    assert people_linked(html, "sezione-aiuto") == [
+        "Sarta 10",
+        "Sarta 11",
+        "Sarta 20",
+        "Sarta 21",
+        "Sarta 22",
+        "Sarta 30",
+        "Sarta 31",
+    ]
     assert "E altri 4 nei territori più lontani" in html
     assert (BASE_URL + "saperi/sartoria/", "Sartoria in tutta la rete") in part.links  # leaves the Aurora site
     skill = read(root / "site", "aurora/saperi/sartoria/index.html")  # the same on the territory's skill page

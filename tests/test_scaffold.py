@@ -6,8 +6,7 @@ import datetime as dt
 
 import pytest
 
-from portale.content import frontmatter
-from portale.content import schema
+from portale.content import frontmatter, schema
 from portale.editors.scaffold import LINES
 
 FOLDERS = {"storia": "storie", "persona": "persone", "bisogno": "bisogni"}

@@ -13,8 +13,8 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-
 from conftest import BASE_FILES, build_digest, person_md, story_md, territory_md, write_project
+
 from portale import cli
 from portale.search import index as search
 from portale.search import mirror
@@ -34,9 +34,17 @@ SEARCH_FILES = {
         extra="tag: [memoria]\n",
         body="Abbiamo riordinato l’archivio con gli studenti dell’università: fotografie, lettere e verbali.",
     ),
-    "content/aurora/storie/segreta.md": story_md("Una storia non finita", extra="bozza: true\n", body="Una parola da non trovare: zanzibarite."),
-    "content/aurora/persone/marta.md": person_md("Marta Bianchi", "[sartoria, panificazione]", body="Ha lavorato quarant’anni in una sartoria di via Po."),
-    "content/dora/storie/mercato.md": story_md("Il mercato del giovedì", date="2025-09-01", body="Al mercato del quartiere la gente si incontra e scambia due parole."),
+    "content/aurora/storie/segreta.md": story_md(
+        "Una storia non finita", extra="bozza: true\n", body="Una parola da non trovare: zanzibarite."
+    ),
+    "content/aurora/persone/marta.md": person_md(
+        "Marta Bianchi", "[sartoria, panificazione]", body="Ha lavorato quarant’anni in una sartoria di via Po."
+    ),
+    "content/dora/storie/mercato.md": story_md(
+        "Il mercato del giovedì",
+        date="2025-09-01",
+        body="Al mercato del quartiere la gente si incontra e scambia due parole.",
+    ),
 }
 
 
@@ -98,9 +106,13 @@ def test_every_territory_has_its_own_bundle_and_the_summary_counts_it(built):
     assert re.search(r"Indice di ricerca \(Pagefind\): 13 pagine in \d+\.\d s", out), out
 
 
-def test_a_large_archive_indexed_one_territory_at_a_time_gets_the_same_site_and_search(make_site, run, tmp_path, monkeypatch):
+def test_a_large_archive_indexed_one_territory_at_a_time_gets_the_same_site_and_search(
+    make_site, run, tmp_path, monkeypatch
+):
     # a budget of one page: no territory may be indexed beside another, as with large territories (memory)
-    root = make_site({f"content/dora/storie/storia-{i}.md": story_md(f"Storia {i}", body=f"Testo {i}.") for i in range(5)})
+    root = make_site(
+        {f"content/dora/storie/storia-{i}.md": story_md(f"Storia {i}", body=f"Testo {i}.") for i in range(5)}
+    )
     code, side_by_side = run(["--oggi", "2026-06-01", "--output", str(tmp_path / "insieme")], cwd=root)
     assert code == 0, side_by_side
     monkeypatch.setattr(search, "SIDE_BY_SIDE_PAGES", 1)
@@ -126,9 +138,14 @@ def test_pagefind_reads_the_editors_text_last_and_whole():
     )
     prepared = mirror.prepare_page(page)
     assert "Menu" not in prepared and "Piede" not in prepared
-    assert '<h1>Titolo</h1><section><h2>Chi compare</h2></section><p class="temi">Temi</p><div class="testo"><p>Uno</p><div class="nota">Due</div><p>Tre</p></div></article>' in prepared
+    assert (
+        '<h1>Titolo</h1><section><h2>Chi compare</h2></section><p class="temi">Temi</p><div class="testo"><p>Uno</p><div class="nota">Due</div><p>Tre</p></div></article>'
+        in prepared
+    )
     # a page without the editor's text is read as it is
-    assert "<h1>Rete</h1><p>Elenco</p></article>" in mirror.prepare_page("<article data-pagefind-body><h1>Rete</h1><p>Elenco</p></article>")
+    assert "<h1>Rete</h1><p>Elenco</p></article>" in mirror.prepare_page(
+        "<article data-pagefind-body><h1>Rete</h1><p>Elenco</p></article>"
+    )
 
 
 # --- a territory's search page ----------------------------------------------------------------
@@ -173,7 +190,10 @@ def test_accents_are_optional(page, base):
 def test_a_synonym_of_a_sapere_finds_who_offers_it(page, base):
     # saperi.yml: panificazione has the synonyms "pane" and "forno", sartoria has "cucito";
     # Marta's page never writes these words
-    assert sorted(results(page, base + "aurora/cerca/?q=forno")) == ["Marta Bianchi", "Panificazione"]  # and the sapere's page
+    assert sorted(results(page, base + "aurora/cerca/?q=forno")) == [
+        "Marta Bianchi",
+        "Panificazione",
+    ]  # and the sapere's page
     assert results(page, base + "aurora/cerca/?q=forno&tipo=persona") == ["Marta Bianchi"]
     assert page.get_by_label("Tipo").input_value() == "persona"
     assert page.locator(".risultato .dati").inner_text() == "Persona · Aurora"
@@ -222,7 +242,12 @@ def test_without_javascript_the_page_says_so_and_links_the_lists(browser, base):
         tab = context.new_page()
         tab.goto(base + "aurora/cerca/?q=festa")
         assert "La ricerca ha bisogno di JavaScript" in tab.locator("main").inner_text()
-        for name, path in [("storie", "/aurora/storie/"), ("persone e organizzazioni", "/aurora/persone/"), ("saperi", "/aurora/saperi/"), ("bisogni", "/aurora/bisogni/")]:
+        for name, path in [
+            ("storie", "/aurora/storie/"),
+            ("persone e organizzazioni", "/aurora/persone/"),
+            ("saperi", "/aurora/saperi/"),
+            ("bisogni", "/aurora/bisogni/"),
+        ]:
             link = tab.get_by_role("link", name=name, exact=True)
             assert urlsplit(link.evaluate("a => a.href")).path == path
     finally:
@@ -260,7 +285,12 @@ def test_a_territory_filter_narrows_the_results(page, base):
 def test_results_can_be_sorted_by_date_across_territories(page, base):
     titles = results(page, base + "cerca/?q=quartiere&ordine=data")
     assert page.get_by_label("Ordina").input_value() == "data"
-    dates = {"Il mercato del giovedì": 3, "La festa di via Como": 2, "Il parco Dora": 2, "L’archivio della portineria": 0}
+    dates = {
+        "Il mercato del giovedì": 3,
+        "La festa di via Como": 2,
+        "Il parco Dora": 2,
+        "L’archivio della portineria": 0,
+    }
     order = [dates[t] for t in titles if t in dates]
     assert order == sorted(order, reverse=True), titles
 
@@ -298,15 +328,21 @@ def test_a_territory_with_nothing_published_says_so_and_the_network_still_search
 
 
 def test_a_result_shows_the_story_image_from_the_story_folder(make_site, run, page):
-    """The index reads each page from a copy saved as one file (`storie/la-festa.html`); the result must still link
-    to the page and load its image from the page's own folder."""
+    """The index reads a copy of each page kept in the build cache; the result must still link to the page and load
+    its image from the page's own folder."""
     from media_samples import photo_with_gps
 
-    root = make_site({
-        "content/aurora/storie/la-festa.md": None,
-        "content/aurora/storie/la-festa/index.md": story_md("La festa di via Como", extra="immagine: {file: banco.jpg, alt: Le bancarelle}\n", body="Bancarelle e musica in cortile."),
-        "content/aurora/storie/la-festa/banco.jpg": photo_with_gps(),
-    })
+    root = make_site(
+        {
+            "content/aurora/storie/la-festa.md": None,
+            "content/aurora/storie/la-festa/index.md": story_md(
+                "La festa di via Como",
+                extra="immagine: {file: banco.jpg, alt: Le bancarelle}\n",
+                body="Bancarelle e musica in cortile.",
+            ),
+            "content/aurora/storie/la-festa/banco.jpg": photo_with_gps(),
+        }
+    )
     code, out = run(["--oggi", "2026-06-01"], cwd=root)
     assert code == 0, out
     with static_server(root / "site") as url:
@@ -316,3 +352,31 @@ def test_a_result_shows_the_story_image_from_the_story_folder(make_site, run, pa
         expect(image).to_have_js_property("complete", True)
         assert image.evaluate("img => img.naturalWidth") > 0  # found and decoded, not a broken image
         assert urlsplit(page.locator(".risultato a").evaluate("a => a.href")).path == "/aurora/storie/la-festa/"
+
+
+# --- other clients of the bundles ---------------------------------------------------------------
+
+DEFAULT_UI_PAGE = """<!DOCTYPE html><html lang="it"><head><meta charset="utf-8"><title>Partner</title>
+<link rel="stylesheet" href="{bundle}pagefind-ui.css"><script src="{bundle}pagefind-ui.js"></script></head>
+<body><div id="ricerca"></div>
+<script>new PagefindUI({{element: "#ricerca", bundlePath: "{bundle}"{merge}}});</script></body></html>"""
+
+
+@pytest.mark.parametrize("where", ["territory", "merged"])
+def test_pagefinds_default_ui_links_each_result_to_its_page(built, base, page, where):
+    """A partner's page with Pagefind's own Default UI (shipped in every bundle) over one territory's bundle, or over
+    the network with a second territory merged in (`mergeIndex`): the first result leads to a page that exists."""
+    site = built[0] / "site"
+    bundle, merge = "/aurora/pagefind/", ""
+    if where == "merged":
+        bundle, merge = "/dora/pagefind/", ', mergeIndex: [{bundlePath: "/aurora/pagefind/"}]'
+    (site / f"partner-{where}.html").write_text(DEFAULT_UI_PAGE.format(bundle=bundle, merge=merge), encoding="utf-8")
+    page.goto(f"{base}partner-{where}.html")
+    page.fill(".pagefind-ui__search-input", "lampionaio")
+    first = page.locator(".pagefind-ui__result-link").first
+    expect(first).to_contain_text("officina in cortile")  # the index reads elisions with a straight apostrophe
+    href = first.get_attribute("href")
+    assert href == "/aurora/storie/officina/"
+    first.click()
+    expect(page.locator("h1")).to_have_text("Un’officina in cortile")
+    assert urlsplit(page.url).path == href

@@ -20,7 +20,6 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-
 from conftest import story_md
 
 PROJECT = Path(__file__).resolve().parent.parent
@@ -32,8 +31,15 @@ class Server:
         shutil.copy(PROJECT / "build.py", root)
         env = dict(os.environ, PYTHONPATH=str(PROJECT), PYTHONUNBUFFERED="1")
         self.root = root
-        self.process = subprocess.Popen([sys.executable, "build.py", "serve", "--port", "0", *extra], cwd=root, env=env,
-                                        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, encoding="utf-8")
+        self.process = subprocess.Popen(
+            [sys.executable, "build.py", "serve", "--port", "0", *extra],
+            cwd=root,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            encoding="utf-8",
+        )
         self.lines: queue.Queue[str] = queue.Queue()
         self.output: list[str] = []
         threading.Thread(target=self._read, daemon=True).start()
@@ -146,12 +152,14 @@ def test_serve_shows_drafts_rebuilds_on_edit_and_keeps_the_last_good_page(serve)
     # a broken file: its error in the status (for the tab) and in the terminal; the last good page stays
     status = server.edit("content/aurora/storie/la-festa.md", story_md("La festa rotta", date="ieri"))
     assert status["fallita"]
-    assert status["problemi"] == [{
-        "dove": "content/aurora/storie/la-festa.md:3",
-        "messaggio": '"data" deve essere una data nel formato AAAA-MM-GG, non "ieri" — scrivi per esempio data: 2024-03-15',
-        "guida": "data",
-        "avviso": False,
-    }]
+    assert status["problemi"] == [
+        {
+            "dove": "content/aurora/storie/la-festa.md:3",
+            "messaggio": '"data" deve essere una data nel formato AAAA-MM-GG, non "ieri" — scrivi per esempio data: 2024-03-15',
+            "guida": "data",
+            "avviso": False,
+        }
+    ]
     server.wait_for_line('content/aurora/storie/la-festa.md:3: "data" deve essere una data')
     assert "<h1>La festa grande</h1>" in server.get("aurora/storie/la-festa/")[1]
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from conftest import person_md, story_md, tree_digest
 
 
@@ -19,57 +18,108 @@ def case(id, path, text, expected):
 
 
 CASES = [
-    case("yaml-syntax", "content/aurora/storie/rotta.md",
-         "---\ntitolo: Ore 10: colazione\ndata: 2025-01-01\n---\nTesto\n",
-         'content/aurora/storie/rotta.md:2: YAML non valido: c\'è un ":" di troppo in un valore'),
-    case("missing-required", "content/aurora/storie/rotta.md",
-         "---\ntitolo: Senza data\npersone: []\n---\nTesto\n",
-         'content/aurora/storie/rotta.md:2: manca "data": è obbligatorio'),
-    case("date-not-a-date", "content/aurora/storie/rotta.md",
-         story_md("Data sbagliata", date="15/03/2024"),
-         'content/aurora/storie/rotta.md:3: "data" deve essere una data nel formato AAAA-MM-GG, non "15/03/2024"'),
-    case("impossible-date", "content/aurora/storie/rotta.md",
-         story_md("Data impossibile", date="2024-02-30"),
-         'content/aurora/storie/rotta.md:3: la data "2024-02-30" non esiste'),
-    case("string-where-list", "content/aurora/storie/rotta.md",
-         story_md("Persone come testo", persone="anna-rossi"),
-         'content/aurora/storie/rotta.md:4: "persone" deve essere una lista, non "anna-rossi"'),
-    case("unknown-person", "content/aurora/storie/rotta.md",
-         story_md("Chi è?", persone="[anna-rosi]"),
-         'content/aurora/storie/rotta.md:4: persona sconosciuta "anna-rosi" — forse "anna-rossi"?'),
-    case("unknown-territory-person", "content/aurora/storie/rotta.md",
-         story_md("Altrove", persone="[oulx/anna-rossi]"),
-         'content/aurora/storie/rotta.md:4: persona sconosciuta "oulx/anna-rossi" — il territorio "oulx" non esiste'),
-    case("unknown-skill", "content/aurora/persone/marco.md",
-         person_md("Marco", "[cucina-etnic]"),
-         'content/aurora/persone/marco.md:5: sapere sconosciuto "cucina-etnic" — forse "cucina-etnica"? (vedi content/saperi.yml)'),
-    case("person-without-consent", "content/aurora/persone/marco.md",
-         "---\nnome: Marco\ntipo: persona\n---\nCiao\n",
-         'content/aurora/persone/marco.md:2: manca "consenso": è obbligatorio quando tipo è "persona"'),
-    case("bad-slug", "content/aurora/storie/Festa_Grande.md",
-         story_md("Slug sbagliato"),
-         'content/aurora/storie/Festa_Grande.md:1: nome del file non valido "Festa_Grande" — usa solo lettere minuscole, cifre e trattini: rinomina in "festa-grande"'),
-    case("duplicate-slug", "content/aurora/storie/la-festa/index.md",
-         story_md("Doppione"),
-         'content/aurora/storie/la-festa/index.md:1: slug doppio "la-festa": content/aurora/storie/la-festa.md pubblica già la stessa pagina'),
-    case("not-utf8", "content/aurora/storie/latin.md",
-         "---\ntitolo: Caff\xe8\ndata: 2025-01-01\n---\n".encode("latin-1"),
-         "content/aurora/storie/latin.md:2: il file non è in UTF-8 (byte e8 alla colonna 13)"),
-    case("territory-without-file", "content/oulx/storie/sola.md",
-         story_md("Territorio senza scheda"),
-         'content/oulx: la cartella del territorio "oulx" non ha territorio.md'),
-    case("bool-not-bool", "content/aurora/storie/rotta.md",
-         story_md("Bozza ambigua", extra="bozza: si\n"),
-         'content/aurora/storie/rotta.md:5: "bozza" deve essere true oppure false, non "si"'),
-    case("unclosed-front-matter", "content/aurora/storie/rotta.md",
-         story_md("Non chiuso").replace("---\nUna", "Una"),
-         "content/aurora/storie/rotta.md:1: il front matter non è chiuso"),
-    case("duplicate-key", "content/aurora/storie/rotta.md",
-         story_md("Due titoli", extra="titolo: Un altro\n"),
-         'content/aurora/storie/rotta.md:5: la chiave "titolo" è ripetuta'),
-    case("url-scheme", "content/aurora/persone/org.md",
-         "---\nnome: Org\ntipo: organizzazione\nsito: javascript:alert(1)\n---\nCiao\n",
-         'content/aurora/persone/org.md:4: "sito" deve essere un indirizzo web che inizia con https:// o http://'),
+    case(
+        "yaml-syntax",
+        "content/aurora/storie/rotta.md",
+        "---\ntitolo: Ore 10: colazione\ndata: 2025-01-01\n---\nTesto\n",
+        'content/aurora/storie/rotta.md:2: YAML non valido: c\'è un ":" di troppo in un valore',
+    ),
+    case(
+        "missing-required",
+        "content/aurora/storie/rotta.md",
+        "---\ntitolo: Senza data\npersone: []\n---\nTesto\n",
+        'content/aurora/storie/rotta.md:2: manca "data": è obbligatorio',
+    ),
+    case(
+        "date-not-a-date",
+        "content/aurora/storie/rotta.md",
+        story_md("Data sbagliata", date="15/03/2024"),
+        'content/aurora/storie/rotta.md:3: "data" deve essere una data nel formato AAAA-MM-GG, non "15/03/2024"',
+    ),
+    case(
+        "impossible-date",
+        "content/aurora/storie/rotta.md",
+        story_md("Data impossibile", date="2024-02-30"),
+        'content/aurora/storie/rotta.md:3: la data "2024-02-30" non esiste',
+    ),
+    case(
+        "string-where-list",
+        "content/aurora/storie/rotta.md",
+        story_md("Persone come testo", persone="anna-rossi"),
+        'content/aurora/storie/rotta.md:4: "persone" deve essere una lista, non "anna-rossi"',
+    ),
+    case(
+        "unknown-person",
+        "content/aurora/storie/rotta.md",
+        story_md("Chi è?", persone="[anna-rosi]"),
+        'content/aurora/storie/rotta.md:4: persona sconosciuta "anna-rosi" — forse "anna-rossi"?',
+    ),
+    case(
+        "unknown-territory-person",
+        "content/aurora/storie/rotta.md",
+        story_md("Altrove", persone="[oulx/anna-rossi]"),
+        'content/aurora/storie/rotta.md:4: persona sconosciuta "oulx/anna-rossi" — il territorio "oulx" non esiste',
+    ),
+    case(
+        "unknown-skill",
+        "content/aurora/persone/marco.md",
+        person_md("Marco", "[cucina-etnic]"),
+        'content/aurora/persone/marco.md:5: sapere sconosciuto "cucina-etnic" — forse "cucina-etnica"? (vedi content/saperi.yml)',
+    ),
+    case(
+        "person-without-consent",
+        "content/aurora/persone/marco.md",
+        "---\nnome: Marco\ntipo: persona\n---\nCiao\n",
+        'content/aurora/persone/marco.md:2: manca "consenso": è obbligatorio quando tipo è "persona"',
+    ),
+    case(
+        "bad-slug",
+        "content/aurora/storie/Festa_Grande.md",
+        story_md("Slug sbagliato"),
+        'content/aurora/storie/Festa_Grande.md:1: nome del file non valido "Festa_Grande" — usa solo lettere minuscole, cifre e trattini: rinomina in "festa-grande"',
+    ),
+    case(
+        "duplicate-slug",
+        "content/aurora/storie/la-festa/index.md",
+        story_md("Doppione"),
+        'content/aurora/storie/la-festa/index.md:1: slug doppio "la-festa": content/aurora/storie/la-festa.md pubblica già la stessa pagina',
+    ),
+    case(
+        "not-utf8",
+        "content/aurora/storie/latin.md",
+        "---\ntitolo: Caff\xe8\ndata: 2025-01-01\n---\n".encode("latin-1"),
+        "content/aurora/storie/latin.md:2: il file non è in UTF-8 (byte e8 alla colonna 13)",
+    ),
+    case(
+        "territory-without-file",
+        "content/oulx/storie/sola.md",
+        story_md("Territorio senza scheda"),
+        'content/oulx: la cartella del territorio "oulx" non ha territorio.md',
+    ),
+    case(
+        "bool-not-bool",
+        "content/aurora/storie/rotta.md",
+        story_md("Bozza ambigua", extra="bozza: si\n"),
+        'content/aurora/storie/rotta.md:5: "bozza" deve essere true oppure false, non "si"',
+    ),
+    case(
+        "unclosed-front-matter",
+        "content/aurora/storie/rotta.md",
+        story_md("Non chiuso").replace("---\nUna", "Una"),
+        "content/aurora/storie/rotta.md:1: il front matter non è chiuso",
+    ),
+    case(
+        "duplicate-key",
+        "content/aurora/storie/rotta.md",
+        story_md("Due titoli", extra="titolo: Un altro\n"),
+        'content/aurora/storie/rotta.md:5: la chiave "titolo" è ripetuta',
+    ),
+    case(
+        "url-scheme",
+        "content/aurora/persone/org.md",
+        "---\nnome: Org\ntipo: organizzazione\nsito: javascript:alert(1)\n---\nCiao\n",
+        'content/aurora/persone/org.md:4: "sito" deve essere un indirizzo web che inizia con https:// o http://',
+    ),
 ]
 
 
@@ -95,11 +145,13 @@ def test_check_reports_the_same(make_site, run, path, text, expected):
 
 
 def test_all_errors_of_all_files_are_collected(make_site, run):
-    root = make_site({
-        "content/aurora/storie/a.md": story_md("A", date="ieri"),
-        "content/dora/storie/b.md": story_md("B", persone="[nessuno]"),
-        "content/aurora/persone/c.md": person_md("C", "[sartoriaa]"),
-    })
+    root = make_site(
+        {
+            "content/aurora/storie/a.md": story_md("A", date="ieri"),
+            "content/dora/storie/b.md": story_md("B", persone="[nessuno]"),
+            "content/aurora/persone/c.md": person_md("C", "[sartoriaa]"),
+        }
+    )
     code, out = run(["check"], cwd=root)
     assert code == 1
     lines = [line for line in out.splitlines() if line.startswith("content/")]
@@ -115,7 +167,10 @@ def test_unknown_key_is_a_warning_with_the_closest_key(make_site, run):
     root = make_site({"content/aurora/storie/refuso.md": story_md("Refuso", extra="sommaro: Un riassunto\n")})
     code, out = run([], cwd=root)
     assert code == 0
-    assert 'content/aurora/storie/refuso.md:5: avviso: chiave sconosciuta "sommaro", sarà ignorata — forse "sommario"?' in out
+    assert (
+        'content/aurora/storie/refuso.md:5: avviso: chiave sconosciuta "sommaro", sarà ignorata — forse "sommario"?'
+        in out
+    )
     assert (root / "site/aurora/storie/refuso/index.html").exists()
 
 

@@ -8,8 +8,8 @@ import threading
 from conftest import story_md
 
 from portale.build import pipeline
-from portale.editors import watch
 from portale.build.write import WriteFailed
+from portale.editors import watch
 
 
 def make_preview(root, lines):

@@ -17,9 +17,9 @@ import hashlib
 import json
 import os
 import sqlite3
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Iterator
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS markdown (key TEXT PRIMARY KEY, html TEXT NOT NULL);
@@ -42,7 +42,7 @@ class Written:
     sha: str  # of the bytes: what the search index of the page's territory reads
 
     @classmethod
-    def of(cls, key: str, path: Path | str, data: bytes) -> "Written":
+    def of(cls, key: str, path: Path | str, data: bytes) -> Written:
         st = os.stat(path)
         return cls(key, st.st_ino, st.st_size, st.st_mtime_ns, hashlib.sha256(data).hexdigest()[:32])
 
@@ -81,7 +81,9 @@ class Cache:
         found: dict = {}
         for start in range(0, len(keys), 500):
             chunk = keys[start : start + 500]
-            found.update(self.db.execute(f"SELECT key, {column} FROM {table} WHERE key IN ({','.join('?' * len(chunk))})", chunk))
+            found.update(
+                self.db.execute(f"SELECT key, {column} FROM {table} WHERE key IN ({','.join('?' * len(chunk))})", chunk)
+            )
         return found
 
     def _delete_except(self, table: str, keep: Iterable[str]) -> None:
@@ -126,7 +128,10 @@ class Cache:
 
     def store_file_stats(self, stats: dict[str, list]) -> None:
         with self._writing():
-            self.db.execute("INSERT OR REPLACE INTO file_stats (folder, data) VALUES ('content', ?)", (json.dumps(stats, separators=(",", ":")),))
+            self.db.execute(
+                "INSERT OR REPLACE INTO file_stats (folder, data) VALUES ('content', ?)",
+                (json.dumps(stats, separators=(",", ":")),),
+            )
 
     def store_memo(self, items: dict[str, bytes], used: set[str], last: set[str] | None, code: str) -> None:
         """Store `items` and keep exactly the entries in `used`, in one transaction, so the table always holds what
@@ -138,7 +143,10 @@ class Cache:
                 self._delete_except("memo", used)
             else:
                 self.db.executemany("DELETE FROM memo WHERE key = ?", ((k,) for k in sorted(last - used)))
-            self.db.execute("INSERT OR REPLACE INTO memo_used (stage, keys) VALUES ('file', ?)", (json.dumps({"code": code, "keys": sorted(used)}),))
+            self.db.execute(
+                "INSERT OR REPLACE INTO memo_used (stage, keys) VALUES ('file', ?)",
+                (json.dumps({"code": code, "keys": sorted(used)}),),
+            )
 
     def manifest(self, out: Path) -> dict[str, Written]:
         row = self.db.execute("SELECT data FROM manifest WHERE output = ?", (str(out.resolve()),)).fetchone()
@@ -159,14 +167,21 @@ class Cache:
         (`encode_manifest`) and the keys of its search bundles."""
         with self._writing():
             for out, data in manifests.items():
-                self.db.execute("INSERT OR REPLACE INTO manifest (output, data) VALUES (?, ?)", (str(out.resolve()), data))
+                self.db.execute(
+                    "INSERT OR REPLACE INTO manifest (output, data) VALUES (?, ?)", (str(out.resolve()), data)
+                )
             for out, keys in bundles.items():
-                self.db.execute("INSERT OR REPLACE INTO bundles (output, data) VALUES (?, ?)", (str(out.resolve()), json.dumps(keys, sort_keys=True)))
+                self.db.execute(
+                    "INSERT OR REPLACE INTO bundles (output, data) VALUES (?, ?)",
+                    (str(out.resolve()), json.dumps(keys, sort_keys=True)),
+                )
 
 
 def encode_manifest(written: dict[str, Written]) -> str:
     """A manifest as the cache stores it (`Cache.store_sites`); the build encodes it while Pagefind runs."""
-    return json.dumps({p: [w.key, w.inode, w.size, w.mtime_ns, w.sha] for p, w in sorted(written.items())}, separators=(",", ":"))
+    return json.dumps(
+        {p: [w.key, w.inode, w.size, w.mtime_ns, w.sha] for p, w in sorted(written.items())}, separators=(",", ":")
+    )
 
 
 def cache_folder(root: Path) -> Path:

@@ -32,7 +32,14 @@ from portale.content.load import Sources
 from portale.content.memo import code_version
 
 TERRITORY_WIDE = {"territorio.html", "storie.html", "persone.html", "bisogni.html", "tags.html", "tag.html", "404.html"}
-PEOPLE_AND_NEEDS = {"bisogno.html", "sapere.html", "saperi.html", "rete-saperi.html", "rete-sapere.html", "rete-bisogni.html"}
+PEOPLE_AND_NEEDS = {
+    "bisogno.html",
+    "sapere.html",
+    "saperi.html",
+    "rete-saperi.html",
+    "rete-sapere.html",
+    "rete-bisogni.html",
+}
 
 
 def _fingerprints(source) -> tuple[str, str]:
@@ -41,12 +48,19 @@ def _fingerprints(source) -> tuple[str, str]:
     time of the media files it names: with the body, and without it (what listings show: never a body)."""
     if source.prints is None:
         data = repr(source.data).encode()
-        source.prints = hashlib.sha256(data + b"\0" + source.body.encode()).hexdigest(), hashlib.sha256(data).hexdigest()
+        source.prints = (
+            hashlib.sha256(data + b"\0" + source.body.encode()).hexdigest(),
+            hashlib.sha256(data).hexdigest(),
+        )
         published = source.recall("published")
         if published is not None:
             source.remember("published", {**published, "prints": source.prints})
     full, listed = source.prints
-    names = [value["file"] for key in ("immagine", "audio") if isinstance(value := source.data.get(key), dict) and "file" in value]
+    names = [
+        value["file"]
+        for key in ("immagine", "audio")
+        if isinstance(value := source.data.get(key), dict) and "file" in value
+    ]
     if not names:
         return full, listed
     from portale.content.media import resolve_in_bundle
@@ -126,7 +140,7 @@ def page_keys(pages: list, sources: Sources, base: str) -> list[str | None]:
             if page.template == "bisogno.html":
                 rels = rels + [ctx["need"].source]
         elif page.template in TERRITORY_WIDE and territory:
-            rels = group(territory.slug, lambda: sorted(by_territory[territory.slug]), listed)
+            rels = group(territory.slug, lambda slug=territory.slug: sorted(by_territory[slug]), listed)
         else:
             keys.append(None)
             continue

@@ -20,8 +20,7 @@ import ctypes
 import gc
 import os
 import sys
-from typing import Iterator
-
+from collections.abc import Iterator
 
 # Above this once the sources are read, an archive is large (about 540 MB at 20,000 stories; 130 MB at 4,000, where
 # collecting by hand and letting Pagefind start first pay).
@@ -37,9 +36,6 @@ def collect_by_hand() -> Iterator[None]:
         yield
     finally:
         if enabled:
-            # A collection of everything the build allocated is due at the next allocation: 0.05 s after a one-edit
-            # rebuild, before its report is printed. Left to the collector again by `free_later` or `free_deferred`.
-            gc.freeze()
             gc.enable()
 
 
@@ -53,23 +49,6 @@ def collect_if_large() -> bool:
     if large:
         gc.enable()
     return large
-
-
-_LATER: list = []
-
-
-def free_later(*objects) -> None:
-    """Hold `objects` (the archive, the sources) instead of freeing them now: freeing an archive object by object takes
-    a tenth of a second of CPU, which a small build would spend beside Pagefind, on the cores it needs. `build.py`
-    leaves with `os._exit` and never frees them; a process that builds again (`serve`) frees them in its idle time
-    (`free_deferred`), or at the latest when the next build calls this."""
-    _LATER[:] = objects
-    gc.unfreeze()  # what `collect_by_hand` left out of collections, the last build's archive with it
-
-
-def free_deferred() -> None:
-    _LATER.clear()
-    gc.unfreeze()
 
 
 def resident_mb() -> float:

@@ -6,7 +6,8 @@ from __future__ import annotations
 import contextlib
 import sys
 import time
-from typing import Callable, Iterator, TextIO
+from collections.abc import Callable, Iterator
+from typing import TextIO
 
 
 class Progress:
@@ -22,7 +23,7 @@ class Progress:
         self.shown = False  # a counter line is on screen and must be cleared
 
     @classmethod
-    def silent(cls) -> "Progress":
+    def silent(cls) -> Progress:
         return cls(enabled=False)
 
     def _write(self, text: str) -> None:

@@ -19,11 +19,12 @@ import fcntl
 import os
 import shutil
 import sys
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any
 
-from portale.common import parallel
 from portale.build.cache import Written
+from portale.common import parallel
 
 STAGING_SUFFIX = ".nuovo"
 OLD_SUFFIX = ".vecchio"
@@ -58,7 +59,9 @@ def lock(out: Path, wait: bool = True) -> Iterator[None]:
         except BlockingIOError:
             if not wait:
                 raise BuildLocked(str(path)) from None
-            print(f"Un'altra costruzione sta scrivendo {out.name}/: aspetto che finisca...", file=sys.stderr, flush=True)
+            print(
+                f"Un'altra costruzione sta scrivendo {out.name}/: aspetto che finisca...", file=sys.stderr, flush=True
+            )
             fcntl.flock(handle, fcntl.LOCK_EX)
         try:
             yield
@@ -219,7 +222,21 @@ def _target(root: Path, rel_path: str) -> str:
     return target
 
 
-def write_pages(folder: Path, pages: list, keys: list[str | None], here: dict[str, Written], previous_site: Path, previous: dict[str, Written], render: Callable, jobs: int, on_done: Callable[[int], None] | None = None, *, after_write: Callable[[Any, bytes], Any] = lambda page, data: None, on_page: Callable[[Any, Written, Any], None] = lambda page, entry, extra: None, keep_folders: frozenset[str] = frozenset()) -> dict[str, Written]:
+def write_pages(
+    folder: Path,
+    pages: list,
+    keys: list[str | None],
+    here: dict[str, Written],
+    previous_site: Path,
+    previous: dict[str, Written],
+    render: Callable,
+    jobs: int,
+    on_done: Callable[[int], None] | None = None,
+    *,
+    after_write: Callable[[Any, bytes], Any] = lambda page, data: None,
+    on_page: Callable[[Any, Written, Any], None] = lambda page, entry, extra: None,
+    keep_folders: frozenset[str] = frozenset(),
+) -> dict[str, Written]:
     """Write every page under `folder`, delete every other file there (but those in `keep_folders`, "<folder>/":
     search bundles the build may reuse), and return what was written, for the next build's manifest.
 
@@ -262,7 +279,11 @@ def write_pages(folder: Path, pages: list, keys: list[str | None], here: dict[st
             if kept is not None and kept.key == key and kept.still_at(targets[index]):
                 written[page.output] = kept
                 on_page(page, kept, None)
-            elif before is not None and before.key == key and before.still_at(source := os.path.join(previous_root, page.output)):
+            elif (
+                before is not None
+                and before.key == key
+                and before.still_at(source := os.path.join(previous_root, page.output))
+            ):
                 clear(targets[index])
                 try:
                     os.link(source, targets[index])
@@ -328,12 +349,16 @@ def _site(page) -> str:
     return page.territory.slug if page.territory else ""
 
 
-def _changed_sites_first(pages: list, keys: list[str | None], here: dict[str, Written], previous: dict[str, Written]) -> list[list[int]]:
+def _changed_sites_first(
+    pages: list, keys: list[str | None], here: dict[str, Written], previous: dict[str, Written]
+) -> list[list[int]]:
     """The indexes of `pages` in two groups, each in the pages' order: the pages of the sites (a territory, or the
     network) where some page's key differs from what both earlier builds wrote, then the rest (empty when every
     site changed). A page without a key (rendered on every build: a search page) does not make its site changed."""
 
-    changed = {_site(page) for page, key in zip(pages, keys) if key is not None and _changed(page.output, key, here, previous)}
+    changed = {
+        _site(page) for page, key in zip(pages, keys) if key is not None and _changed(page.output, key, here, previous)
+    }
     first = [i for i, page in enumerate(pages) if _site(page) in changed]
     rest = [i for i, page in enumerate(pages) if _site(page) not in changed]
     return [group for group in (first, rest) if group]

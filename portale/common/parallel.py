@@ -12,8 +12,8 @@ import gc
 import multiprocessing
 import os
 import threading
-from typing import Callable, Iterator, Sequence, TypeVar
-
+from collections.abc import Callable, Iterator, Sequence
+from typing import TypeVar
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -53,8 +53,14 @@ def shared_heap() -> Iterator[None]:
         gc.unfreeze()  # the archive has cycles (a story and its territory): they must be collectable again
 
 
-
-def fork_map(work: Callable[[Sequence[T]], list[R]], items: Sequence[T], jobs: int, *, min_items: int = 64, on_chunk: Callable[[int, list[R]], None] | None = None) -> list[R]:
+def fork_map(
+    work: Callable[[Sequence[T]], list[R]],
+    items: Sequence[T],
+    jobs: int,
+    *,
+    min_items: int = 64,
+    on_chunk: Callable[[int, list[R]], None] | None = None,
+) -> list[R]:
     """`work` takes a chunk of items and returns one result per item. As each chunk comes back, in order,
     `on_chunk(position of its first item, its results)`."""
     global _work, _items

@@ -107,7 +107,9 @@ def parse(text: str, line_offset: int = 1, where: str = "front matter") -> tuple
         if "\t" in text and "tab" in (exc.problem or "") or "found character" in (exc.problem or "") and "\t" in text:
             exc.problem = "found character '\\t'"
         line = (mark.line + line_offset) if mark else line_offset
-        raise YamlProblem(line, f"YAML non valido: {_italian_yaml_error(exc, text)}", _yaml_hint(exc, text, mark)) from None
+        raise YamlProblem(
+            line, f"YAML non valido: {_italian_yaml_error(exc, text)}", _yaml_hint(exc, text, mark)
+        ) from None
     except yaml.YAMLError as exc:
         raise YamlProblem(line_offset, f"YAML non valido: {exc}", "") from None
     value = composer.compose(events)
@@ -129,7 +131,7 @@ def parse_file_text(text: str) -> Parsed:
         raise YamlProblem(
             1,
             f"il front matter è troppo lungo (più di {MAX_FRONT_MATTER_BYTES // 1024} KB)",
-            "sposta il testo lungo nel corpo, dopo la seconda riga \"---\"",
+            'sposta il testo lungo nel corpo, dopo la seconda riga "---"',
             "dimensione",
         )
     meta, duplicates = parse(yaml_text, line_offset=2)
@@ -154,7 +156,12 @@ class _Composer:
                 self.pos += 1
                 documents.append(self.node())
                 if len(documents) > 1:
-                    raise YamlProblem(self.line(event), "YAML non valido: c'è più di un documento", 'togli le righe "---" in più', "yaml")
+                    raise YamlProblem(
+                        self.line(event),
+                        "YAML non valido: c'è più di un documento",
+                        'togli le righe "---" in più',
+                        "yaml",
+                    )
             else:
                 self.pos += 1
         return documents[0] if documents else None
@@ -195,7 +202,9 @@ class _Composer:
                 key_event = self.events[self.pos]
                 key = self.node()
                 if not isinstance(key, Text):
-                    raise YamlProblem(self.line(key_event), "YAML non valido: una chiave deve essere una parola", "", "yaml")
+                    raise YamlProblem(
+                        self.line(key_event), "YAML non valido: una chiave deve essere una parola", "", "yaml"
+                    )
                 value = self.node()
                 if key in mapping:
                     self.duplicates.append((key.line, str(key)))
@@ -213,12 +222,18 @@ _YAML_MESSAGES = {
         "in YAML si rientra solo con gli spazi: sostituisci il TAB con due spazi",
     ),
     "mapping values are not allowed": (
-        "c'è un \":\" di troppo in un valore",
+        'c\'è un ":" di troppo in un valore',
         'metti il valore tra virgolette, per esempio titolo: "Ore 10: colazione"',
     ),
     "could not find expected ':'": ('manca ":" dopo la chiave', "scrivi chiave: valore, con i due punti e uno spazio"),
-    "expected <block end>, but found '-'": ("un elemento di lista non è allineato", "allinea i trattini della lista con lo stesso rientro"),
-    "found unexpected end of stream": ("una virgoletta o una parentesi non è chiusa", "chiudi la virgoletta o la parentesi [ ]"),
+    "expected <block end>, but found '-'": (
+        "un elemento di lista non è allineato",
+        "allinea i trattini della lista con lo stesso rientro",
+    ),
+    "found unexpected end of stream": (
+        "una virgoletta o una parentesi non è chiusa",
+        "chiudi la virgoletta o la parentesi [ ]",
+    ),
 }
 
 

@@ -69,7 +69,14 @@ class Source:
     def checked(self) -> dict:
         """What reading and validate.check gave: the memo's `load` part, from which `_read_markdown` makes the
         Source again."""
-        return {"pickled_meta": self.pickled_meta or pickle.dumps(self.meta, protocol=pickle.HIGHEST_PROTOCOL), "body": self.body, "body_line": self.body_line, "duplicate_keys": self.duplicate_keys, "data": self.data, "local_problems": self.local_problems}
+        return {
+            "pickled_meta": self.pickled_meta or pickle.dumps(self.meta, protocol=pickle.HIGHEST_PROTOCOL),
+            "body": self.body,
+            "body_line": self.body_line,
+            "duplicate_keys": self.duplicate_keys,
+            "data": self.data,
+            "local_problems": self.local_problems,
+        }
 
 
 @dataclass
@@ -99,7 +106,9 @@ def read_sources(content: Path, memo: Memo | None = None) -> Sources:
 
     def rel(path: Path) -> str:  # a string operation: Path.relative_to costs more than parsing a remembered file
         text = str(path)
-        return text[len(prefix) :].replace(os.sep, "/") if text.startswith(prefix) else path.relative_to(root).as_posix()
+        return (
+            text[len(prefix) :].replace(os.sep, "/") if text.startswith(prefix) else path.relative_to(root).as_posix()
+        )
 
     portal = _read_yaml_file(content / "portale.yml", rel, problems, required=True)
     vocabulary = _read_yaml_file(content / "saperi.yml", rel, problems, required=True)
@@ -113,7 +122,16 @@ def read_sources(content: Path, memo: Memo | None = None) -> Sources:
             continue
         if not folder.is_dir():
             if folder.name not in ("portale.yml", "saperi.yml"):
-                problems.append(Problem(rel(folder), 0, "file inatteso nella cartella content/", "le storie vanno in content/<territorio>/storie/; sposta o togli questo file", "file-inatteso", warning=folder.suffix != ".md"))
+                problems.append(
+                    Problem(
+                        rel(folder),
+                        0,
+                        "file inatteso nella cartella content/",
+                        "le storie vanno in content/<territorio>/storie/; sposta o togli questo file",
+                        "file-inatteso",
+                        warning=folder.suffix != ".md",
+                    )
+                )
             continue
         territories.append(folder.name)
         territory_file = folder / "territorio.md"
@@ -131,7 +149,15 @@ def read_sources(content: Path, memo: Memo | None = None) -> Sources:
             kind = KIND_FOLDERS.get(child.name)
             if kind is None:
                 if child.is_dir() or child.suffix == ".md":
-                    problems.append(Problem(rel(child), 0, f'cartella o file sconosciuto "{child.name}" nel territorio', "le cartelle di un territorio sono storie/, persone/ e bisogni/; questo contenuto non verrebbe pubblicato", "cartella-sconosciuta"))
+                    problems.append(
+                        Problem(
+                            rel(child),
+                            0,
+                            f'cartella o file sconosciuto "{child.name}" nel territorio',
+                            "le cartelle di un territorio sono storie/, persone/ e bisogni/; questo contenuto non verrebbe pubblicato",
+                            "cartella-sconosciuta",
+                        )
+                    )
                 continue
             if not child.is_dir():
                 continue
@@ -150,15 +176,42 @@ def read_sources(content: Path, memo: Memo | None = None) -> Sources:
                         if source:
                             files.append(source)
                     else:
-                        problems.append(Problem(rel(entry), 0, "cartella senza index.md", f"una cartella dentro {child.name}/ deve contenere index.md con il testo", "bundle-senza-index"))
+                        problems.append(
+                            Problem(
+                                rel(entry),
+                                0,
+                                "cartella senza index.md",
+                                f"una cartella dentro {child.name}/ deve contenere index.md con il testo",
+                                "bundle-senza-index",
+                            )
+                        )
                 elif entry.suffix == ".md":
                     source = _read_markdown(entry, kind, folder.name, entry.stem, rel, problems, memo)
                     if source:
                         files.append(source)
                 else:
-                    problems.append(Problem(rel(entry), 0, f"file inatteso in {child.name}/", "immagini e audio vanno in una cartella insieme a index.md (un «bundle»)", "file-inatteso", warning=True))
+                    problems.append(
+                        Problem(
+                            rel(entry),
+                            0,
+                            f"file inatteso in {child.name}/",
+                            "immagini e audio vanno in una cartella insieme a index.md (un «bundle»)",
+                            "file-inatteso",
+                            warning=True,
+                        )
+                    )
     memo.forget_unread()
-    return Sources(root, portal or Map(1), rel(content / "portale.yml"), vocabulary or Map(1), rel(content / "saperi.yml"), territories, files, problems, missing)
+    return Sources(
+        root,
+        portal or Map(1),
+        rel(content / "portale.yml"),
+        vocabulary or Map(1),
+        rel(content / "saperi.yml"),
+        territories,
+        files,
+        problems,
+        missing,
+    )
 
 
 def _is_symlink_outside(path: Path, content: Path, rel, problems: list[Problem]) -> bool:
@@ -168,10 +221,26 @@ def _is_symlink_outside(path: Path, content: Path, rel, problems: list[Problem])
     try:
         target = path.resolve(strict=True)
     except (OSError, RuntimeError):
-        problems.append(Problem(rel(path), 0, "collegamento simbolico rotto o circolare", "togli il collegamento e copia il file vero", "collegamento"))
+        problems.append(
+            Problem(
+                rel(path),
+                0,
+                "collegamento simbolico rotto o circolare",
+                "togli il collegamento e copia il file vero",
+                "collegamento",
+            )
+        )
         return True
     if not target.is_relative_to(content):
-        problems.append(Problem(rel(path), 0, "collegamento simbolico che punta fuori da content/", "copia il file dentro content/ invece di collegarlo", "collegamento"))
+        problems.append(
+            Problem(
+                rel(path),
+                0,
+                "collegamento simbolico che punta fuori da content/",
+                "copia il file dentro content/ invece di collegarlo",
+                "collegamento",
+            )
+        )
         return True
     return False
 
@@ -198,11 +267,27 @@ def _read_with_stat(path: Path, rel, problems: list[Problem]) -> tuple[bytes, os
         with open(path, "rb") as handle:
             st = os.fstat(handle.fileno())
             if st.st_size > MAX_FILE_BYTES:
-                problems.append(Problem(rel(path), 0, f"file troppo grande ({st.st_size // 1024} KB, il massimo è {MAX_FILE_BYTES // 1024} KB)", "controlla di non aver incollato un'immagine o un documento intero", "dimensione"))
+                problems.append(
+                    Problem(
+                        rel(path),
+                        0,
+                        f"file troppo grande ({st.st_size // 1024} KB, il massimo è {MAX_FILE_BYTES // 1024} KB)",
+                        "controlla di non aver incollato un'immagine o un documento intero",
+                        "dimensione",
+                    )
+                )
                 return None
             return handle.read(), st
     except OSError as exc:
-        problems.append(Problem(rel(path), 0, f"impossibile leggere il file ({exc.strerror})", "controlla i permessi del file", "lettura"))
+        problems.append(
+            Problem(
+                rel(path),
+                0,
+                f"impossibile leggere il file ({exc.strerror})",
+                "controlla i permessi del file",
+                "lettura",
+            )
+        )
         return None
 
 
@@ -210,14 +295,30 @@ def _decode_or_report(path: Path, data: bytes, rel, problems: list[Problem]) -> 
     text, bad = decode(data)
     if bad:
         line, column, shown = bad
-        problems.append(Problem(rel(path), line, f"il file non è in UTF-8 (byte {shown} alla colonna {column})", "salva il file con codifica UTF-8 (nell'editor: «Salva con codifica» → UTF-8)", "utf8"))
+        problems.append(
+            Problem(
+                rel(path),
+                line,
+                f"il file non è in UTF-8 (byte {shown} alla colonna {column})",
+                "salva il file con codifica UTF-8 (nell'editor: «Salva con codifica» → UTF-8)",
+                "utf8",
+            )
+        )
     return text
 
 
 def _read_yaml_file(path: Path, rel, problems: list[Problem], required: bool) -> Map | None:
     if not path.is_file():
         if required:
-            problems.append(Problem(rel(path), 0, f"manca il file {path.name}", "copialo dal contenuto di esempio del progetto", "file-mancante"))
+            problems.append(
+                Problem(
+                    rel(path),
+                    0,
+                    f"manca il file {path.name}",
+                    "copialo dal contenuto di esempio del progetto",
+                    "file-mancante",
+                )
+            )
         return None
     data = _read_bytes(path, rel, problems)
     text = _decode_or_report(path, data, rel, problems) if data is not None else None
@@ -229,11 +330,28 @@ def _read_yaml_file(path: Path, rel, problems: list[Problem], required: bool) ->
         problems.append(Problem(rel(path), exc.line, exc.message, exc.hint, exc.code))
         return None
     for line, key in duplicates:
-        problems.append(Problem(rel(path), line, f'la chiave "{key}" è ripetuta', "tieni una sola riga con questa chiave", "chiave-ripetuta"))
+        problems.append(
+            Problem(
+                rel(path),
+                line,
+                f'la chiave "{key}" è ripetuta',
+                "tieni una sola riga con questa chiave",
+                "chiave-ripetuta",
+            )
+        )
     return value
 
 
-def _read_markdown(path: Path, kind: str, territory: str, slug: str, rel, problems: list[Problem], memo: Memo, bundle: Path | None = None) -> Source | None:
+def _read_markdown(
+    path: Path,
+    kind: str,
+    territory: str,
+    slug: str,
+    rel,
+    problems: list[Problem],
+    memo: Memo,
+    bundle: Path | None = None,
+) -> Source | None:
     where = rel(path)
 
     def remembered(digest: str) -> tuple[Source | None, str]:
@@ -243,7 +361,18 @@ def _read_markdown(path: Path, kind: str, territory: str, slug: str, rel, proble
         entry = memo.entry(memo_key)
         if entry is None or "load" not in entry:
             return None, memo_key
-        return Source(path=path, rel=where, kind=kind, territory=territory, slug=slug, digest=digest, bundle=bundle, memo_key=memo_key, memo_entry=entry, **entry["load"]), memo_key
+        return Source(
+            path=path,
+            rel=where,
+            kind=kind,
+            territory=territory,
+            slug=slug,
+            digest=digest,
+            bundle=bundle,
+            memo_key=memo_key,
+            memo_entry=entry,
+            **entry["load"],
+        ), memo_key
 
     known = memo.known_digest(str(path))  # untouched since the last build read it: not read again (memo.py)
     if known is not None:

@@ -31,10 +31,57 @@ import nh3
 from portale.common import parallel
 
 ALLOWED_TAGS = {
-    "a", "abbr", "b", "blockquote", "br", "caption", "cite", "code", "dd", "del", "details", "dfn", "div", "dl", "dt",
-    "em", "figcaption", "figure", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "ins", "kbd", "li", "mark", "ol", "p",
-    "pre", "q", "s", "small", "span", "strong", "sub", "summary", "sup", "table", "tbody", "td", "tfoot", "th", "thead",
-    "time", "tr", "u", "ul",
+    "a",
+    "abbr",
+    "b",
+    "blockquote",
+    "br",
+    "caption",
+    "cite",
+    "code",
+    "dd",
+    "del",
+    "details",
+    "dfn",
+    "div",
+    "dl",
+    "dt",
+    "em",
+    "figcaption",
+    "figure",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "hr",
+    "i",
+    "img",
+    "ins",
+    "kbd",
+    "li",
+    "mark",
+    "ol",
+    "p",
+    "pre",
+    "q",
+    "s",
+    "small",
+    "span",
+    "strong",
+    "sub",
+    "summary",
+    "sup",
+    "table",
+    "tbody",
+    "td",
+    "tfoot",
+    "th",
+    "thead",
+    "time",
+    "tr",
+    "u",
+    "ul",
 }
 ALLOWED_ATTRIBUTES = {
     "*": {"id", "title", "lang"},
@@ -55,7 +102,11 @@ def _converter() -> markdown.Markdown:
     # One reused instance per thread: building a Markdown object costs more than a short story.
     md = getattr(_local, "md", None)
     if md is None:
-        md = markdown.Markdown(extensions=["extra", "sane_lists", "toc"], extension_configs={"toc": {"permalink": False}}, output_format="html")
+        md = markdown.Markdown(
+            extensions=["extra", "sane_lists", "toc"],
+            extension_configs={"toc": {"permalink": False}},
+            output_format="html",
+        )
         _local.md = md
     return md
 
@@ -84,7 +135,7 @@ RENDER_SECONDS = 20.0
 _NESTING = re.compile(r"(?:[ ]{4}|\t|>[ ]?|[-*+][ ]+|\d{1,9}[.)][ ]+|:[ ]+)")
 # Each nesting mark above takes at least one of these characters: a line nested more than MAX_DEPTH deep starts with
 # MAX_DEPTH + 1 of them (a cheap filter with no backtracking; the marks are then counted on those lines only).
-_MAYBE_DEEP = re.compile(r"^[ \t>\-*+0-9.):]{%d}" % (MAX_DEPTH + 1), re.M)
+_MAYBE_DEEP = re.compile(rf"^[ \t>\-*+0-9.):]{{{MAX_DEPTH + 1}}}", re.M)
 _DEFINITION = re.compile(r"^:[ \t]", re.M)
 _HEADING = re.compile(r"^(?:#{1,6}(?:[ \t]|$)|=+[ \t]*$|-+[ \t]*$)", re.M)
 _ABBREVIATION = re.compile(r"^\*\[", re.M)
@@ -111,18 +162,36 @@ def check_budget(text: str) -> list[Excess]:
     def line_of(index: int) -> int:
         return text.count("\n", 0, index) + 1
 
-    for char, limit, what in (("[", MAX_BRACKETS, "troppe parentesi quadre «[»"), ("<", MAX_ANGLES, "troppi segni «<»")):
+    for char, limit, what in (
+        ("[", MAX_BRACKETS, "troppe parentesi quadre «[»"),
+        ("<", MAX_ANGLES, "troppi segni «<»"),
+    ):
         count = text.count(char)
         if count > limit:
             where = _nth(text, char, limit + 1)
-            found.append(Excess(line_of(where), f"il testo contiene {what} ({count}, al massimo {limit})", "probabilmente è un testo incollato per errore: toglilo o dividi la storia"))
-    for pattern, limit, what in ((_HEADING, MAX_HEADINGS, "titoli"), (_ABBREVIATION, MAX_ABBREVIATIONS, "abbreviazioni «*[...]»")):
+            found.append(
+                Excess(
+                    line_of(where),
+                    f"il testo contiene {what} ({count}, al massimo {limit})",
+                    "probabilmente è un testo incollato per errore: toglilo o dividi la storia",
+                )
+            )
+    for pattern, limit, what in (
+        (_HEADING, MAX_HEADINGS, "titoli"),
+        (_ABBREVIATION, MAX_ABBREVIATIONS, "abbreviazioni «*[...]»"),
+    ):
         matches = pattern.finditer(text)
         count = 0
         for match in matches:
             count += 1
             if count == limit + 1:
-                found.append(Excess(line_of(match.start()), f"il testo contiene troppi {what} (al massimo {limit})", "dividi il testo in più storie"))
+                found.append(
+                    Excess(
+                        line_of(match.start()),
+                        f"il testo contiene troppi {what} (al massimo {limit})",
+                        "dividi il testo in più storie",
+                    )
+                )
                 break
     lines = text.split("\n")
     run, run_start = 0, 0
@@ -130,7 +199,13 @@ def check_budget(text: str) -> list[Excess]:
         if line.startswith(":") and line[1:2] in (" ", "\t"):
             run, run_start = run + 1, run_start or number
             if run == MAX_DEFINITIONS + 1:
-                found.append(Excess(run_start, f"troppe definizioni («: ...») una dopo l'altra senza righe vuote (più di {MAX_DEFINITIONS})", "separa le definizioni con righe vuote o dividi il testo"))
+                found.append(
+                    Excess(
+                        run_start,
+                        f"troppe definizioni («: ...») una dopo l'altra senza righe vuote (più di {MAX_DEFINITIONS})",
+                        "separa le definizioni con righe vuote o dividi il testo",
+                    )
+                )
         elif not line.strip():
             run, run_start = 0, 0
     number, counted = 1, 0
@@ -145,7 +220,13 @@ def check_budget(text: str) -> list[Excess]:
                 break
             depth, pos = depth + 1, mark.end()
         if depth > MAX_DEPTH:
-            found.append(Excess(number, f"elenchi o citazioni annidati troppo in profondità (più di {MAX_DEPTH} livelli)", "togli i rientri, i «>» o i trattini in più all'inizio della riga"))
+            found.append(
+                Excess(
+                    number,
+                    f"elenchi o citazioni annidati troppo in profondità (più di {MAX_DEPTH} livelli)",
+                    "togli i rientri, i «>» o i trattini in più all'inizio della riga",
+                )
+            )
             break
     return found
 
@@ -222,13 +303,20 @@ def render_bodies(sources: list, cache, jobs: int, on_done=None) -> list[str]:
     for source in sources:
         published = source.recall("published")
         remembered = source.body_html is not None and published is not None and published["markdown"] is not None
-        keys.append(published["markdown"] if remembered else hashlib.sha256(f"{code}\n{source.body}".encode()).hexdigest())
+        keys.append(
+            published["markdown"] if remembered else hashlib.sha256(f"{code}\n{source.body}".encode()).hexdigest()
+        )
     todo = [i for i, source in enumerate(sources) if source.body_html is None]
     known = cache.markdown(keys[i] for i in todo)
     missing = [i for i in todo if keys[i] not in known]
     if on_done:
         on_done(len(sources) - len(missing))
-    fresh = parallel.fork_map(lambda chunk: [_render_or_none(sources[i].body) for i in chunk], missing, jobs, on_chunk=(lambda _, chunk: on_done(len(chunk))) if on_done else None)
+    fresh = parallel.fork_map(
+        lambda chunk: [_render_or_none(sources[i].body) for i in chunk],
+        missing,
+        jobs,
+        on_chunk=(lambda _, chunk: on_done(len(chunk))) if on_done else None,
+    )
     new = {keys[i]: html for i, html in zip(missing, fresh) if html is not None}
     known.update(new)
     if new:

@@ -11,9 +11,9 @@ from __future__ import annotations
 import functools
 import re
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import Callable
 
 from portale.content.load import Source, Sources
 from portale.content.problems import Problem, Problems
@@ -25,7 +25,14 @@ WARN_IMAGE_BYTES = 5 * 1024 * 1024  # an original this large is published reduce
 MAX_IMAGE_BYTES = 25 * 1024 * 1024
 MAX_IMAGE_PIXELS = 50_000_000  # beyond this an "image" is likely a decompression bomb
 
-AUDIO_TYPES = {".mp3": "audio/mpeg", ".ogg": "audio/ogg", ".oga": "audio/ogg", ".opus": "audio/ogg", ".m4a": "audio/mp4", ".wav": "audio/wav"}
+AUDIO_TYPES = {
+    ".mp3": "audio/mpeg",
+    ".ogg": "audio/ogg",
+    ".oga": "audio/ogg",
+    ".opus": "audio/ogg",
+    ".m4a": "audio/mp4",
+    ".wav": "audio/wav",
+}
 WARN_AUDIO_BYTES = 10 * 1024 * 1024
 MAX_AUDIO_BYTES = 40 * 1024 * 1024
 
@@ -84,18 +91,33 @@ def resolve_in_bundle(source: Source, name: str) -> tuple[Path | None, str]:
     """(path, "") when `name` is a file inside the bundle, else (None, Italian reason)."""
     folder = bundle_folder(source)
     if folder is None:
-        return None, f"i file vanno in una cartella: sposta {source.rel} in {source.rel[:-3]}/index.md e metti il file accanto"
+        return (
+            None,
+            f"i file vanno in una cartella: sposta {source.rel} in {source.rel[:-3]}/index.md e metti il file accanto",
+        )
     pure = PurePosixPath(name)
     # "%" too: "%2e%2e/" is ".." once a browser decodes the published URL
-    if "\\" in name or "%" in name or pure.is_absolute() or ".." in pure.parts or not pure.parts or name.startswith("~"):
+    if (
+        "\\" in name
+        or "%" in name
+        or pure.is_absolute()
+        or ".." in pure.parts
+        or not pure.parts
+        or name.startswith("~")
+    ):
         return None, "scrivi solo il nome del file che sta accanto a index.md, per esempio foto.jpg (niente percorsi)"
     root = folder.resolve()
     target = (root / pure).resolve()
     if not target.is_relative_to(root) or target == root:
         return None, "il file deve stare nella cartella della pagina, non fuori"
     if not target.is_file():
-        present = sorted(p.name for p in root.iterdir() if p.is_file() and p.name != "index.md" and not p.name.startswith("."))
-        return None, f"metti il file accanto a index.md ({'file presenti: ' + ', '.join(present) if present else 'la cartella non ha altri file'})"
+        present = sorted(
+            p.name for p in root.iterdir() if p.is_file() and p.name != "index.md" and not p.name.startswith(".")
+        )
+        return (
+            None,
+            f"metti il file accanto a index.md ({'file presenti: ' + ', '.join(present) if present else 'la cartella non ha altri file'})",
+        )
     return target, ""
 
 
@@ -129,7 +151,12 @@ def check_body_images(source: Source, report: Problems) -> None:
         for match in _BODY_IMAGE.finditer(text):
             target = match.group(1) or match.group(2)
             if not re.match(r"^(https?:)?//", target, re.IGNORECASE):
-                report.error(source.body_line + offset, f'immagine nel testo "{target}": le foto non si mettono nel testo', "togli la riga e indica la foto con immagine: {file: ..., alt: ...} nel front matter", "immagine-nel-testo")
+                report.error(
+                    source.body_line + offset,
+                    f'immagine nel testo "{target}": le foto non si mettono nel testo',
+                    "togli la riga e indica la foto con immagine: {file: ..., alt: ...} nel front matter",
+                    "immagine-nel-testo",
+                )
 
 
 def _file_line(source: Source, key: str) -> int:
@@ -152,7 +179,12 @@ def _check_image(source: Source, name: str, line: Callable[[], int], report: Pro
     st = path.stat()
     size = st.st_size
     if size > MAX_IMAGE_BYTES:
-        report.error(line(), f'immagine "{name}" troppo grande ({_size_mb(size)}, al massimo {_size_mb(MAX_IMAGE_BYTES)})', "riducila a circa 2000 pixel di lato prima di aggiungerla", "immagine-grande")
+        report.error(
+            line(),
+            f'immagine "{name}" troppo grande ({_size_mb(size)}, al massimo {_size_mb(MAX_IMAGE_BYTES)})',
+            "riducila a circa 2000 pixel di lato prima di aggiungerla",
+            "immagine-grande",
+        )
         return
     if memo is None or memo.known_digest(str(path), VERIFIED) is None:
         if not _verify_image(path, name, line, report):
@@ -160,7 +192,12 @@ def _check_image(source: Source, name: str, line: Callable[[], int], report: Pro
         if memo is not None:
             memo.note_read(str(path), st, "ok", VERIFIED)
     if size > WARN_IMAGE_BYTES:
-        report.warn(line(), f'immagine "{name}" molto pesante ({_size_mb(size)}): il sito ne pubblica copie ridotte, ma l\'archivio si appesantisce', "riducila a circa 2000 pixel di lato", "immagine-grande")
+        report.warn(
+            line(),
+            f'immagine "{name}" molto pesante ({_size_mb(size)}): il sito ne pubblica copie ridotte, ma l\'archivio si appesantisce',
+            "riducila a circa 2000 pixel di lato",
+            "immagine-grande",
+        )
 
 
 def _verify_image(path: Path, name: str, line: Callable[[], int], report: Problems) -> bool:
@@ -174,14 +211,33 @@ def _verify_image(path: Path, name: str, line: Callable[[], int], report: Proble
             with PILImage.open(path) as im:
                 kind, pixels = im.format, im.width * im.height
                 im.verify()
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, PILImage.DecompressionBombWarning, PILImage.DecompressionBombError):
-        report.error(line(), f'"{name}" non è un\'immagine leggibile', "salvala di nuovo come JPEG o PNG", "immagine-formato")
+    except (
+        UnidentifiedImageError,
+        OSError,
+        SyntaxError,
+        ValueError,
+        PILImage.DecompressionBombWarning,
+        PILImage.DecompressionBombError,
+    ):
+        report.error(
+            line(), f'"{name}" non è un\'immagine leggibile', "salvala di nuovo come JPEG o PNG", "immagine-formato"
+        )
         return False
     if kind not in IMAGE_FORMATS:
-        report.error(line(), f'formato d\'immagine non supportato ({kind}) per "{name}"', "salvala come JPEG (foto) o PNG (disegni)", "immagine-formato")
+        report.error(
+            line(),
+            f'formato d\'immagine non supportato ({kind}) per "{name}"',
+            "salvala come JPEG (foto) o PNG (disegni)",
+            "immagine-formato",
+        )
         return False
     if pixels > MAX_IMAGE_PIXELS:
-        report.error(line(), f'immagine "{name}" troppo grande ({pixels // 1_000_000} megapixel)', "riducila a circa 2000 pixel di lato", "immagine-grande")
+        report.error(
+            line(),
+            f'immagine "{name}" troppo grande ({pixels // 1_000_000} megapixel)',
+            "riducila a circa 2000 pixel di lato",
+            "immagine-grande",
+        )
         return False
     return True
 
@@ -209,8 +265,23 @@ def _check_audio(source: Source, name: str, line: Callable[[], int], report: Pro
         found = _audio_kind(handle.read(16))
     same_family = found is not None and AUDIO_TYPES.get(found) == AUDIO_TYPES.get(suffix)
     if suffix not in AUDIO_TYPES or not same_family:
-        report.error(line(), f'"{name}" non è un file audio che i browser sanno suonare', "convertilo in MP3 (per esempio con Audacity) e scrivi il nuovo nome", "audio-formato")
+        report.error(
+            line(),
+            f'"{name}" non è un file audio che i browser sanno suonare',
+            "convertilo in MP3 (per esempio con Audacity) e scrivi il nuovo nome",
+            "audio-formato",
+        )
     elif size > MAX_AUDIO_BYTES:
-        report.error(line(), f'audio "{name}" troppo grande ({_size_mb(size)}, al massimo {_size_mb(MAX_AUDIO_BYTES)})', "dividilo in parti o salvalo come MP3 mono a 64 kbps", "audio-grande")
+        report.error(
+            line(),
+            f'audio "{name}" troppo grande ({_size_mb(size)}, al massimo {_size_mb(MAX_AUDIO_BYTES)})',
+            "dividilo in parti o salvalo come MP3 mono a 64 kbps",
+            "audio-grande",
+        )
     elif size > WARN_AUDIO_BYTES:
-        report.warn(line(), f'audio "{name}" pesante ({_size_mb(size)})', "salvalo come MP3 mono a 64 kbps: basta per la voce", "audio-grande")
+        report.warn(
+            line(),
+            f'audio "{name}" pesante ({_size_mb(size)})',
+            "salvalo come MP3 mono a 64 kbps: basta per la voce",
+            "audio-grande",
+        )

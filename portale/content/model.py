@@ -18,7 +18,6 @@ from portale.content.problems import ContentError, Problem
 from portale.content.slugs import slugify
 
 
-
 @dataclass
 class Portal:
     title: str
@@ -34,9 +33,9 @@ class Skill:
     name: str
     description: str
     synonyms: list[str]
-    category: "Category"
-    offers: list["Offer"] = field(default_factory=list)
-    needs: list["Need"] = field(default_factory=list)
+    category: Category
+    offers: list[Offer] = field(default_factory=list)
+    needs: list[Need] = field(default_factory=list)
 
 
 @dataclass
@@ -59,7 +58,7 @@ class Portineria:
 
 @dataclass
 class Offer:
-    person: "Person"
+    person: Person
     skill: Skill
     description: str
 
@@ -68,8 +67,8 @@ class Offer:
 class Tag:
     slug: str
     label: str
-    territory: "Territory"
-    stories: list["Story"] = field(default_factory=list)
+    territory: Territory
+    stories: list[Story] = field(default_factory=list)
 
     @property
     def path(self) -> str:
@@ -78,7 +77,7 @@ class Tag:
 
 @dataclass
 class Person:
-    territory: "Territory"
+    territory: Territory
     slug: str
     name: str  # the name as shown: first name only or pseudonym when visibilita asks for it
     kind: str  # persona | organizzazione
@@ -90,7 +89,7 @@ class Person:
     source: str
     image: Picture | None = None
     offers: list[Offer] = field(default_factory=list)
-    stories: list["Story"] = field(default_factory=list)
+    stories: list[Story] = field(default_factory=list)
 
     @property
     def path(self) -> str:
@@ -107,7 +106,7 @@ class Mention:
 
 @dataclass
 class Story:
-    territory: "Territory"
+    territory: Territory
     slug: str
     title: str
     date: dt.date
@@ -128,7 +127,7 @@ class Story:
 
 @dataclass
 class Need:
-    territory: "Territory"
+    territory: Territory
     slug: str
     title: str
     date: dt.date
@@ -239,10 +238,21 @@ def build_archive(sources: Sources, *, drafts: bool = False, today: dt.date | No
             person = people.get((owner or source.territory, slug))
             if person is None:
                 story.mentions.append(Mention(None, NEUTRAL_MENTION))
-                archive.warnings.append(Problem(source.rel, source.meta.key_lines.get("persone", 1), f'la persona "{ref}" non è pubblicata (bozza o senza consenso per il web): nella storia compare come «{NEUTRAL_MENTION}»', "", "persona-non-pubblicata", warning=True))
+                archive.warnings.append(
+                    Problem(
+                        source.rel,
+                        source.meta.key_lines.get("persone", 1),
+                        f'la persona "{ref}" non è pubblicata (bozza o senza consenso per il web): nella storia compare come «{NEUTRAL_MENTION}»',
+                        "",
+                        "persona-non-pubblicata",
+                        warning=True,
+                    )
+                )
                 continue
             story.mentions.append(Mention(person, person.name))
-            _check_media_consent(source, story, people_data[(person.territory.slug, person.slug)], person.name, today, archive.warnings)
+            _check_media_consent(
+                source, story, people_data[(person.territory.slug, person.slug)], person.name, today, archive.warnings
+            )
             if story not in person.stories:
                 person.stories.append(story)
         tags: dict[str, Tag] = {t.slug: t for t in territory.tags}
@@ -288,13 +298,24 @@ def build_archive(sources: Sources, *, drafts: bool = False, today: dt.date | No
 MEDIA_SCOPES = {"image": ("foto", "immagine", "nella foto"), "audio": ("audio", "audio", "nella registrazione")}
 
 
-def _check_media_consent(source: Source, story: Story, data: dict, name: str, today: dt.date, warnings: list[Problem]) -> None:
+def _check_media_consent(
+    source: Source, story: Story, data: dict, name: str, today: dt.date, warnings: list[Problem]
+) -> None:
     """A story with a photo or a recording that names a person whose consent does not cover it: the
     build cannot know who is in the picture or speaking, so it asks the editor to check."""
     for attribute, (scope, key, where) in MEDIA_SCOPES.items():
         if getattr(story, attribute) is not None and not consent_allows(data, scope, today):
             line = source.meta.key_lines.get(key, 1)
-            warnings.append(Problem(source.rel, line, f'la storia ha {"una foto" if scope == "foto" else "una registrazione"} e nomina {name}, il cui consenso non comprende «{scope}»', f"se {name} compare {where}, aggiungi {scope} a consenso.ambito nella sua scheda (con un nuovo modulo firmato) oppure togli il file", "consenso-media", warning=True))
+            warnings.append(
+                Problem(
+                    source.rel,
+                    line,
+                    f"la storia ha {'una foto' if scope == 'foto' else 'una registrazione'} e nomina {name}, il cui consenso non comprende «{scope}»",
+                    f"se {name} compare {where}, aggiungi {scope} a consenso.ambito nella sua scheda (con un nuovo modulo firmato) oppure togli il file",
+                    "consenso-media",
+                    warning=True,
+                )
+            )
 
 
 def _vocabulary(data: dict) -> tuple[list[Category], dict[str, Skill]]:
@@ -305,7 +326,13 @@ def _vocabulary(data: dict) -> tuple[list[Category], dict[str, Skill]]:
         for item in raw.get("saperi", []):
             if item.get("slug") in skills or "slug" not in item:
                 continue
-            skill = Skill(item["slug"], item.get("nome", item["slug"]), item.get("descrizione", ""), item.get("sinonimi", []), category)
+            skill = Skill(
+                item["slug"],
+                item.get("nome", item["slug"]),
+                item.get("descrizione", ""),
+                item.get("sinonimi", []),
+                category,
+            )
             category.skills.append(skill)
             skills[skill.slug] = skill
         categories.append(category)
@@ -319,7 +346,15 @@ def _body(source: Source, errors: list[Problem]) -> str:
     try:
         return render_markdown(source.body)
     except MarkupTooComplex as exc:
-        errors.append(Problem(source.rel, source.body_line + exc.line - 1, exc.message, "semplifica il testo: meno rientri, elenchi e citazioni uno dentro l'altro", "testo-complesso"))
+        errors.append(
+            Problem(
+                source.rel,
+                source.body_line + exc.line - 1,
+                exc.message,
+                "semplifica il testo: meno rientri, elenchi e citazioni uno dentro l'altro",
+                "testo-complesso",
+            )
+        )
         return ""
 
 
@@ -353,7 +388,14 @@ def _territory(source: Source, errors: list[Problem]) -> Territory:
         summary=data.get("sommario", ""),
         coordinates=(coords["lat"], coords["lon"]) if coords and "lat" in coords and "lon" in coords else None,
         portinerie=[
-            Portineria(p.get("nome", ""), p.get("indirizzo", ""), p.get("orari", ""), p.get("contatti", {}).get("telefono", ""), p.get("contatti", {}).get("email", ""), p.get("contatti", {}).get("sito", ""))
+            Portineria(
+                p.get("nome", ""),
+                p.get("indirizzo", ""),
+                p.get("orari", ""),
+                p.get("contatti", {}).get("telefono", ""),
+                p.get("contatti", {}).get("email", ""),
+                p.get("contatti", {}).get("sito", ""),
+            )
             for p in data.get("portinerie", [])
         ],
         body_html=_body(source, errors),
@@ -361,7 +403,9 @@ def _territory(source: Source, errors: list[Problem]) -> Territory:
     )
 
 
-def _person(source: Source, territory: Territory, skills: dict[str, Skill], today: dt.date, errors: list[Problem]) -> Person:
+def _person(
+    source: Source, territory: Territory, skills: dict[str, Skill], today: dt.date, errors: list[Problem]
+) -> Person:
     data = source.data
     person = Person(
         territory=territory,
@@ -405,7 +449,9 @@ def _story(source: Source, territory: Territory, errors: list[Problem]) -> Story
     )
 
 
-def _need(source: Source, territory: Territory, skills: dict[str, Skill], today: dt.date, errors: list[Problem]) -> Need:
+def _need(
+    source: Source, territory: Territory, skills: dict[str, Skill], today: dt.date, errors: list[Problem]
+) -> Need:
     data = source.data
     deadline = data.get("scadenza")
     status = data.get("stato", "aperto")

@@ -25,8 +25,9 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any, Iterator
+from typing import Any
 
 from portale.content.frontmatter import Map, Seq, Text
 from portale.content.load import Source, Sources
@@ -39,7 +40,27 @@ NEUTRAL_MENTION = "una persona della comunità"
 # Keys that hold names or references, never redacted (they are not published as text).
 UNREDACTED_KEYS = {"nome", "pseudonimo", "consenso", "persone"}
 # Particles of a surname that identify nobody on their own.
-PARTICLES = {"del", "della", "dei", "degli", "delle", "dal", "dalla", "van", "von", "der", "den", "dos", "das", "bin", "ben", "ibn", "abu", "san", "santa"}
+PARTICLES = {
+    "del",
+    "della",
+    "dei",
+    "degli",
+    "delle",
+    "dal",
+    "dalla",
+    "van",
+    "von",
+    "der",
+    "den",
+    "dos",
+    "das",
+    "bin",
+    "ben",
+    "ibn",
+    "abu",
+    "san",
+    "santa",
+}
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
 
 
@@ -76,7 +97,11 @@ def _letters_pattern(word: str) -> str:
     out = []
     for char in word:
         variants = {char, char.lower(), char.upper(), fold(char), fold(char).upper()}
-        out.append("[" + "".join(re.escape(v) for v in sorted(variants) if len(v) == 1) + "]" if char.isalpha() else re.escape(char))
+        out.append(
+            "[" + "".join(re.escape(v) for v in sorted(variants) if len(v) == 1) + "]"
+            if char.isalpha()
+            else re.escape(char)
+        )
     return "".join(out)
 
 
@@ -106,9 +131,17 @@ def shields(sources: Sources, today: dt.date) -> list[Shield]:
         words = _WORD.findall(data["nome"])
         shown = shown_name(data) if published else ""
         shown_words = {fold(w) for w in _WORD.findall(shown)}
-        hidden = sorted({fold(w) for w in words if fold(w) not in shown_words and len(fold(w)) >= 3 and fold(w) not in PARTICLES})
-        full = re.compile(r"(?<![^\W\d_])" + r"[\s\u00a0]+".join(_letters_pattern(w) for w in words) + r"(?![^\W\d_])") if len(words) >= 2 else None
-        hidden_re = re.compile(r"(?<![^\W\d_])(?:" + "|".join(map(re.escape, hidden)) + r")(?![^\W\d_])") if hidden else None
+        hidden = sorted(
+            {fold(w) for w in words if fold(w) not in shown_words and len(fold(w)) >= 3 and fold(w) not in PARTICLES}
+        )
+        full = (
+            re.compile(r"(?<![^\W\d_])" + r"[\s\u00a0]+".join(_letters_pattern(w) for w in words) + r"(?![^\W\d_])")
+            if len(words) >= 2
+            else None
+        )
+        hidden_re = (
+            re.compile(r"(?<![^\W\d_])(?:" + "|".join(map(re.escape, hidden)) + r")(?![^\W\d_])") if hidden else None
+        )
         out.append(Shield(source, published, full, shown if published else NEUTRAL_MENTION, hidden_re))
     return out
 
@@ -162,7 +195,9 @@ class Sieve:
         for text in texts:
             needles = self.memo.get(text)
             if needles is None:
-                needles = self.memo[text] = self.needles.intersection(map(self._mapped, set(_LETTERS.findall(text)))) or _NO_NEEDLES
+                needles = self.memo[text] = (
+                    self.needles.intersection(map(self._mapped, set(_LETTERS.findall(text)))) or _NO_NEEDLES
+                )
             for needle in needles:
                 found.update(self.by_needle[needle])
         return found
@@ -230,7 +265,9 @@ class _Protected:
         return found
 
     def own(self, source: Source) -> set[int]:
-        return {id(shield) for shield in self.by_person.get((source.territory, source.slug), ()) if shield.person is source}
+        return {
+            id(shield) for shield in self.by_person.get((source.territory, source.slug), ()) if shield.person is source
+        }
 
     def among(self, ids: set[int]) -> list[Shield]:
         return [self.by_id[i] for i in sorted(ids, key=self.order.__getitem__)]
@@ -238,7 +275,24 @@ class _Protected:
 
 def _signature(protected: list[Shield], *more: str) -> str:
     """Everything about hidden names a file's privacy results depend on, besides the file itself."""
-    return hash_key(code_version(), repr([(s.ref, s.person.rel, s.published, s.replacement, s.full_name.pattern if s.full_name else "", s.hidden.pattern if s.hidden else "", str(s.person.data.get("visibilita", ""))) for s in protected]), *more)
+    return hash_key(
+        code_version(),
+        repr(
+            [
+                (
+                    s.ref,
+                    s.person.rel,
+                    s.published,
+                    s.replacement,
+                    s.full_name.pattern if s.full_name else "",
+                    s.hidden.pattern if s.hidden else "",
+                    str(s.person.data.get("visibilita", "")),
+                )
+                for s in protected
+            ]
+        ),
+        *more,
+    )
 
 
 def check(sources: Sources, today: dt.date, sink: list[Problem]) -> None:
@@ -270,9 +324,18 @@ def _check_source(source: Source, protected: _Protected, sieve: Sieve, sources: 
         if shield.full_name and id(shield) in suspects:
             lines = [_line_at(line, text, m.start()) for line, text in texts for m in shield.full_name.finditer(text)]
             if lines:
-                who = "non è pubblicata (senza consenso per il web o consenso revocato)" if not shield.published else f"ha visibilita: {shield.person.data.get('visibilita')}"
+                who = (
+                    "non è pubblicata (senza consenso per il web o consenso revocato)"
+                    if not shield.published
+                    else f"ha visibilita: {shield.person.data.get('visibilita')}"
+                )
                 times = "una volta" if len(lines) == 1 else f"{len(lines)} volte"
-                report.warn(min(lines), f'il nome completo di "{shield.ref}" compare nel testo ({times}): la persona {who}, quindi sarà sostituito con «{shield.replacement}»', "se preferisci un'altra formulazione, riscrivi tu la frase", "nome-sostituito")
+                report.warn(
+                    min(lines),
+                    f'il nome completo di "{shield.ref}" compare nel testo ({times}): la persona {who}, quindi sarà sostituito con «{shield.replacement}»',
+                    "se preferisci un'altra formulazione, riscrivi tu la frase",
+                    "nome-sostituito",
+                )
         if shield.hidden is None:
             continue
         own = source is shield.person
@@ -283,13 +346,20 @@ def _check_source(source: Source, protected: _Protected, sieve: Sieve, sources: 
         _check_contacts(source, texts, sources, report)
 
 
-def _check_hidden_words(source: Source, texts: list[tuple[int, str]], shield: Shield, report: Problems, own: bool) -> None:
+def _check_hidden_words(
+    source: Source, texts: list[tuple[int, str]], shield: Shield, report: Problems, own: bool
+) -> None:
     visibility = shield.person.data.get("visibilita", "pubblica")
     error = shield.published and visibility != "pubblica"
     slug_words = fold(source.slug).split("-")
     if error and any(shield.hidden.fullmatch(w) for w in slug_words):
         suggestion = slugify(shield.replacement) or "nome-file"
-        report.error(1, f'il nome del file "{source.slug}" contiene la parte nascosta del nome di "{shield.ref}" (visibilita: {visibility})', f'rinomina il file, per esempio in "{suggestion}"' if own else "rinomina il file senza il cognome", "nome-nascosto")
+        report.error(
+            1,
+            f'il nome del file "{source.slug}" contiene la parte nascosta del nome di "{shield.ref}" (visibilita: {visibility})',
+            f'rinomina il file, per esempio in "{suggestion}"' if own else "rinomina il file senza il cognome",
+            "nome-nascosto",
+        )
     for line, text in texts:
         if shield.full_name:
             text = shield.full_name.sub(lambda m: " " * len(m.group()), text)  # same length: lines stay right
@@ -298,9 +368,19 @@ def _check_hidden_words(source: Source, texts: list[tuple[int, str]], shield: Sh
             continue
         line = _line_at(line, text, match.start())
         if error:
-            report.error(line, f'compare «{match.group()}», la parte nascosta del nome di "{shield.ref}" (visibilita: {visibility})', f"togli o sostituisci la parola: deve comparire solo «{shield.replacement}»", "nome-nascosto")
+            report.error(
+                line,
+                f'compare «{match.group()}», la parte nascosta del nome di "{shield.ref}" (visibilita: {visibility})',
+                f"togli o sostituisci la parola: deve comparire solo «{shield.replacement}»",
+                "nome-nascosto",
+            )
         else:
-            report.warn(line, f'compare «{match.group()}», parte del nome di "{shield.ref}", che non è pubblicata', "togli la parola se identifica la persona", "nome-nascosto")
+            report.warn(
+                line,
+                f'compare «{match.group()}», parte del nome di "{shield.ref}", che non è pubblicata',
+                "togli la parola se identifica la persona",
+                "nome-nascosto",
+            )
 
 
 def redact(sources: Sources, today: dt.date) -> None:
@@ -342,7 +422,10 @@ def redact(sources: Sources, today: dt.date) -> None:
             body = clean(source.body) if protected else None
             data = None if data == source.data else data  # None: as read (most files), so the memo keeps one copy
             body = None if body == source.body else body
-            source.remember("published", {"signature": signature, "data": data, "body": body, "markdown": None, "html": None, "prints": None})
+            source.remember(
+                "published",
+                {"signature": signature, "data": data, "body": body, "markdown": None, "html": None, "prints": None},
+            )
         if data is not None:
             source.data = data
         if body is not None:
@@ -360,7 +443,14 @@ _PHONE = re.compile(r"(?<![\w+/.-])(?:(?:\+|00)\s?\d{1,3}[\s./-]?)?[03]\d(?:[\s.
 _PHONE_INTERNATIONAL = re.compile(r"(?<![\w+])(?:\+|00)\d{1,3}(?:[\s./-]?\d){6,12}(?!\w)")
 _ODONYM = r"(?i:via|viale|corso|c\.so|piazza|p\.zza|p\.za|piazzale|largo|vicolo|strada|str\.|lungo\s?(?:dora|po|stura)|borgata|borgo|frazione|fraz\.|località|loc\.|regione|contrada|salita|passaggio|galleria|vicolo)"
 _NAME_PART = r"(?:[A-ZÀ-Ý][\w'’.]*|[IVXLC]+|d[i']|del|della|dei|degli|delle|de|da|dal|dalla|e|\d{1,2})"
-_ADDRESS = re.compile(r"(?<!\w)" + _ODONYM + r"\s+(?:" + _NAME_PART + r"[\s]+){0,5}" + r"[A-ZÀ-Ý][\w'’.]*,?\s+(?:n\.\s*|n°\s*|numero\s+|civico\s+)?\d{1,4}(?:\s?[a-zA-Z](?!\w)|/\w+)?(?![\d.,]?\d)(?!\s*(?:anni|volte|km|metri|minuti|ore|euro|persone|%|€))")
+_ADDRESS = re.compile(
+    r"(?<!\w)"
+    + _ODONYM
+    + r"\s+(?:"
+    + _NAME_PART
+    + r"[\s]+){0,5}"
+    + r"[A-ZÀ-Ý][\w'’.]*,?\s+(?:n\.\s*|n°\s*|numero\s+|civico\s+)?\d{1,4}(?:\s?[a-zA-Z](?!\w)|/\w+)?(?![\d.,]?\d)(?!\s*(?:anni|volte|km|metri|minuti|ore|euro|persone|%|€))"
+)
 
 
 def find_contact(text: str) -> tuple[str, str, int] | None:
@@ -389,7 +479,12 @@ def _check_contacts(source: Source, texts: list[tuple[int, str]], sources: Sourc
         found = find_contact(text)
         if found:
             kind, value, start = found
-            report.error(_line_at(line, text, start), f"c'è {kind} («{value}»): i contatti personali non si pubblicano", "togli il contatto: chi legge si rivolge alla portineria (per un ente pubblico, vedi «contatti_pubblici» in content/portale.yml)", "contatti")
+            report.error(
+                _line_at(line, text, start),
+                f"c'è {kind} («{value}»): i contatti personali non si pubblicano",
+                "togli il contatto: chi legge si rivolge alla portineria (per un ente pubblico, vedi «contatti_pubblici» in content/portale.yml)",
+                "contatti",
+            )
 
 
 def check_allow_list(sources: Sources, sink: list[Problem]) -> None:
@@ -398,10 +493,24 @@ def check_allow_list(sources: Sources, sink: list[Problem]) -> None:
     report = Problems(sources.portal_rel, sink)
     kinds = {(s.territory, s.slug): s.data.get("tipo") for s in sources.files if s.kind == "persona"}
     for index, ref in enumerate(sources.portal_data.get("contatti_pubblici", [])):
-        line = getattr(raw[index], "line", 0) if isinstance(raw, list) and index < len(raw) else sources.portal.key_lines.get("contatti_pubblici", 1)
+        line = (
+            getattr(raw[index], "line", 0)
+            if isinstance(raw, list) and index < len(raw)
+            else sources.portal.key_lines.get("contatti_pubblici", 1)
+        )
         territory, _, slug = ref.partition("/")
         kind = kinds.get((territory, slug))
         if kind is None:
-            report.error(line, f'"contatti_pubblici": "{ref}" non esiste', "scrivi territorio/nome-del-file di un'organizzazione, per esempio aurora/biblioteca", "contatti")
+            report.error(
+                line,
+                f'"contatti_pubblici": "{ref}" non esiste',
+                "scrivi territorio/nome-del-file di un'organizzazione, per esempio aurora/biblioteca",
+                "contatti",
+            )
         elif kind != "organizzazione":
-            report.error(line, f'"contatti_pubblici": "{ref}" è una persona, non un\'organizzazione', "solo le organizzazioni pubbliche possono mostrare i propri contatti", "contatti")
+            report.error(
+                line,
+                f'"contatti_pubblici": "{ref}" è una persona, non un\'organizzazione',
+                "solo le organizzazioni pubbliche possono mostrare i propri contatti",
+                "contatti",
+            )

@@ -10,8 +10,9 @@ import datetime as dt
 import difflib
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 from urllib.parse import urlsplit
 
 from portale.content.frontmatter import Map, Seq, Text
@@ -56,7 +57,12 @@ class Field:
     def scalar(self, value: Any, ctx: Ctx, expected: str, example: str) -> Text | None:
         if isinstance(value, Text):
             return value
-        ctx.report.error(_line(value, ctx), f'"{ctx.key}" deve essere {expected}, non {_describe(value)}', f"scrivi per esempio {ctx.key.split('.')[-1]}: {example}", "tipo")
+        ctx.report.error(
+            _line(value, ctx),
+            f'"{ctx.key}" deve essere {expected}, non {_describe(value)}',
+            f"scrivi per esempio {ctx.key.split('.')[-1]}: {example}",
+            "tipo",
+        )
         return None
 
 
@@ -73,13 +79,28 @@ class TextField(Field):
         clean = unicodedata.normalize("NFC", str(text)).strip()
         bad = _BAD_CHARS.search(clean if self.multiline else clean.replace("\t", "\x01"))
         if bad:
-            ctx.report.error(_line(value, ctx), f'"{ctx.key}" contiene un carattere invisibile o di controllo (U+{ord(bad.group()):04X})', "riscrivi il testo a mano invece di incollarlo", "carattere-controllo")
+            ctx.report.error(
+                _line(value, ctx),
+                f'"{ctx.key}" contiene un carattere invisibile o di controllo (U+{ord(bad.group()):04X})',
+                "riscrivi il testo a mano invece di incollarlo",
+                "carattere-controllo",
+            )
             return None
         if self.required and not clean:
-            ctx.report.error(_line(value, ctx), f'"{ctx.key}" è vuoto', f"scrivi un valore dopo {ctx.key.split('.')[-1]}:", "chiave-mancante")
+            ctx.report.error(
+                _line(value, ctx),
+                f'"{ctx.key}" è vuoto',
+                f"scrivi un valore dopo {ctx.key.split('.')[-1]}:",
+                "chiave-mancante",
+            )
             return None
         if self.max_length and len(clean) > self.max_length:
-            ctx.report.error(_line(value, ctx), f'"{ctx.key}" è troppo lungo ({len(clean)} caratteri, al massimo {self.max_length})', "accorcialo, il resto può andare nel testo", "troppo-lungo")
+            ctx.report.error(
+                _line(value, ctx),
+                f'"{ctx.key}" è troppo lungo ({len(clean)} caratteri, al massimo {self.max_length})',
+                "accorcialo, il resto può andare nel testo",
+                "troppo-lungo",
+            )
             return None
         return clean
 
@@ -91,12 +112,19 @@ class DateField(Field):
             return None
         match = _DATE_RE.match(text.strip())
         if not match:
-            ctx.report.error(_line(value, ctx), f'"{ctx.key}" deve essere una data nel formato AAAA-MM-GG, non "{text}"', f"scrivi per esempio {ctx.key.split('.')[-1]}: 2024-03-15", "data")
+            ctx.report.error(
+                _line(value, ctx),
+                f'"{ctx.key}" deve essere una data nel formato AAAA-MM-GG, non "{text}"',
+                f"scrivi per esempio {ctx.key.split('.')[-1]}: 2024-03-15",
+                "data",
+            )
             return None
         try:
             return dt.date(*map(int, match.groups()))
         except ValueError:
-            ctx.report.error(_line(value, ctx), f'la data "{text}" non esiste', "controlla giorno e mese (AAAA-MM-GG)", "data")
+            ctx.report.error(
+                _line(value, ctx), f'la data "{text}" non esiste', "controlla giorno e mese (AAAA-MM-GG)", "data"
+            )
             return None
 
 
@@ -109,7 +137,12 @@ class BoolField(Field):
             return True
         if text.strip() in ("false", "False", "FALSE"):
             return False
-        ctx.report.error(_line(value, ctx), f'"{ctx.key}" deve essere true oppure false, non "{text}"', f"scrivi {ctx.key.split('.')[-1]}: true (sì) oppure {ctx.key.split('.')[-1]}: false (no)", "vero-falso")
+        ctx.report.error(
+            _line(value, ctx),
+            f'"{ctx.key}" deve essere true oppure false, non "{text}"',
+            f"scrivi {ctx.key.split('.')[-1]}: true (sì) oppure {ctx.key.split('.')[-1]}: false (no)",
+            "vero-falso",
+        )
         return None
 
 
@@ -127,7 +160,12 @@ class NumberField(Field):
         except ValueError:
             number = None
         if number is None or not self.low <= number <= self.high:
-            ctx.report.error(_line(value, ctx), f'"{ctx.key}" deve essere un numero tra {self.low:g} e {self.high:g}, non "{text}"', "scrivi il numero con il punto decimale, per esempio 45.07", "numero")
+            ctx.report.error(
+                _line(value, ctx),
+                f'"{ctx.key}" deve essere un numero tra {self.low:g} e {self.high:g}, non "{text}"',
+                "scrivi il numero con il punto decimale, per esempio 45.07",
+                "numero",
+            )
             return None
         return number
 
@@ -145,7 +183,12 @@ class ChoiceField(Field):
             return text.strip()
         close = difflib.get_close_matches(text.strip(), self.choices, n=1)
         hint = f'forse "{close[0]}"? ' if close else ""
-        ctx.report.error(_line(value, ctx), f'valore non ammesso per "{ctx.key}": "{text}"', f"{hint}valori possibili: {', '.join(self.choices)}", "valore")
+        ctx.report.error(
+            _line(value, ctx),
+            f'valore non ammesso per "{ctx.key}": "{text}"',
+            f"{hint}valori possibili: {', '.join(self.choices)}",
+            "valore",
+        )
         return None
 
 
@@ -158,7 +201,12 @@ class UrlField(TextField):
             return None
         parts = urlsplit(text)
         if parts.scheme.lower() not in self.schemes or not parts.netloc:
-            ctx.report.error(_line(value, ctx), f'"{ctx.key}" deve essere un indirizzo web che inizia con https:// o http://, non "{text}"', "copia l'indirizzo dalla barra del browser", "indirizzo-web")
+            ctx.report.error(
+                _line(value, ctx),
+                f'"{ctx.key}" deve essere un indirizzo web che inizia con https:// o http://, non "{text}"',
+                "copia l'indirizzo dalla barra del browser",
+                "indirizzo-web",
+            )
             return None
         return text
 
@@ -171,12 +219,19 @@ class ListField(Field):
 
     def check(self, value, ctx):
         if not isinstance(value, Seq):
-            ctx.report.error(_line(value, ctx), f'"{ctx.key}" deve essere una lista, non {_describe(value)}', f"scrivi {ctx.key.split('.')[-1]}: {self.example} oppure una voce per riga che inizia con \"- \"", "lista")
+            ctx.report.error(
+                _line(value, ctx),
+                f'"{ctx.key}" deve essere una lista, non {_describe(value)}',
+                f'scrivi {ctx.key.split(".")[-1]}: {self.example} oppure una voce per riga che inizia con "- "',
+                "lista",
+            )
             return None
         out = []
         for item in value:
             if item is None:
-                ctx.report.error(_line(value, ctx), f'"{ctx.key}" contiene una voce vuota', 'togli il "-" senza niente dopo', "lista")
+                ctx.report.error(
+                    _line(value, ctx), f'"{ctx.key}" contiene una voce vuota', 'togli il "-" senza niente dopo', "lista"
+                )
                 continue
             checked = self.item.check(item, Ctx(ctx.report, ctx.key, _line(item, ctx)))
             if checked is not None:
@@ -185,7 +240,9 @@ class ListField(Field):
 
 
 class MapField(Field):
-    def __init__(self, fields: dict[str, Field], required: bool = False, scalar_key: str | None = None, example: str = ""):
+    def __init__(
+        self, fields: dict[str, Field], required: bool = False, scalar_key: str | None = None, example: str = ""
+    ):
         super().__init__(required)
         self.fields = fields
         self.scalar_key = scalar_key  # a lone value stands for this key (saperi: [slug] or [{sapere: slug}])
@@ -196,7 +253,14 @@ class MapField(Field):
             inner = self.fields[self.scalar_key].check(value, Ctx(ctx.report, f"{ctx.key}", _line(value, ctx)))
             return None if inner is None else {self.scalar_key: inner, "_line": _line(value, ctx)}
         if not isinstance(value, Map):
-            ctx.report.error(_line(value, ctx), f'"{ctx.key}" deve essere un gruppo di chiavi, non {_describe(value)}', f"scrivi per esempio: {self.example}" if self.example else "una chiave per riga, rientrata di due spazi", "gruppo")
+            ctx.report.error(
+                _line(value, ctx),
+                f'"{ctx.key}" deve essere un gruppo di chiavi, non {_describe(value)}',
+                f"scrivi per esempio: {self.example}"
+                if self.example
+                else "una chiave per riga, rientrata di due spazi",
+                "gruppo",
+            )
             return None
         return check_mapping(value, self.fields, ctx.report, prefix=ctx.key + ".") | {"_line": value.line}
 
@@ -222,7 +286,12 @@ def check_mapping(mapping: Map, fields: dict[str, Field], report: Problems, pref
     for key, spec in fields.items():
         if spec.required and key not in mapping:
             where = f' in "{prefix[:-1]}"' if prefix else ""
-            report.error(mapping.line, f'manca "{key}"{where}: è obbligatorio', f"aggiungi una riga {key}: ...", "chiave-mancante")
+            report.error(
+                mapping.line,
+                f'manca "{key}"{where}: è obbligatorio',
+                f"aggiungi una riga {key}: ...",
+                "chiave-mancante",
+            )
     return out
 
 
@@ -230,8 +299,14 @@ def slug_text(required: bool = False) -> TextField:
     return TextField(required=required, max_length=120)
 
 
-IMAGE = MapField({"file": TextField(required=True), "alt": TextField(required=True, max_length=300)}, example="immagine: {file: foto.jpg, alt: descrizione della foto}")
-AUDIO = MapField({"file": TextField(required=True), "trascrizione": TextField(required=True, multiline=True)}, example="audio: {file: intervista.mp3, trascrizione: ...}")
+IMAGE = MapField(
+    {"file": TextField(required=True), "alt": TextField(required=True, max_length=300)},
+    example="immagine: {file: foto.jpg, alt: descrizione della foto}",
+)
+AUDIO = MapField(
+    {"file": TextField(required=True), "trascrizione": TextField(required=True, multiline=True)},
+    example="audio: {file: intervista.mp3, trascrizione: ...}",
+)
 
 PORTALE = {
     "titolo": TextField(required=True, max_length=120),
@@ -239,14 +314,39 @@ PORTALE = {
     "descrizione": TextField(max_length=500),
     "base_url": UrlField(required=True),
     "lingua": ChoiceField(["it"]),
-    "contatti": MapField({"nome": TextField(), "indirizzo": TextField(), "email": TextField(), "telefono": TextField(), "sito": UrlField()}),
+    "contatti": MapField(
+        {
+            "nome": TextField(),
+            "indirizzo": TextField(),
+            "email": TextField(),
+            "telefono": TextField(),
+            "sito": UrlField(),
+        }
+    ),
     # organisations (territorio/slug) allowed to publish their own e-mail, phone and address
     "contatti_pubblici": ListField(slug_text(), example="[aurora/biblioteca-civica]"),
 }
 
-SKILL = MapField({"slug": slug_text(True), "nome": TextField(required=True, max_length=120), "descrizione": TextField(max_length=500), "sinonimi": ListField(TextField(max_length=80))})
+SKILL = MapField(
+    {
+        "slug": slug_text(True),
+        "nome": TextField(required=True, max_length=120),
+        "descrizione": TextField(max_length=500),
+        "sinonimi": ListField(TextField(max_length=80)),
+    }
+)
 SAPERI = {
-    "categorie": ListField(MapField({"slug": slug_text(True), "nome": TextField(required=True, max_length=120), "descrizione": TextField(max_length=500), "saperi": ListField(SKILL, required=True)}), required=True),
+    "categorie": ListField(
+        MapField(
+            {
+                "slug": slug_text(True),
+                "nome": TextField(required=True, max_length=120),
+                "descrizione": TextField(max_length=500),
+                "saperi": ListField(SKILL, required=True),
+            }
+        ),
+        required=True,
+    ),
 }
 
 TERRITORIO = {
@@ -254,14 +354,21 @@ TERRITORIO = {
     "comune": TextField(required=True, max_length=120),
     "tipo": ChoiceField(["quartiere", "comune"], required=True),
     "sommario": TextField(max_length=300),
-    "coordinate": MapField({"lat": NumberField(True, -90, 90), "lon": NumberField(True, -180, 180)}, example="coordinate: {lat: 45.07, lon: 7.68}"),
+    "coordinate": MapField(
+        {"lat": NumberField(True, -90, 90), "lon": NumberField(True, -180, 180)},
+        example="coordinate: {lat: 45.07, lon: 7.68}",
+    ),
     "portinerie": ListField(
-        MapField({
-            "nome": TextField(required=True, max_length=160),
-            "indirizzo": TextField(max_length=200),
-            "orari": TextField(max_length=300),
-            "contatti": MapField({"telefono": TextField(max_length=60), "email": TextField(max_length=120), "sito": UrlField()}),
-        }),
+        MapField(
+            {
+                "nome": TextField(required=True, max_length=160),
+                "indirizzo": TextField(max_length=200),
+                "orari": TextField(max_length=300),
+                "contatti": MapField(
+                    {"telefono": TextField(max_length=60), "email": TextField(max_length=120), "sito": UrlField()}
+                ),
+            }
+        ),
         required=True,
         example="\n  - nome: Portineria di comunità ...",
     ),
@@ -296,7 +403,10 @@ PERSONA = {
     "pseudonimo": TextField(max_length=120),
     "categoria": ChoiceField(CATEGORIES),
     "ruolo": TextField(max_length=200),
-    "saperi": ListField(MapField({"sapere": slug_text(True), "descrizione": TextField(max_length=300)}, scalar_key="sapere"), example="[cucina-etnica, sartoria]"),
+    "saperi": ListField(
+        MapField({"sapere": slug_text(True), "descrizione": TextField(max_length=300)}, scalar_key="sapere"),
+        example="[cucina-etnica, sartoria]",
+    ),
     "immagine": IMAGE,
     "sito": UrlField(),
     "bozza": BoolField(),
@@ -314,6 +424,11 @@ BISOGNO = {
     "bozza": BoolField(),
 }
 
-BY_KIND: dict[str, dict[str, Field]] = {"territorio": TERRITORIO, "storia": STORIA, "persona": PERSONA, "bisogno": BISOGNO}
+BY_KIND: dict[str, dict[str, Field]] = {
+    "territorio": TERRITORIO,
+    "storia": STORIA,
+    "persona": PERSONA,
+    "bisogno": BISOGNO,
+}
 
 Checker = Callable[[Any, Ctx], Any]

@@ -9,12 +9,27 @@ SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 # Names that the generator itself writes inside a territory folder or at the network root:
 # a slug with one of these names would overwrite a generated page.
-RESERVED_IN_TERRITORY = {"assets", "pagefind", "cerca", "dati", "feed.xml", "sitemap.xml", "index.html", "robots.txt", "404.html", "storie", "persone", "bisogni", "saperi", "tag"}
+RESERVED_IN_TERRITORY = {
+    "assets",
+    "pagefind",
+    "cerca",
+    "dati",
+    "feed.xml",
+    "sitemap.xml",
+    "index.html",
+    "robots.txt",
+    "404.html",
+    "storie",
+    "persone",
+    "bisogni",
+    "saperi",
+    "tag",
+}
 RESERVED_AT_ROOT = RESERVED_IN_TERRITORY
 
 
 def strip_accents(text: str) -> str:
-    """"Nicolò" -> "Nicolo": the letters without their combining marks."""
+    """ "Nicolò" -> "Nicolo": the letters without their combining marks."""
     if text.isascii():
         return text
     decomposed = unicodedata.normalize("NFKD", text)
@@ -24,8 +39,17 @@ def strip_accents(text: str) -> str:
 
 
 def slugify(text: str) -> str:
-    """"Caffè ì Già" -> "caffe-i-gia": accents folded, apostrophes and spaces become hyphens."""
-    folded = strip_accents(text).lower().replace("ß", "ss").replace("æ", "ae").replace("œ", "oe").replace("ø", "o").replace("đ", "d").replace("ł", "l")
+    """ "Caffè ì Già" -> "caffe-i-gia": accents folded, apostrophes and spaces become hyphens."""
+    folded = (
+        strip_accents(text)
+        .lower()
+        .replace("ß", "ss")
+        .replace("æ", "ae")
+        .replace("œ", "oe")
+        .replace("ø", "o")
+        .replace("đ", "d")
+        .replace("ł", "l")
+    )
     return re.sub(r"[^a-z0-9]+", "-", folded).strip("-")
 
 

@@ -10,10 +10,7 @@ import datetime as dt
 import difflib
 from collections import defaultdict
 
-from portale.content import markup
-from portale.content import media
-from portale.content import privacy
-from portale.content import schema
+from portale.content import markup, media, privacy, schema
 from portale.content.load import Source, Sources
 from portale.content.problems import Problem, Problems
 from portale.content.slugs import RESERVED_AT_ROOT, collision_key, is_slug, slugify
@@ -27,12 +24,36 @@ def check(sources: Sources, today: dt.date | None = None, memo=None) -> list[Pro
     sources.vocabulary_data = vocabulary
 
     for name in sources.missing_territory_files:
-        sink.append(Problem(f"content/{name}", 0, f'la cartella del territorio "{name}" non ha territorio.md', f"crea content/{name}/territorio.md con nome, comune, tipo e portinerie", "territorio-mancante"))
+        sink.append(
+            Problem(
+                f"content/{name}",
+                0,
+                f'la cartella del territorio "{name}" non ha territorio.md',
+                f"crea content/{name}/territorio.md con nome, comune, tipo e portinerie",
+                "territorio-mancante",
+            )
+        )
     for name in sources.territories:
         if not is_slug(name):
-            sink.append(Problem(f"content/{name}", 0, f'nome di cartella non valido "{name}"', f'usa solo lettere minuscole, cifre e trattini, per esempio "{slugify(name)}"', "slug"))
+            sink.append(
+                Problem(
+                    f"content/{name}",
+                    0,
+                    f'nome di cartella non valido "{name}"',
+                    f'usa solo lettere minuscole, cifre e trattini, per esempio "{slugify(name)}"',
+                    "slug",
+                )
+            )
         elif name in RESERVED_AT_ROOT:
-            sink.append(Problem(f"content/{name}", 0, f'"{name}" è un nome riservato dal portale', "rinomina la cartella del territorio", "slug-riservato"))
+            sink.append(
+                Problem(
+                    f"content/{name}",
+                    0,
+                    f'"{name}" è un nome riservato dal portale',
+                    "rinomina la cartella del territorio",
+                    "slug-riservato",
+                )
+            )
 
     for source in sources.files:
         if source.local_problems is None:  # not remembered from an earlier build (memo.py)
@@ -55,7 +76,12 @@ def _check_file(source: Source, report: Problems) -> None:
         report.error(line, f'la chiave "{key}" è ripetuta', "tieni una sola riga con questa chiave", "chiave-ripetuta")
     source.data = schema.check_mapping(source.meta, schema.BY_KIND[source.kind], report)
     if source.kind != "territorio" and not is_slug(source.slug):
-        report.error(1, f'nome del file non valido "{source.slug}"', f'usa solo lettere minuscole, cifre e trattini: rinomina in "{slugify(source.slug) or "nome-file"}"', "slug")
+        report.error(
+            1,
+            f'nome del file non valido "{source.slug}"',
+            f'usa solo lettere minuscole, cifre e trattini: rinomina in "{slugify(source.slug) or "nome-file"}"',
+            "slug",
+        )
     if source.kind == "persona":
         _check_person(source, report)
     media.check_body_images(source, report)
@@ -63,7 +89,9 @@ def _check_file(source: Source, report: Problems) -> None:
         report.error(source.body_line + excess.line - 1, excess.message, excess.hint, "testo-complesso")
     transcript = source.data.get("audio", {}).get("trascrizione")
     for excess in markup.check_budget(transcript or ""):
-        report.error(source.meta.key_lines.get("audio", 1), f"trascrizione: {excess.message}", excess.hint, "testo-complesso")
+        report.error(
+            source.meta.key_lines.get("audio", 1), f"trascrizione: {excess.message}", excess.hint, "testo-complesso"
+        )
 
 
 def _check_vocabulary(sources: Sources, sink: list[Problem]) -> dict:
@@ -76,9 +104,19 @@ def _check_vocabulary(sources: Sources, sink: list[Problem]) -> dict:
             if not slug:
                 continue
             if not is_slug(slug):
-                report.error(skill["_line"], f'slug di sapere non valido "{slug}"', f'usa solo lettere minuscole, cifre e trattini, per esempio "{slugify(slug)}"', "slug")
+                report.error(
+                    skill["_line"],
+                    f'slug di sapere non valido "{slug}"',
+                    f'usa solo lettere minuscole, cifre e trattini, per esempio "{slugify(slug)}"',
+                    "slug",
+                )
             elif slug in seen:
-                report.error(skill["_line"], f'il sapere "{slug}" è già definito alla riga {seen[slug]}', "ogni sapere deve comparire una volta sola", "slug-doppio")
+                report.error(
+                    skill["_line"],
+                    f'il sapere "{slug}" è già definito alla riga {seen[slug]}',
+                    "ogni sapere deve comparire una volta sola",
+                    "slug-doppio",
+                )
             else:
                 seen[slug] = skill["_line"]
     data["_known"] = seen
@@ -89,11 +127,26 @@ def _check_person(source: Source, report: Problems) -> None:
     data = source.data
     line = source.meta.line
     if data.get("tipo") == "persona" and "consenso" not in source.meta:
-        report.error(line, 'manca "consenso": è obbligatorio quando tipo è "persona"', "aggiungi consenso: {data: AAAA-MM-GG, riferimento: numero del modulo firmato, ambito: [web]}", "consenso")
+        report.error(
+            line,
+            'manca "consenso": è obbligatorio quando tipo è "persona"',
+            "aggiungi consenso: {data: AAAA-MM-GG, riferimento: numero del modulo firmato, ambito: [web]}",
+            "consenso",
+        )
     if data.get("visibilita") == "pseudonimo" and not data.get("pseudonimo"):
-        report.error(source.meta.key_lines.get("visibilita", line), 'con visibilita: pseudonimo serve anche la chiave "pseudonimo"', 'aggiungi pseudonimo: "Il nome da mostrare"', "pseudonimo")
+        report.error(
+            source.meta.key_lines.get("visibilita", line),
+            'con visibilita: pseudonimo serve anche la chiave "pseudonimo"',
+            'aggiungi pseudonimo: "Il nome da mostrare"',
+            "pseudonimo",
+        )
     if "sito" in data and data.get("tipo") == "persona":
-        report.error(source.meta.key_lines["sito"], '"sito" è ammesso solo per le organizzazioni', "togli la riga: i lettori contattano la portineria", "sito-persona")
+        report.error(
+            source.meta.key_lines["sito"],
+            '"sito" è ammesso solo per le organizzazioni',
+            "togli la riga: i lettori contattano la portineria",
+            "sito-persona",
+        )
 
 
 def _check_duplicates(sources: Sources, sink: list[Problem]) -> None:
@@ -107,7 +160,15 @@ def _check_duplicates(sources: Sources, sink: list[Problem]) -> None:
             group.sort(key=lambda s: s.rel)
             first = group[0]
             for other in group[1:]:
-                sink.append(Problem(other.rel, 1, f'slug doppio "{other.slug}": {first.rel} pubblica già la stessa pagina', "rinomina uno dei due file", "slug-doppio"))
+                sink.append(
+                    Problem(
+                        other.rel,
+                        1,
+                        f'slug doppio "{other.slug}": {first.rel} pubblica già la stessa pagina',
+                        "rinomina uno dei due file",
+                        "slug-doppio",
+                    )
+                )
 
 
 def _check_references(sources: Sources, vocabulary: dict, sink: list[Problem]) -> None:
@@ -125,14 +186,25 @@ def _check_references(sources: Sources, vocabulary: dict, sink: list[Problem]) -
                     hint = f'forse "{close[0]}"?' if close else f"crea content/{territory}/persone/{slug}.md"
                     if territory not in sources.territories:
                         hint = f'il territorio "{territory}" non esiste; territori: {", ".join(sources.territories)}'
-                    report.error(_item_line(source, "persone", index), f'persona sconosciuta "{ref}"', f"{hint} (le persone sono i file in content/{territory}/persone/)", "persona-sconosciuta")
+                    report.error(
+                        _item_line(source, "persone", index),
+                        f'persona sconosciuta "{ref}"',
+                        f"{hint} (le persone sono i file in content/{territory}/persone/)",
+                        "persona-sconosciuta",
+                    )
         if source.kind in ("persona", "bisogno"):
             for index, entry in enumerate(source.data.get("saperi", [])):
                 slug = entry["sapere"] if isinstance(entry, dict) else entry
                 if slug not in known_skills:
                     close = difflib.get_close_matches(slug, list(known_skills), n=1, cutoff=0.5)
-                    hint = f'forse "{close[0]}"? (vedi {sources.vocabulary_rel})' if close else f"aggiungilo a {sources.vocabulary_rel} o scegli un sapere che c'è già"
-                    line = (entry.get("_line") if isinstance(entry, dict) else None) or _item_line(source, "saperi", index)
+                    hint = (
+                        f'forse "{close[0]}"? (vedi {sources.vocabulary_rel})'
+                        if close
+                        else f"aggiungilo a {sources.vocabulary_rel} o scegli un sapere che c'è già"
+                    )
+                    line = (entry.get("_line") if isinstance(entry, dict) else None) or _item_line(
+                        source, "saperi", index
+                    )
                     report.error(line, f'sapere sconosciuto "{slug}"', hint, "sapere-sconosciuto")
 
 

@@ -135,28 +135,46 @@ def render_file(kind: str, title: str, today: dt.date, person_type: str = "perso
     return "\n".join(lines) + "\n" + BODIES[kind]
 
 
-def new_content(content: Path, kind: str, territory: str | None, title: str, *, today: dt.date | None = None,
-                slug: str | None = None, bundle: bool = False, person_type: str = "persona") -> Created:
+def new_content(
+    content: Path,
+    kind: str,
+    territory: str | None,
+    title: str,
+    *,
+    today: dt.date | None = None,
+    slug: str | None = None,
+    bundle: bool = False,
+    person_type: str = "persona",
+) -> Created:
     territories = known_territories(content)
     listed = ", ".join(territories) or "nessuno (crea prima content/<territorio>/territorio.md)"
     if not territory:
-        raise ScaffoldError(f"manca --territorio: scrivi per esempio --territorio {territories[0] if territories else 'aurora'} — territori: {listed}")
+        raise ScaffoldError(
+            f"manca --territorio: scrivi per esempio --territorio {territories[0] if territories else 'aurora'} — territori: {listed}"
+        )
     if territory not in territories:
         close = difflib.get_close_matches(territory, territories, n=1)
         guess = f'forse "{close[0]}"? ' if close else ""
         raise ScaffoldError(f'territorio sconosciuto "{territory}" — {guess}territori: {listed}')
     if not title.strip():
         what = "il nome" if kind == "persona" else "il titolo"
-        raise ScaffoldError(f'manca {what}: scrivilo tra virgolette alla fine, per esempio python build.py new {kind} --territorio {territory} "{EXAMPLES[kind]}"')
+        raise ScaffoldError(
+            f'manca {what}: scrivilo tra virgolette alla fine, per esempio python build.py new {kind} --territorio {territory} "{EXAMPLES[kind]}"'
+        )
     slug = slugify(slug) if slug else make_slug(title)
     if not slug:
-        raise ScaffoldError(f'dal titolo "{title}" non si ricava un nome di file: aggiungi --slug, per esempio --slug la-mia-storia')
+        raise ScaffoldError(
+            f'dal titolo "{title}" non si ricava un nome di file: aggiungi --slug, per esempio --slug la-mia-storia'
+        )
     folder = content / territory / FOLDERS[kind]
     target = folder / slug / "index.md" if bundle else folder / f"{slug}.md"
     existing = _existing(folder, slug)
     if existing is not None:
         shown = existing.relative_to(content.parent).as_posix()
-        raise ScaffoldError(f"{shown} esiste già: non lo sovrascrivo — aprilo e modificalo, oppure scegli un altro titolo o --slug", code=1)
+        raise ScaffoldError(
+            f"{shown} esiste già: non lo sovrascrivo — aprilo e modificalo, oppure scegli un altro titolo o --slug",
+            code=1,
+        )
     target.parent.mkdir(parents=True, exist_ok=True)
     text = render_file(kind, title.strip(), today or dt.date.today(), person_type)
     with open(target, "x", encoding="utf-8") as handle:  # "x": never overwrite, even in a race

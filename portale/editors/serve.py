@@ -24,7 +24,7 @@ from pathlib import Path
 
 import markdown
 
-from portale.build import pipeline
+from portale.build import workspace
 from portale.content.problems import GUIDE
 from portale.editors.watch import Preview, Status
 
@@ -68,7 +68,7 @@ def inject(page: bytes, status: Status) -> bytes:
 
 
 def guide_path(root: Path) -> Path:
-    return root / GUIDE if (root / GUIDE).is_file() else pipeline.PROJECT_DIR / GUIDE
+    return root / GUIDE if (root / GUIDE).is_file() else workspace.PROJECT_DIR / GUIDE
 
 
 def render_guide(root: Path) -> bytes:
@@ -103,7 +103,7 @@ def make_handler(preview: Preview, root: Path):
         def do_GET(self, head: bool = False):
             path = urllib.parse.urlsplit(self.path).path
             if path.startswith(PREFIX):
-                return self.preview_route(path[len(PREFIX):], head)
+                return self.preview_route(path[len(PREFIX) :], head)
             target = resolve_request(preview.out, self.path)
             if target is None:
                 return self.reply(403, b"Fuori dalla cartella dell'anteprima.\n", "text/plain; charset=utf-8", head)
@@ -131,7 +131,9 @@ def make_handler(preview: Preview, root: Path):
                 data = inject(data, preview.status)
             elif code == 200 and (span := byte_range(self.headers.get("Range", ""), len(data))):
                 start, end = span  # an audio player seeking: one range of bytes
-                return self.reply(206, data[start:end + 1], kind, head, {"Content-Range": f"bytes {start}-{end}/{len(data)}"})
+                return self.reply(
+                    206, data[start : end + 1], kind, head, {"Content-Range": f"bytes {start}-{end}/{len(data)}"}
+                )
             if kind.startswith("text/") or kind in ("application/javascript", "application/json", "application/xml"):
                 kind += "; charset=utf-8"
             self.reply(code, data, kind, head)
@@ -140,7 +142,12 @@ def make_handler(preview: Preview, root: Path):
             if name == "anteprima.js":
                 return self.reply(200, SCRIPT.read_bytes(), "text/javascript; charset=utf-8", head)
             if name == "stato":
-                return self.reply(200, json.dumps(preview.status.as_json(), ensure_ascii=False).encode(), "application/json; charset=utf-8", head)
+                return self.reply(
+                    200,
+                    json.dumps(preview.status.as_json(), ensure_ascii=False).encode(),
+                    "application/json; charset=utf-8",
+                    head,
+                )
             if name == "guida":
                 return self.reply(200, render_guide(root), "text/html; charset=utf-8", head)
             if name.startswith("img/"):  # the guide's screenshots
@@ -203,9 +210,11 @@ def run_serve(root: Path, args) -> int:
     if out.resolve() == (root / "site").resolve() and args.bozze:
         print("l'anteprima con le bozze non va in site/, che è il sito da pubblicare — usa --output .anteprima")
         return 2
-    for watched in (root / "content", pipeline.templates_dir(root)):
+    for watched in (root / "content", workspace.templates_dir(root)):
         if out.resolve().is_relative_to(watched.resolve()):
-            print(f"la cartella dell'anteprima non può stare dentro {watched.relative_to(root) if watched.is_relative_to(root) else watched}/: si ricostruirebbe all'infinito — usa --output .anteprima")
+            print(
+                f"la cartella dell'anteprima non può stare dentro {watched.relative_to(root) if watched.is_relative_to(root) else watched}/: si ricostruirebbe all'infinito — usa --output .anteprima"
+            )
             return 2
     if hasattr(sys.stdout, "reconfigure"):
         sys.stdout.reconfigure(line_buffering=True)
@@ -213,7 +222,9 @@ def run_serve(root: Path, args) -> int:
     try:
         server = http.server.ThreadingHTTPServer(("127.0.0.1", args.port), make_handler(preview, root))
     except OSError as exc:
-        print(f"non riesco ad aprire la porta {args.port} ({exc.strerror}) — è già in uso? prova --port {args.port + 1} oppure --port 0")
+        print(
+            f"non riesco ad aprire la porta {args.port} ({exc.strerror}) — è già in uso? prova --port {args.port + 1} oppure --port 0"
+        )
         return 2
     server.daemon_threads = True
     preview.rebuild("prima costruzione")

@@ -14,16 +14,15 @@ import os
 import threading
 import time
 import traceback
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 import jinja2
 
-from portale.build import memory
-from portale.build import pipeline
-from portale.content.problems import ContentError, Problem
+from portale.build import pipeline, workspace
 from portale.build.write import WriteFailed
+from portale.content.problems import ContentError, Problem
 
 Snapshot = dict[str, tuple[int, int, int]]
 
@@ -66,7 +65,8 @@ class Status:
             "generazione": self.generation,
             "fallita": self.failed,
             "problemi": [
-                {"dove": p.where, "messaggio": p.explain(), "guida": p.code, "avviso": p.warning} for p in sorted(self.problems)
+                {"dove": p.where, "messaggio": p.explain(), "guida": p.code, "avviso": p.warning}
+                for p in sorted(self.problems)
             ],
         }
 
@@ -74,8 +74,15 @@ class Status:
 class Preview:
     """Builds `root` into `out` with drafts, and tells waiting clients when the outcome changes."""
 
-    def __init__(self, root: Path, out: Path, *, drafts: bool = True, today: dt.date | None = None,
-                 say: Callable[[str], None] = print):
+    def __init__(
+        self,
+        root: Path,
+        out: Path,
+        *,
+        drafts: bool = True,
+        today: dt.date | None = None,
+        say: Callable[[str], None] = print,
+    ):
         self.root, self.out, self.drafts, self.today, self.say = root, out, drafts, today, say
         self.status = Status()
         self._session = f"{time.time_ns():x}"
@@ -84,7 +91,7 @@ class Preview:
         self._seen: Snapshot = {}  # the files as they were when the last build started
 
     def watched(self) -> list[Path]:
-        return [self.root / "content", pipeline.templates_dir(self.root)]
+        return [self.root / "content", workspace.templates_dir(self.root)]
 
     def rebuild(self, reason: str = "") -> Status:
         self._seen = snapshot(self.watched())  # taken before reading: a save during the build is seen later
@@ -101,17 +108,34 @@ class Preview:
             problems = [template_problem(exc, self.root)]
         except WriteFailed as exc:
             where = os.path.relpath(exc.error.filename or self.out, self.root)
-            problems = [Problem(where, 0, f"impossibile scrivere l'anteprima: {exc.error.strerror or exc.error}", "libera spazio sul disco o controlla i permessi della cartella", "scrittura")]
+            problems = [
+                Problem(
+                    where,
+                    0,
+                    f"impossibile scrivere l'anteprima: {exc.error.strerror or exc.error}",
+                    "libera spazio sul disco o controlla i permessi della cartella",
+                    "scrittura",
+                )
+            ]
         except Exception as exc:  # noqa: BLE001 - the preview must survive a bug: shown in the terminal and the tab
             traceback.print_exc()
-            problems = [Problem("portale", 0, f"errore interno del generatore: {type(exc).__name__}: {exc}", "segnalalo a chi cura il portale, con il testo qui sopra", "errore-interno")]
+            problems = [
+                Problem(
+                    "portale",
+                    0,
+                    f"errore interno del generatore: {type(exc).__name__}: {exc}",
+                    "segnalalo a chi cura il portale, con il testo qui sopra",
+                    "errore-interno",
+                )
+            ]
         self._report(problems, failed, reason, time.perf_counter() - started)
         with self._changed:
             if not failed:
                 self._good_builds += 1
-            self.status = Status(self.status.revision + 1, f"{self._session}-{self._good_builds}", problems, failed, base_url)
+            self.status = Status(
+                self.status.revision + 1, f"{self._session}-{self._good_builds}", problems, failed, base_url
+            )
             self._changed.notify_all()
-        memory.free_deferred()  # the last build's archive, now that the preview is up to date
         return self.status
 
     def _report(self, problems: list[Problem], failed: bool, reason: str, seconds: float) -> None:
@@ -121,7 +145,9 @@ class Preview:
             self.say(problem.format())
         if failed:
             errors = sum(1 for p in problems if not p.warning)
-            self.say(f"[{clock}] {errors} {'problema' if errors == 1 else 'problemi'}{cause}: l'anteprima mostra ancora l'ultima versione buona.")
+            self.say(
+                f"[{clock}] {errors} {'problema' if errors == 1 else 'problemi'}{cause}: l'anteprima mostra ancora l'ultima versione buona."
+            )
         else:
             fixed = " Errori corretti." if self.status.failed else ""
             self.say(f"[{clock}] Anteprima aggiornata in {seconds:.1f} s{cause}.{fixed}")
@@ -156,4 +182,10 @@ def template_problem(exc: jinja2.TemplateError, root: Path) -> Problem:
         shown = Path(name).resolve().relative_to(root).as_posix()
     except ValueError:
         shown = f"templates/{Path(name).name}" if name != "templates" else name
-    return Problem(shown, getattr(exc, "lineno", 0) or 0, f"errore nel modello: {exc.message or exc}", "controlla la riga indicata del modello", "modello")
+    return Problem(
+        shown,
+        getattr(exc, "lineno", 0) or 0,
+        f"errore nel modello: {exc.message or exc}",
+        "controlla la riga indicata del modello",
+        "modello",
+    )

@@ -6,8 +6,8 @@ Used by the render stage and the open data; it only reads the archive.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable
 
 from portale.content.model import Archive, Category, Need, Offer, Skill, Territory
 
@@ -35,7 +35,11 @@ def offers_in(skill: Skill, territory: Territory) -> list[Offer]:
 
 def offered(archive: Archive, territory: Territory | None = None) -> list[Skill]:
     """Skills somebody offers, in `territory` or anywhere in the network."""
-    return [s for s in archive.skills.values() if any(territory is None or o.person.territory is territory for o in s.offers)]
+    return [
+        s
+        for s in archive.skills.values()
+        if any(territory is None or o.person.territory is territory for o in s.offers)
+    ]
 
 
 def open_needs(archive: Archive) -> list[Need]:

@@ -30,10 +30,15 @@ def render_feeds(archive: Archive, pages: dict[str, bytes]) -> dict[str, bytes]:
         own = [s for s in territory.stories if not s.draft]
         out[f"{territory.slug}/feed.xml"] = atom_feed(archive, territory, own[:FEED_ENTRIES])
     dates = _page_dates(archive)
-    published = sorted((p for p in pages if p.endswith("index.html") and p.removesuffix("index.html") not in dates["drafts"]), key=lambda p: p.removesuffix("index.html"))
+    published = sorted(
+        (p for p in pages if p.endswith("index.html") and p.removesuffix("index.html") not in dates["drafts"]),
+        key=lambda p: p.removesuffix("index.html"),
+    )
     out["sitemap.xml"] = sitemap(base, published, dates)
     for territory in archive.territories:
-        out[f"{territory.slug}/sitemap.xml"] = sitemap(base, [p for p in published if p.startswith(territory.path)], dates)
+        out[f"{territory.slug}/sitemap.xml"] = sitemap(
+            base, [p for p in published if p.startswith(territory.path)], dates
+        )
     if archive.drafts:  # a preview with drafts must never be indexed
         out["robots.txt"] = b"User-agent: *\nDisallow: /\n"
     else:
@@ -57,7 +62,11 @@ def atom_feed(archive: Archive, territory: Territory | None, stories: list[Story
     base = portal.base_url
     home = base + (territory.path if territory else "")
     feed = ET.Element("feed", {"xmlns": ATOM, "xml:lang": "it"})  # plain names: ElementTree writes them as they are
-    _sub(feed, "title", f"Storie di {territory.name} · {portal.title}" if territory else f"Storie della rete · {portal.title}")
+    _sub(
+        feed,
+        "title",
+        f"Storie di {territory.name} · {portal.title}" if territory else f"Storie della rete · {portal.title}",
+    )
     if portal.description:
         _sub(feed, "subtitle", portal.description)
     _sub(feed, "id", home + "feed.xml")
@@ -66,7 +75,13 @@ def atom_feed(archive: Archive, territory: Territory | None, stories: list[Story
     newest = max((s.date for s in stories), default=_latest_content_date(archive, territory))
     _sub(feed, "updated", _stamp(newest))
     author = _sub(feed, "author")
-    _sub(author, "name", territory.portinerie[0].name if territory and territory.portinerie else (portal.contacts.get("nome") or portal.title))
+    _sub(
+        author,
+        "name",
+        territory.portinerie[0].name
+        if territory and territory.portinerie
+        else (portal.contacts.get("nome") or portal.title),
+    )
     _sub(author, "uri", home)
     _sub(feed, "generator", "Portale dei Saperi")
     for story in stories:
@@ -90,7 +105,9 @@ def _entry_html(story: Story, base: str) -> str:
     parts = []
     if story.image is not None and story.image.variants:
         variant = story.image.main
-        parts.append(f'<p><img src="{escape(base + variant.path)}" width="{variant.width}" height="{variant.height}" alt="{escape(story.image.alt)}"></p>')
+        parts.append(
+            f'<p><img src="{escape(base + variant.path)}" width="{variant.width}" height="{variant.height}" alt="{escape(story.image.alt)}"></p>'
+        )
     parts.append(story.body_html)
     if story.audio is not None:
         parts.append(f'<p><a href="{base + story.audio.path}">Ascolta la registrazione</a></p>')

@@ -83,7 +83,9 @@ def _image_key(origin: Path, memo) -> str:
     return key
 
 
-def _resize_cached(origin: Path, folder: str, cache: Path | None, used: set[str], memo=None) -> list[tuple[Variant, bytes | Path]]:
+def _resize_cached(
+    origin: Path, folder: str, cache: Path | None, used: set[str], memo=None
+) -> list[tuple[Variant, bytes | Path]]:
     if cache is None:
         return resize_image(origin, folder)
     key = _image_key(origin, memo)
@@ -102,7 +104,7 @@ def _resize_cached(origin: Path, folder: str, cache: Path | None, used: set[str]
     cache.mkdir(parents=True, exist_ok=True)
     entries = []
     for variant, data in result:
-        ext = variant.path[variant.path.rindex("."):]
+        ext = variant.path[variant.path.rindex(".") :]
         (cache / f"{key}-{variant.width}{ext}").write_bytes(data)
         entries.append([variant.width, variant.height, ext])
     index.write_text(json.dumps(entries))  # written last: an index means its copies are complete

@@ -65,7 +65,13 @@ def describe(page, archive: Archive) -> Meta:
 
 def _excerpt(html: str, limit: int = 200) -> str:
     text = " ".join(_TAGS.sub(" ", html).split())
-    text = text.replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", '"').replace("&#x27;", "'")
+    text = (
+        text.replace("&amp;", "&")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", '"')
+        .replace("&#x27;", "'")
+    )
     return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"
 
 
@@ -76,9 +82,19 @@ def _image_urls(picture: Picture | None, base: str) -> list[str]:
 def portineria_ld(territory: Territory, base: str) -> list[dict]:
     out = []
     for index, p in enumerate(territory.portinerie):
-        item: dict[str, Any] = {"@type": "Organization", "@id": f"{base}{territory.path}#portineria-{index + 1}", "name": p.name, "url": base + territory.path}
+        item: dict[str, Any] = {
+            "@type": "Organization",
+            "@id": f"{base}{territory.path}#portineria-{index + 1}",
+            "name": p.name,
+            "url": base + territory.path,
+        }
         if p.address:
-            item["address"] = {"@type": "PostalAddress", "streetAddress": p.address, "addressLocality": territory.comune, "addressCountry": "IT"}
+            item["address"] = {
+                "@type": "PostalAddress",
+                "streetAddress": p.address,
+                "addressLocality": territory.comune,
+                "addressCountry": "IT",
+            }
         if p.phone:
             item["telephone"] = p.phone
         if p.email:
@@ -102,7 +118,11 @@ def place(territory: Territory, archive: Archive) -> dict:
     if territory.summary:
         item["description"] = territory.summary
     if territory.coordinates:
-        item["geo"] = {"@type": "GeoCoordinates", "latitude": territory.coordinates[0], "longitude": territory.coordinates[1]}
+        item["geo"] = {
+            "@type": "GeoCoordinates",
+            "latitude": territory.coordinates[0],
+            "longitude": territory.coordinates[1],
+        }
     if images := _image_urls(territory.image, base):
         item["image"] = images
     return {"@context": CONTEXT, "@graph": [item, *portineria_ld(territory, base)]}
@@ -116,7 +136,11 @@ def _publisher(territory: Territory, archive: Archive) -> dict:
 
 
 def _person_ref(person: Person, base: str) -> dict:
-    return {"@type": "Person" if person.kind == "persona" else "Organization", "name": person.name, "url": base + person.path}
+    return {
+        "@type": "Person" if person.kind == "persona" else "Organization",
+        "name": person.name,
+        "url": base + person.path,
+    }
 
 
 def article(story: Story, archive: Archive) -> dict:
@@ -144,7 +168,12 @@ def article(story: Story, archive: Archive) -> dict:
     if mentions:
         item["mentions"] = mentions
     if story.audio is not None and story.audio.path:
-        item["audio"] = {"@type": "AudioObject", "contentUrl": base + story.audio.path, "encodingFormat": story.audio.mime, "transcript": _excerpt(story.audio.transcript_html, 5000)}
+        item["audio"] = {
+            "@type": "AudioObject",
+            "contentUrl": base + story.audio.path,
+            "encodingFormat": story.audio.mime,
+            "transcript": _excerpt(story.audio.transcript_html, 5000),
+        }
     return item
 
 
@@ -170,12 +199,23 @@ def person_ld(person: Person, archive: Archive) -> dict:
 def network(archive: Archive) -> dict:
     portal = archive.portal
     contacts = portal.contacts
-    org: dict[str, Any] = {"@type": "Organization", "@id": portal.base_url + "#rete", "name": contacts.get("nome") or portal.subtitle or portal.title, "url": portal.base_url}
+    org: dict[str, Any] = {
+        "@type": "Organization",
+        "@id": portal.base_url + "#rete",
+        "name": contacts.get("nome") or portal.subtitle or portal.title,
+        "url": portal.base_url,
+    }
     if contacts.get("email"):
         org["email"] = contacts["email"]
     if contacts.get("indirizzo"):
         org["address"] = {"@type": "PostalAddress", "streetAddress": contacts["indirizzo"], "addressCountry": "IT"}
-    site = {"@type": "WebSite", "name": portal.title, "url": portal.base_url, "inLanguage": "it", "publisher": {"@id": portal.base_url + "#rete"}}
+    site = {
+        "@type": "WebSite",
+        "name": portal.title,
+        "url": portal.base_url,
+        "inLanguage": "it",
+        "publisher": {"@id": portal.base_url + "#rete"},
+    }
     if portal.description:
         site["description"] = portal.description
     return {"@context": CONTEXT, "@graph": [site, org]}

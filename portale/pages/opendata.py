@@ -14,7 +14,18 @@ import json
 from portale.content.model import Archive
 
 FOLDER = "dati/"
-SKILL_COLUMNS = ["sapere", "sapere_nome", "categoria", "categoria_nome", "chi", "tipo", "territorio", "territorio_nome", "url", "url_sapere"]
+SKILL_COLUMNS = [
+    "sapere",
+    "sapere_nome",
+    "categoria",
+    "categoria_nome",
+    "chi",
+    "tipo",
+    "territorio",
+    "territorio_nome",
+    "url",
+    "url_sapere",
+]
 
 
 def skill_rows(archive: Archive) -> list[dict[str, str]]:

@@ -8,18 +8,30 @@ network pages) is absolute, from `base_url`: it leaves the territory's own site.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any
 
 import jinja2
 
-from portale.pages import directory
-from portale.pages import matching
-from portale.pages import metadata
 from portale.content.model import Archive, Territory
+from portale.pages import directory, matching, metadata
 
-MONTHS = ["gennaio", "febbraio", "marzo", "aprile", "maggio", "giugno", "luglio", "agosto", "settembre", "ottobre", "novembre", "dicembre"]
+MONTHS = [
+    "gennaio",
+    "febbraio",
+    "marzo",
+    "aprile",
+    "maggio",
+    "giugno",
+    "luglio",
+    "agosto",
+    "settembre",
+    "ottobre",
+    "novembre",
+    "dicembre",
+]
 CATEGORY_NAMES = {
     "terzo-settore": "Terzo settore",
     "scuola": "Scuola",
@@ -136,8 +148,12 @@ def pages(archive: Archive) -> Iterator[Page]:
             yield Page(person.path, "persona.html", {"title": person.name, "person": person}, t)
         yield Page(f"{t.slug}/bisogni/", "bisogni.html", {"title": f"Bisogni · {t.name}"}, t)
         for need in t.needs:
-            nearby, farther = matching.nearest_enough(matching.match_need(need, archive.territories) if need.is_open else [])
-            yield Page(need.path, "bisogno.html", {"title": need.title, "need": need, "nearby": nearby, "farther": farther}, t)
+            nearby, farther = matching.nearest_enough(
+                matching.match_need(need, archive.territories) if need.is_open else []
+            )
+            yield Page(
+                need.path, "bisogno.html", {"title": need.title, "need": need, "nearby": nearby, "farther": farther}, t
+            )
         yield Page(f"{t.slug}/tag/", "tags.html", {"title": f"Temi · {t.name}"}, t)
         for tag in t.tags:
             yield Page(tag.path, "tag.html", {"title": f"Tema: {tag.label}", "tag": tag}, t)
@@ -149,7 +165,12 @@ def territory_directory_pages(archive: Archive, t: Territory) -> Iterator[Page]:
     """The skills directory of a territory: the skills offered or asked there, each with who offers it nearby."""
     everywhere = archive.territories
     shelves = directory.shelve(archive, directory.offered(archive, t))
-    yield Page(f"{t.slug}/saperi/", "saperi.html", {"title": f"Saperi · {t.name}", "shelves": shelves, "wanted": directory.wanted(archive, t)}, t)
+    yield Page(
+        f"{t.slug}/saperi/",
+        "saperi.html",
+        {"title": f"Saperi · {t.name}", "shelves": shelves, "wanted": directory.wanted(archive, t)},
+        t,
+    )
     for skill in directory.territory_skill_pages(archive, t):
         groups, farther = matching.nearest_enough(matching.offers_by_territory(skill, t, everywhere))
         context = {
@@ -167,7 +188,11 @@ def network_directory_pages(archive: Archive) -> Iterator[Page]:
     """The network's skills directory, its open needs and the open data page."""
     everywhere = archive.territories
     shelves = directory.shelve(archive, directory.offered(archive))
-    yield Page("saperi/", "rete-saperi.html", {"title": "Saperi della rete", "shelves": shelves, "wanted": directory.wanted(archive)})
+    yield Page(
+        "saperi/",
+        "rete-saperi.html",
+        {"title": "Saperi della rete", "shelves": shelves, "wanted": directory.wanted(archive)},
+    )
     for skill in directory.network_skill_pages(archive):
         context = {"title": skill.name, "skill": skill, "groups": matching.offers_by_territory(skill, None, everywhere)}
         yield Page(directory.skill_path(skill), "rete-sapere.html", context)
@@ -180,7 +205,13 @@ def need_summary(need, groups: list[matching.Nearby], named: int = 3) -> dict[st
     """A need on the network's list: the first `named` helpers, nearest first, and how many there are."""
     helpers = [(h, g.territory) for g in groups for h in g.helpers]
     near = sum(len(g.helpers) for g in groups if g.home)
-    return {"need": need, "first": helpers[:named], "more": max(0, len(helpers) - named), "near": near, "far": len(helpers) - near}
+    return {
+        "need": need,
+        "first": helpers[:named],
+        "more": max(0, len(helpers) - named),
+        "near": near,
+        "far": len(helpers) - near,
+    }
 
 
 def plan_site(archive: Archive) -> list[Page]:

@@ -23,10 +23,10 @@ import signal
 import subprocess
 import threading
 import time
+from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 from portale.common import parallel
 from portale.search.mirror import LANGUAGE, Mirror, mirror_page
@@ -35,8 +35,15 @@ from portale.search.seed import damaged_seeds, keep_only_named_by_content, prune
 
 BUNDLE = "pagefind"
 PR_SET_PDEATHSIG = 1  # prctl(2)
-# Pagefind's own ready-made interfaces: the search pages use the JS API with a light result list.
-UNUSED_FILES = ("pagefind-ui.js", "pagefind-ui.css", "pagefind-component-ui.js", "pagefind-component-ui.css", "pagefind-modular-ui.js", "pagefind-modular-ui.css", "pagefind-highlight.js")
+# Pagefind's other ready-made interfaces. Its Default UI (pagefind-ui.js and .css) stays in every bundle for
+# partners and other clients; our search pages use the JS API with a light result list.
+UNUSED_FILES = (
+    "pagefind-component-ui.js",
+    "pagefind-component-ui.css",
+    "pagefind-modular-ui.js",
+    "pagefind-modular-ui.css",
+    "pagefind-highlight.js",
+)
 
 
 class PagefindFailed(RuntimeError):
@@ -55,17 +62,32 @@ def pagefind_executable() -> Path:
     return get_executable()
 
 
-def run_pagefind(source: Path, bundle: Path, slot: Callable = contextlib.nullcontext, launched: Callable[[], None] = lambda: None) -> int:
+def run_pagefind(
+    source: Path, bundle: Path, slot: Callable = contextlib.nullcontext, launched: Callable[[], None] = lambda: None
+) -> int:
     """Index `source` into `bundle` (fresh, or seeded by `seed_bundle`); returns the page count Pagefind reports.
     Pagefind runs inside `slot()` (see `Indexer`); `launched()` once it runs."""
     for _ in range(3):
-        command = [str(pagefind_executable()), "--site", str(source), "--output-path", str(bundle), "--force-language", LANGUAGE, "--silent"]
+        command = [
+            str(pagefind_executable()),
+            "--site",
+            str(source),
+            "--output-path",
+            str(bundle),
+            "--force-language",
+            LANGUAGE,
+            "--silent",
+        ]
         seeded = seeded_files(bundle)  # before Pagefind adds its own
         with slot():
-            process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, preexec_fn=_death_signal())
+            process = subprocess.Popen(
+                command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, preexec_fn=_death_signal()
+            )
             launched()
             try:
-                damaged = damaged_seeds(bundle, seeded)  # while Pagefind runs, not after it (--silent: its pipes stay empty)
+                damaged = damaged_seeds(
+                    bundle, seeded
+                )  # while Pagefind runs, not after it (--silent: its pipes stay empty)
             finally:
                 stdout, stderr = process.communicate()
         if process.returncode != 0:
@@ -112,9 +134,9 @@ class Indexer:
     """Gives every territory of the staging site `folder` its own Pagefind bundle, each as soon as the last of its
     pages is written (`page_written`), while the pages of the next territories are still being rendered: Pagefind
     uses the time the rendering spends waiting on the disk (on a tmpfs, with both cores busy anyway, it gains
-    nothing: bench/README.md, fourth session).
+    nothing).
 
-    A territory whose pages have the bytes its last bundle was made from keeps that bundle (`inputs.bundle_key`): the
+    A territory whose pages have the bytes its last bundle was made from keeps that bundle (`bundle_key`): the
     one already in the reused staging folder (`here`: the keys of its bundles) or the live one of `previous_site`
     (`live`). Any other is indexed again, seeded with the live bundle (`seed_bundle`). Pagefind reads the pages
     from a mirror per territory under `mirrors` (in the build cache, see `Mirror`), which the render workers fill
@@ -124,7 +146,18 @@ class Indexer:
     runs, or once none will: the build's own Python work waits for it, since it would slow down, through the
     interpreter's lock, the preparing that Pagefind waits for."""
 
-    def __init__(self, folder: Path, pages: dict[str, int], previous_site: Path, mirrors: Path, base: str, here: dict[str, str], live: dict[str, str], *, allowed: bool):
+    def __init__(
+        self,
+        folder: Path,
+        pages: dict[str, int],
+        previous_site: Path,
+        mirrors: Path,
+        base: str,
+        here: dict[str, str],
+        live: dict[str, str],
+        *,
+        allowed: bool,
+    ):
         """`pages`: how many pages each territory has, in the archive's order."""
         self.folder, self.previous_site, self.base = folder, previous_site, base
         self.here, self.live = here, live
@@ -194,7 +227,12 @@ class Indexer:
         try:
             count, needed = prepared.result()
             if needed:
-                count = run_pagefind(self.mirror_of[slug].folder, self.folder / slug / BUNDLE, lambda: self._slot(slug), self.launched.set)
+                count = run_pagefind(
+                    self.mirror_of[slug].folder,
+                    self.folder / slug / BUNDLE,
+                    lambda: self._slot(slug),
+                    self.launched.set,
+                )
             return count
         finally:
             with self.lock:

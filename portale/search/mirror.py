@@ -74,21 +74,13 @@ def _text_last(element: str) -> str:
 MIRROR_STATE = ".pagine.json"
 
 
-def mirror_name(rel: str) -> str:
-    """The mirror's file for the page at `rel` in its territory: `storie/la-festa/index.html` is `storie/la-festa.html`,
-    a file without a folder of its own (making thousands of folders is most of a cold build's system time on this
-    kind of disk). Pagefind names the result `/storie/la-festa.html`; the search page turns it back into the page's
-    address, `/storie/la-festa/` (`pageUrl` in cerca.js)."""
-    return rel[: -len("/index.html")] + ".html" if rel.endswith("/index.html") else rel
-
-
 def mirror_page(mirror: Path, rel: str, data: bytes) -> bool:
     """Write into `mirror` (one territory's) the copy of its page at `rel`, as Pagefind reads it; True when the page
     is searchable. Called by the workers that render the pages, right after writing them: the pages are neither
     read back nor prepared one after the other in the build's main process. The mirror's state goes first: a build
     killed from now on leaves none (see `Mirror`)."""
     (mirror / MIRROR_STATE).unlink(missing_ok=True)
-    target = mirror / mirror_name(rel)
+    target = mirror / rel  # the page's own path: Pagefind gives each result the page's real address
     if BODY_MARKER in data:
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(prepare_page(data.decode("utf-8")), encoding="utf-8")
@@ -109,7 +101,9 @@ class Mirror:
         state_path = folder / MIRROR_STATE
         try:
             saved = json.loads(state_path.read_text(encoding="utf-8"))
-            state = saved["pagine"] if saved.get("versione") == code_version() else None  # the preparation may change with the code
+            state = (
+                saved["pagine"] if saved.get("versione") == code_version() else None
+            )  # the preparation may change with the code
         except (OSError, ValueError, KeyError, AttributeError):
             state = None
         if state is None and folder.exists():
@@ -137,8 +131,10 @@ class Mirror:
         if gone:
             state_path.unlink(missing_ok=True)
         for rel in gone:
-            (self.folder / mirror_name(rel)).unlink(missing_ok=True)
+            (self.folder / rel).unlink(missing_ok=True)
             del state[rel]
         if changed or gone or not state_path.exists():  # the workers that wrote a page of it removed the file
-            state_path.write_text(json.dumps({"versione": code_version(), "pagine": state}, sort_keys=True), encoding="utf-8")
+            state_path.write_text(
+                json.dumps({"versione": code_version(), "pagine": state}, sort_keys=True), encoding="utf-8"
+            )
         return sum(1 for _, searchable in state.values() if searchable)

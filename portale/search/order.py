@@ -41,7 +41,7 @@ def _encode(value) -> tuple[bytes, str]:
 def make_deterministic(bundle: Path) -> None:
     entry_path = bundle / "pagefind-entry.json"
     entry = json.loads(entry_path.read_text(encoding="utf-8"))
-    for language, info in sorted(entry.get("languages", {}).items()):
+    for _language, info in sorted(entry.get("languages", {}).items()):
         meta_path = bundle / f"pagefind.{info['hash']}.pf_meta"
         meta = read_pagefind_file(meta_path)
         prefix = info["hash"].split("_", 1)[0]  # the language part of the names, e.g. "it"

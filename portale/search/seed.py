@@ -72,7 +72,12 @@ def _pagefind_hash(data: bytes) -> str:
 def seeded_files(bundle: Path) -> list[str]:
     """The files in `bundle`'s folders named by content ("fragment/it_07f3b45.pf_fragment"): the seeded ones, when
     listed before Pagefind runs."""
-    return [f"{folder}/{name}" for folder in NAMED_BY_CONTENT if (bundle / folder).is_dir() for name in os.listdir(bundle / folder)]
+    return [
+        f"{folder}/{name}"
+        for folder in NAMED_BY_CONTENT
+        if (bundle / folder).is_dir()
+        for name in os.listdir(bundle / folder)
+    ]
 
 
 def damaged_seeds(bundle: Path, seeded: list[str]) -> set[str]:

@@ -174,13 +174,9 @@ function excerptNodes(html) {
   return nodes;
 }
 
-// The index reads a copy of each page saved as one file (storie/la-festa.html, not
-// storie/la-festa/index.html: search.mirror_name in the generator); the page itself is the folder.
-const pageUrl = (url) => url.replace(/\.html$/, "/");
-
 function resultItem(data) {
   const meta = data.meta || {};
-  const url = pageUrl(data.url);
+  const url = data.url;
   const item = document.createElement("li");
   item.className = "scheda risultato";
   if (meta.image) {
