@@ -1,4 +1,4 @@
-"""The per-file memo (portale/memo.py): a rebuild that skips reading and checking unchanged files must report
+"""The per-file memo (portale/content/memo.py): a rebuild that skips reading and checking unchanged files must report
 exactly what a build from scratch reports, and re-check unchanged files when what they are checked against changes."""
 
 from __future__ import annotations
