@@ -56,9 +56,8 @@ def build(
 ) -> BuildResult:
     started, today = time.perf_counter(), today or dt.date.today()
     with Workspace(root, out, jobs=jobs, progress=progress) as work:
-        result = write_site(
-            work, read_archive(work, drafts=drafts, today=today)
-        )  # load, validate, model; render, write
+        # load, validate, model; then render, write (the archive is passed on, never held here: memory)
+        result = write_site(work, read_archive(work, drafts=drafts, today=today))
         result.indexed = work.index()  # index: every territory's Pagefind bundle; the new site goes live on leaving
     result.seconds = time.perf_counter() - started
     return result
@@ -82,7 +81,7 @@ def read_archive(work: Workspace, *, drafts: bool, today: dt.date) -> Planned:
 def write_site(work: Workspace, planned: Planned) -> BuildResult:
     archive, pages = planned.archive, planned.pages
     with work.stage("pagine", len(pages)) as done:  # render, write; each territory indexed once its pages are in
-        work.write_pages(render.page_renderer(archive, work.templates, work.jinja), done)
+        work.write_pages(pages, render.page_renderer(archive, work.templates, work.jinja), done)
     files = planned.files | opendata.export_data(archive) | feeds.render_feeds(archive, [page.output for page in pages])
     work.write_files(files, [territory.slug for territory in archive.territories])
     return BuildResult(

@@ -76,8 +76,8 @@ class Workspace:
 
     def plan(self, pages: list, sources: Sources, *, drafts: bool, today: dt.date) -> None:
         """The pages of this build and the key of each (`inputs.py`); then the memo is stored, the output locked and
-        the staging folder opened, with what the live site and the staging folder already hold."""
-        self.pages = pages
+        the staging folder opened, with what the live site and the staging folder already hold. The pages are not
+        kept: they reach the archive, which a large build lets go before Pagefind starts."""
         self.base = inputs.global_key(sources, self.templates, drafts=drafts, today=today)
         self.keys = inputs.page_keys(pages, sources, self.base)
         self.memo.save(sources.files)  # what each changed file gave, for the next build
@@ -103,7 +103,7 @@ class Workspace:
         )
         self._exits.callback(self.indexer.close)  # also when writing fails: no Pagefind may still write there
 
-    def write_pages(self, renderer, done) -> None:
+    def write_pages(self, pages: list, renderer, done) -> None:
         """Render and write the pages whose key changed (on every core), keep the others; each territory goes to
         Pagefind as soon as its last page is in place."""
         memory.give_back(collect=False)  # the sources, let go once the archive was made, before workers are forked
@@ -111,7 +111,7 @@ class Workspace:
         keep = frozenset(f"{slug}/{search.BUNDLE}/" for slug in indexer.slugs)
         self.written = write.write_pages(
             self.folder,
-            self.pages,
+            pages,
             self.keys,
             self.here,
             self.out,
