@@ -29,7 +29,8 @@ LARGE_MB = 300
 
 @contextlib.contextmanager
 def collect_by_hand() -> Iterator[None]:
-    """Automatic garbage collection off in this process inside the block (see above); back as it was after it."""
+    """Automatic garbage collection off in this process inside the block (see above); back as it was after it.
+    Kept: with the collector on, a no-change rebuild at 4,000 stories took 1.95 s against 1.72 s (bench/README.md)."""
     enabled = gc.isenabled()
     gc.disable()
     try:
@@ -62,7 +63,8 @@ def resident_mb() -> float:
 
 def give_back(collect: bool = True) -> None:
     """Return the free memory of the heap to the system (glibc only; a no-op elsewhere), after collecting the
-    garbage with cycles (`collect`, a fraction of a second at 20,000 stories)."""
+    garbage with cycles (`collect`, a fraction of a second at 20,000 stories). Kept: without it the cold build's
+    peak at 4,000 stories is 514 MB instead of 444 MB (bench/README.md)."""
     if collect:
         gc.collect()
     if not sys.platform.startswith("linux"):
