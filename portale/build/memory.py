@@ -9,8 +9,7 @@
 - `give_back()` each time the build lets a large part go (the privacy sieve's texts after redaction, the sources once
   the page keys are made, the archive once everything is written): glibc keeps freed memory in its heap for later,
   `malloc_trim(0)` returns it to the system, so the workers forked next and Pagefind (the largest process of a build)
-  do not stand beside memory nobody uses. Before Pagefind, only above `LARGE_MB`. See bench/README.md, "Memory at
-  20,000".
+  do not stand beside memory nobody uses. Before Pagefind, only above `LARGE_MB`.
 """
 
 from __future__ import annotations
@@ -42,7 +41,7 @@ def collect_by_hand() -> Iterator[None]:
 
 def collect_if_large() -> bool:
     """Inside `collect_by_hand`, once the sources are read: a large archive gets the automatic collector back, and
-    the build gives its memory back before Pagefind starts (pipeline.py); returns whether it is large. Its
+    the build gives its memory back before Pagefind starts (workspace.py); returns whether it is large. Its
     garbage, left among live objects until a collection before forking, has the forked page workers copy more of the
     heap: a rebuild after a code change at 20,000 stories peaked at 1,054 MB by hand, 882 MB with the collector, in the
     same time. Below `LARGE_MB` collecting by hand saves a tenth of a second of a one-edit rebuild."""

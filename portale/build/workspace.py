@@ -16,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import hashlib
+from collections import Counter
 from pathlib import Path
 
 from portale.build import inputs, memory, write
@@ -87,7 +88,7 @@ class Workspace:
         self.spare = write.spare_of(self.out)
         self.previous, self.here = self.cache.manifest(self.out), self.cache.manifest(self.spare)
         self.live_bundles = self.cache.bundles(self.out)
-        self.per_site = _pages_per_site(pages)
+        self.per_site = dict(Counter(page.territory.slug if page.territory else "" for page in pages))  # "": network
         territories = {slug: count for slug, count in self.per_site.items() if slug}
         # A large build lets Pagefind start only once the archive's memory is given back (`index`): Pagefind beside
         # the whole archive would pass 1 GB at 20,000 stories.
@@ -149,12 +150,3 @@ class Workspace:
         if exc_type is None:
             manifests = {self.out: encode_manifest(self.written), self.spare: encode_manifest(self.previous)}
             self.cache.store_sites(manifests, {self.out: self.indexer.keys, self.spare: self.live_bundles})
-
-
-def _pages_per_site(pages: list) -> dict[str, int]:
-    """Pages written per site ("" is the network)."""
-    per_site: dict[str, int] = {}
-    for page in pages:
-        site = page.territory.slug if page.territory else ""
-        per_site[site] = per_site.get(site, 0) + 1
-    return per_site

@@ -332,11 +332,6 @@ def write_pages(
     return written
 
 
-def count_changed(pages: list, keys: list[str | None], here: dict[str, Written], previous: dict[str, Written]) -> int:
-    """How many of `pages` `write_pages` renders again, about (a file changed by hand is rendered too)."""
-    return sum(1 for page, key in zip(pages, keys) if _changed(page.output, key, here, previous))
-
-
 def _changed(output: str, key: str | None, here: dict[str, Written], previous: dict[str, Written]) -> bool:
     """Whether the page at `output` has no key (rendered on every build) or another key than both earlier builds
     wrote it with (`here`: the reused staging folder; `previous`: the live site)."""

@@ -142,7 +142,7 @@ class Indexer:
     from a mirror per territory under `mirrors` (in the build cache, see `Mirror`), which the render workers fill
     (`mirror_page`). One thread prepares the territories in turn (keeps, seeds, finishes the mirror) ahead of
     Pagefind; Pagefind processes run side by side only within `SIDE_BY_SIDE_PAGES`, and only once `allow_pagefind`
-    is called (a large build first gives its memory back, see pipeline.py). `launched` is set once a Pagefind process
+    is called (a large build first gives its memory back, see portale/build/workspace.py). `launched` is set once a Pagefind process
     runs, or once none will: the build's own Python work waits for it, since it would slow down, through the
     interpreter's lock, the preparing that Pagefind waits for."""
 
