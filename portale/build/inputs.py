@@ -1,13 +1,14 @@
 """Which sources each page reads, as one key per page: a rebuild renders again only the pages whose key changed.
 
 A page's key hashes
-- what every page depends on: the generator's code and templates, `portale.yml`, `saperi.yml`, the list of
+- what every page depends on: the generator's code and templates, `portale.yml`, `saperi.yml`, `parole.yml`, the list of
   territories, the build date (it opens and closes needs and consents) and whether drafts are shown;
 - the path and content hash of every source the page reads, listed below per kind of page.
 
+    word pages        what they show (`Page.shows`, a hash of their view: words.py) and their territory
     storia.html       the story, its territory, every person it names (published or not) and their territories
     persona.html      the person, its territory, every story naming them (in any territory) and their territories
-    territorio, storie, persone, bisogni, tags, tag, 404 of a territory
+    territorio, storie, persone, bisogni, 404 of a territory
                       every file of the territory (listings, counts, tags, the skills offered there): their
                       front matter, and the body of territorio.md only (no listing shows another body)
     bisogno, sapere, saperi and the network's skills and needs pages
@@ -31,7 +32,7 @@ from pathlib import Path
 from portale.content.load import Sources
 from portale.content.memo import code_version
 
-TERRITORY_WIDE = {"territorio.html", "storie.html", "persone.html", "bisogni.html", "tags.html", "tag.html", "404.html"}
+TERRITORY_WIDE = {"territorio.html", "storie.html", "persone.html", "bisogni.html", "404.html"}
 PEOPLE_AND_NEEDS = {
     "bisogno.html",
     "sapere.html",
@@ -82,7 +83,7 @@ def _hash_files(digest, folder: Path, pattern: str) -> None:
 def global_key(sources: Sources, templates: Path, *, drafts: bool, today: dt.date) -> str:
     digest = hashlib.sha256(code_version().encode())  # the generator's code and libraries
     _hash_files(digest, templates, "*")
-    for name in ("portale.yml", "saperi.yml"):
+    for name in ("portale.yml", "saperi.yml", "parole.yml"):
         path = sources.root / "content" / name
         digest.update(path.read_bytes() if path.is_file() else b"-")
     digest.update(f"{sources.territories}|{today.isoformat()}|{drafts}".encode())
@@ -129,7 +130,9 @@ def page_keys(pages: list, sources: Sources, base: str) -> list[str | None]:
     for page in pages:
         ctx, territory = page.context, page.territory
         own = territory_file.get(territory.slug, "") if territory else ""
-        if page.template == "storia.html":
+        if page.shows is not None:  # the page's view is plain data: its hash is what the page shows
+            rels = [own, f"={page.shows}"]
+        elif page.template == "storia.html":
             rels = [ctx["story"].source, own] + with_territories(names[ctx["story"].source])
         elif page.template == "persona.html":
             rels = [ctx["person"].source, own] + with_territories(sorted(named[ctx["person"].source]))

@@ -82,7 +82,11 @@ def write_site(work: Workspace, planned: Planned) -> BuildResult:
     archive, pages = planned.archive, planned.pages
     with work.stage("pagine", len(pages)) as done:  # render, write; each territory indexed once its pages are in
         work.write_pages(pages, render.page_renderer(archive, work.templates, work.jinja), done)
-    files = planned.files | opendata.export_data(archive) | feeds.render_feeds(archive, [page.output for page in pages])
+    files = (
+        planned.files
+        | opendata.export_data(archive)
+        | feeds.render_feeds(archive, [page.output for page in pages if page.listed])
+    )
     work.write_files(files, [territory.slug for territory in archive.territories])
     return BuildResult(
         [territory.slug for territory in archive.territories],

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from portale.content import frontmatter
+from portale.content.dictionary import Dictionary
 from portale.content.frontmatter import Map, YamlProblem
 from portale.content.memo import Memo, code_version, hash_key
 from portale.content.problems import Problem
@@ -86,6 +87,8 @@ class Sources:
     portal_rel: str
     vocabulary: Map
     vocabulary_rel: str
+    dictionary: Map | None  # content/parole.yml, the analogical dictionary; None when the project has none
+    dictionary_rel: str
     territories: list[str]  # folder names, sorted
     files: list[Source]
     problems: list[Problem]
@@ -93,6 +96,7 @@ class Sources:
     missing_territory_files: list[str] = field(default_factory=list)
     portal_data: dict = field(default_factory=dict)  # filled by validate.check
     vocabulary_data: dict = field(default_factory=dict)
+    words: Dictionary | None = None  # the checked dictionary, filled by validate.check
 
 
 def read_sources(content: Path, memo: Memo | None = None) -> Sources:
@@ -112,6 +116,7 @@ def read_sources(content: Path, memo: Memo | None = None) -> Sources:
 
     portal = _read_yaml_file(content / "portale.yml", rel, problems, required=True)
     vocabulary = _read_yaml_file(content / "saperi.yml", rel, problems, required=True)
+    dictionary = _read_yaml_file(content / "parole.yml", rel, problems, required=False)
     files: list[Source] = []
     territories: list[str] = []
     missing: list[str] = []
@@ -121,7 +126,7 @@ def read_sources(content: Path, memo: Memo | None = None) -> Sources:
         if _is_symlink_outside(folder, content, rel, problems):
             continue
         if not folder.is_dir():
-            if folder.name not in ("portale.yml", "saperi.yml"):
+            if folder.name not in ("portale.yml", "saperi.yml", "parole.yml"):
                 problems.append(
                     Problem(
                         rel(folder),
@@ -207,6 +212,8 @@ def read_sources(content: Path, memo: Memo | None = None) -> Sources:
         rel(content / "portale.yml"),
         vocabulary or Map(1),
         rel(content / "saperi.yml"),
+        dictionary,
+        rel(content / "parole.yml"),
         territories,
         files,
         problems,

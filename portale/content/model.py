@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from portale.content.dictionary import Dictionary, slug_of
 from portale.content.load import Source, Sources
 from portale.content.markup import MarkupTooComplex, render_markdown
 from portale.content.media import AUDIO_TYPES, Audio, Picture, resolve_in_bundle
@@ -36,6 +37,8 @@ class Skill:
     category: Category
     offers: list[Offer] = field(default_factory=list)
     needs: list[Need] = field(default_factory=list)
+    words: list[Word] = field(default_factory=list)
+    word_slugs: list[str] = field(default_factory=list)  # as listed in saperi.yml
 
 
 @dataclass
@@ -63,16 +66,24 @@ class Offer:
     description: str
 
 
-@dataclass
-class Tag:
+@dataclass(eq=False)
+class Word:
+    """A word of the analogical dictionary, or a tag that is not in it yet (`in_dictionary` False: no field).
+    Its relations are other words; the texts and saperi listed are those carrying it directly."""
+
     slug: str
     label: str
-    territory: Territory
+    description: str = ""
+    synonyms: list[str] = field(default_factory=list)
+    in_dictionary: bool = True
+    broader: list[Word] = field(default_factory=list)
+    narrower: list[Word] = field(default_factory=list)
+    related: list[Word] = field(default_factory=list)
     stories: list[Story] = field(default_factory=list)
-
-    @property
-    def path(self) -> str:
-        return f"{self.territory.slug}/tag/{self.slug}/"
+    people: list[Person] = field(default_factory=list)
+    needs: list[Need] = field(default_factory=list)
+    skills: list[Skill] = field(default_factory=list)
+    tag_slugs: set[str] = field(default_factory=set)  # the slugs of the tags that name it (old tag/<slug>/ addresses)
 
 
 @dataclass
@@ -90,6 +101,7 @@ class Person:
     image: Picture | None = None
     offers: list[Offer] = field(default_factory=list)
     stories: list[Story] = field(default_factory=list)
+    words: list[Word] = field(default_factory=list)
 
     @property
     def path(self) -> str:
@@ -116,7 +128,7 @@ class Story:
     draft: bool
     source: str
     mentions: list[Mention] = field(default_factory=list)
-    tags: list[Tag] = field(default_factory=list)
+    words: list[Word] = field(default_factory=list)  # its tags, as words of the dictionary
     image: Picture | None = None
     audio: Audio | None = None
 
@@ -139,6 +151,7 @@ class Need:
     draft: bool
     source: str
     is_open: bool = True
+    words: list[Word] = field(default_factory=list)
 
     @property
     def path(self) -> str:
@@ -159,7 +172,6 @@ class Territory:
     stories: list[Story] = field(default_factory=list)  # newest first
     people: list[Person] = field(default_factory=list)  # by name
     needs: list[Need] = field(default_factory=list)  # newest first
-    tags: list[Tag] = field(default_factory=list)  # by label
 
     @property
     def path(self) -> str:
@@ -178,6 +190,7 @@ class Archive:
     territories: list[Territory]
     today: dt.date
     drafts: bool
+    words: dict[str, Word] = field(default_factory=dict)  # by slug, alphabetical by label
     warnings: list[Problem] = field(default_factory=list)
     errors: list[Problem] = field(default_factory=list)  # found while rendering bodies: the build stops
 
@@ -206,6 +219,11 @@ def build_archive(sources: Sources, *, drafts: bool = False, today: dt.date | No
     )
     categories, skills = _vocabulary(sources.vocabulary_data)
     archive = Archive(portal, categories, skills, [], today, drafts)
+    words = WordTable(sources.words or Dictionary())
+    for skill in skills.values():
+        for word in words.for_skill(skill):
+            skill.words.append(word)
+            word.skills.append(skill)
 
     def published(source: Source) -> bool:
         return drafts or not source.data.get("bozza", False)
@@ -227,6 +245,7 @@ def build_archive(sources: Sources, *, drafts: bool = False, today: dt.date | No
         person = _person(source, territories[source.territory], skills, today, archive.errors)
         people[(source.territory, source.slug)] = person
         territories[source.territory].people.append(person)
+        words.tag(person, "people", source)
 
     for source in by_kind["storia"]:
         if not published(source):
@@ -255,18 +274,7 @@ def build_archive(sources: Sources, *, drafts: bool = False, today: dt.date | No
             )
             if story not in person.stories:
                 person.stories.append(story)
-        tags: dict[str, Tag] = {t.slug: t for t in territory.tags}
-        for label in source.data.get("tag", []):
-            slug = slugify(label)
-            if not slug:
-                continue
-            tag = tags.get(slug)
-            if tag is None:
-                tag = tags[slug] = Tag(slug, label, territory)
-                territory.tags.append(tag)
-            if tag not in story.tags:
-                story.tags.append(tag)
-                tag.stories.append(story)
+        words.tag(story, "stories", source)
         territory.stories.append(story)
 
     for source in by_kind["bisogno"]:
@@ -274,6 +282,7 @@ def build_archive(sources: Sources, *, drafts: bool = False, today: dt.date | No
             continue
         need = _need(source, territories[source.territory], skills, today, archive.errors)
         territories[source.territory].needs.append(need)
+        words.tag(need, "needs", source)
         if need.is_open:
             for skill in need.skills:
                 skill.needs.append(need)
@@ -282,13 +291,11 @@ def build_archive(sources: Sources, *, drafts: bool = False, today: dt.date | No
         territory.stories.sort(key=story_order)
         territory.people.sort(key=lambda p: (p.name.casefold(), p.slug))
         territory.needs.sort(key=lambda n: (-n.date.toordinal(), n.title.casefold(), n.slug))
-        territory.tags.sort(key=lambda t: (t.label.casefold(), t.slug))
-        for tag in territory.tags:
-            tag.stories.sort(key=story_order)
         for person in territory.people:
             person.stories.sort(key=story_order)
     if archive.errors:
         raise ContentError(archive.errors + archive.warnings)
+    archive.words = words.finish()
     for skill in skills.values():
         skill.offers.sort(key=lambda o: (o.person.territory.slug, o.person.name.casefold(), o.person.slug))
         skill.needs.sort(key=lambda n: (n.territory.slug, -n.date.toordinal(), n.slug))
@@ -296,6 +303,65 @@ def build_archive(sources: Sources, *, drafts: bool = False, today: dt.date | No
 
 
 MEDIA_SCOPES = {"image": ("foto", "immagine", "nella foto"), "audio": ("audio", "audio", "nella registrazione")}
+
+
+class WordTable:
+    """The archive's words: every dictionary entry, plus a word for each tag the dictionary does not know."""
+
+    def __init__(self, dictionary: Dictionary):
+        self.dictionary = dictionary
+        self.words: dict[str, Word] = {
+            slug: Word(slug, e.headword, e.description, list(e.synonyms)) for slug, e in dictionary.entries.items()
+        }
+        for slug, entry in dictionary.entries.items():
+            word = self.words[slug]
+            word.broader = [self.words[s] for s in entry.broader]
+            word.narrower = [self.words[s] for s in entry.narrower]
+            word.related = [self.words[s] for s in entry.related]
+
+    def word(self, label: str) -> Word | None:
+        entry = self.dictionary.resolve(label)
+        if entry is not None:
+            word = self.words[entry.slug]
+        else:
+            slug = slugify(label)
+            if not slug:
+                return None
+            word = self.words.get(slug)
+            if word is None:
+                word = self.words[slug] = Word(slug, label, in_dictionary=False)
+        return word
+
+    def tag(self, item, kind: str, source: Source) -> None:
+        """Give `item` (a story, person or need) the words of its tags, and list it under each of them (`kind`)."""
+        for label in source.data.get("tag", []):
+            word = self.word(label)
+            if word is None:
+                continue
+            word.tag_slugs.add(slug_of(label))
+            if word not in item.words:
+                item.words.append(word)
+                getattr(word, kind).append(item)
+
+    def for_skill(self, skill: Skill) -> list[Word]:
+        """A sapere's words: those it lists in saperi.yml, then the entries its name or synonyms name."""
+        found: dict[str, Word] = {}
+        for slug in skill.word_slugs:
+            if slug in self.words:
+                found.setdefault(slug, self.words[slug])
+        for label in [skill.name, *skill.synonyms]:
+            entry = self.dictionary.resolve(label)
+            if entry is not None:
+                found.setdefault(entry.slug, self.words[entry.slug])
+        return list(found.values())
+
+    def finish(self) -> dict[str, Word]:
+        for word in self.words.values():
+            word.stories.sort(key=story_order)
+            word.people.sort(key=lambda p: (p.territory.slug, p.name.casefold(), p.slug))
+            word.needs.sort(key=lambda n: (n.territory.slug, -n.date.toordinal(), n.slug))
+            word.skills.sort(key=lambda s: (s.name.casefold(), s.slug))
+        return dict(sorted(self.words.items(), key=lambda pair: (pair[1].label.casefold(), pair[0])))
 
 
 def _check_media_consent(
@@ -332,6 +398,7 @@ def _vocabulary(data: dict) -> tuple[list[Category], dict[str, Skill]]:
                 item.get("descrizione", ""),
                 item.get("sinonimi", []),
                 category,
+                word_slugs=item.get("parole", []),
             )
             category.skills.append(skill)
             skills[skill.slug] = skill

@@ -333,6 +333,7 @@ SKILL = MapField(
         "nome": TextField(required=True, max_length=120),
         "descrizione": TextField(max_length=500),
         "sinonimi": ListField(TextField(max_length=80)),
+        "parole": ListField(slug_text(True), example="[cucina, intercultura]"),
     }
 )
 SAPERI = {
@@ -348,6 +349,18 @@ SAPERI = {
         required=True,
     ),
 }
+
+WORD = MapField(
+    {
+        "parola": TextField(required=True, max_length=80),
+        "descrizione": TextField(max_length=500),
+        "sinonimi": ListField(TextField(max_length=80), example="[vello]"),
+        "specifiche": ListField(slug_text(True), example="[alpaca, angora]"),
+        "correlate": ListField(slug_text(True), example="[cotone, seta]"),
+    },
+    example="- parola: Lana",
+)
+PAROLE = {"parole": ListField(WORD, required=True, example="\n  - parola: Lana\n    specifiche: [alpaca]")}
 
 TERRITORIO = {
     "nome": TextField(required=True, max_length=120),
@@ -407,6 +420,7 @@ PERSONA = {
         MapField({"sapere": slug_text(True), "descrizione": TextField(max_length=300)}, scalar_key="sapere"),
         example="[cucina-etnica, sartoria]",
     ),
+    "tag": ListField(TextField(max_length=60), example="[cucina, intercultura]"),
     "immagine": IMAGE,
     "sito": UrlField(),
     "bozza": BoolField(),

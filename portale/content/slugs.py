@@ -24,6 +24,7 @@ RESERVED_IN_TERRITORY = {
     "bisogni",
     "saperi",
     "tag",
+    "parole",
 }
 RESERVED_AT_ROOT = RESERVED_IN_TERRITORY
 

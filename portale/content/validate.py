@@ -10,7 +10,7 @@ import datetime as dt
 import difflib
 from collections import defaultdict
 
-from portale.content import markup, media, privacy, schema
+from portale.content import dictionary, markup, media, privacy, schema
 from portale.content.load import Source, Sources
 from portale.content.problems import Problem, Problems
 from portale.content.slugs import RESERVED_AT_ROOT, collision_key, is_slug, slugify
@@ -22,6 +22,7 @@ def check(sources: Sources, today: dt.date | None = None, memo=None) -> list[Pro
     sources.portal_data = schema.check_mapping(sources.portal, schema.PORTALE, portal_report) if sources.portal else {}
     vocabulary = _check_vocabulary(sources, sink)
     sources.vocabulary_data = vocabulary
+    sources.words = dictionary.check_dictionary(sources.dictionary, sources.dictionary_rel, sink)
 
     for name in sources.missing_territory_files:
         sink.append(
@@ -65,6 +66,7 @@ def check(sources: Sources, today: dt.date | None = None, memo=None) -> list[Pro
     sink.extend(media.check_media(sources, memo))
     _check_duplicates(sources, sink)
     _check_references(sources, vocabulary, sink)
+    _check_words(sources, vocabulary, sink)
     privacy.check(sources, today or dt.date.today(), sink)
     privacy.check_allow_list(sources, sink)
     return sorted(set(sink))
@@ -206,6 +208,48 @@ def _check_references(sources: Sources, vocabulary: dict, sink: list[Problem]) -
                         source, "saperi", index
                     )
                     report.error(line, f'sapere sconosciuto "{slug}"', hint, "sapere-sconosciuto")
+
+
+def _check_words(sources: Sources, vocabulary: dict, sink: list[Problem]) -> None:
+    """A sapere's `parole` must be in the dictionary (an error); a tag outside it is a warning, and still works."""
+    words = sources.words
+    report = Problems(sources.vocabulary_rel, sink)
+    for category in vocabulary.get("categorie", []):
+        for skill in category.get("saperi", []):
+            for slug in skill.get("parole", []):
+                if slug not in words.entries:
+                    report.error(
+                        _list_item_line(sources.vocabulary, skill["_line"], slug),
+                        f'parola sconosciuta "{slug}" nelle parole del sapere "{skill.get("slug", "")}"',
+                        dictionary.unknown_word_hint(words, slug)
+                        if words.present
+                        else f"crea {sources.dictionary_rel} con la parola, o togli la riga parole:",
+                        "parola-sconosciuta",
+                    )
+    if not words.present:
+        return
+    for source in sources.files:
+        for index, label in enumerate(source.data.get("tag", [])):
+            if words.resolve(label) is None and slugify(label):
+                close = words.closest(label)
+                hint = f'forse "{close}"? Altrimenti ' if close else ""
+                Problems(source.rel, sink).warn(
+                    _item_line(source, "tag", index),
+                    f'il tag "{label}" non è nel dizionario ({sources.dictionary_rel})',
+                    f"{hint}aggiungilo al dizionario come parola o come sinonimo: intanto il tema funziona lo stesso",
+                    "tag-fuori-dizionario",
+                )
+
+
+def _list_item_line(vocabulary, skill_line: int, slug: str) -> int:
+    """The line of `slug` in a sapere's `parole` list of saperi.yml (the sapere's line when not found)."""
+    for category in vocabulary.get("categorie", []) or []:
+        for skill in category.get("saperi", []) or []:
+            if getattr(skill, "line", 0) == skill_line:
+                for item in skill.get("parole", []) or []:
+                    if str(item) == slug:
+                        return getattr(item, "line", 0) or skill_line
+    return skill_line
 
 
 def _item_line(source: Source, key: str, index: int) -> int:

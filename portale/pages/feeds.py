@@ -96,7 +96,7 @@ def atom_feed(archive: Archive, territory: Territory | None, stories: list[Story
         if story.summary:
             _sub(entry, "summary", story.summary)
         _sub(entry, "content", _entry_html(story, base), type="html")
-        for tag in story.tags:
+        for tag in story.words:
             _sub(entry, "category", term=tag.slug, label=tag.label)
     return ET.tostring(feed, encoding="utf-8", xml_declaration=True) + b"\n"
 

@@ -162,8 +162,8 @@ def article(story: Story, archive: Archive) -> dict:
         item["description"] = story.summary
     if images := _image_urls(story.image, base):
         item["image"] = images
-    if story.tags:
-        item["keywords"] = ", ".join(t.label for t in story.tags)
+    if story.words:
+        item["keywords"] = ", ".join(t.label for t in story.words)
     mentions = [_person_ref(m.person, base) for m in story.mentions if m.person is not None]
     if mentions:
         item["mentions"] = mentions

@@ -69,7 +69,7 @@ def story_rows(archive: Archive) -> list[dict]:
                 "territorio": story.territory.slug,
                 "territorio_nome": story.territory.name,
                 "persone": [m.person.name for m in story.mentions if m.person is not None and not m.person.draft],
-                "tag": [t.label for t in story.tags],
+                "tag": [t.label for t in story.words],
                 "url": base + story.path,
             }
         )

@@ -16,7 +16,7 @@ from typing import Any
 import jinja2
 
 from portale.content.model import Archive, Territory
-from portale.pages import directory, matching, metadata
+from portale.pages import affinity, directory, matching, metadata, words
 
 MONTHS = [
     "gennaio",
@@ -63,6 +63,8 @@ class Page:
     territory: Territory | None = None  # the territory site the page belongs to
     filename: str = "index.html"
     absolute_links: bool = False  # a page served at any URL (404.html) links with absolute URLs
+    shows: str | None = None  # a hash of everything the page shows, when its view is plain data (words.py)
+    listed: bool = True  # in the sitemaps; False for a page that only sends the reader elsewhere
 
     @property
     def output(self) -> str:
@@ -85,6 +87,7 @@ def make_environment(templates: Path, compiled: Path | None = None) -> jinja2.En
     env.filters["data_it"] = italian_date
     env.filters["km_it"] = italian_km
     env.filters["categoria_it"] = lambda slug: CATEGORY_NAMES.get(slug, slug)
+    env.filters["per_iniziale"] = words.by_initial
     return env
 
 
@@ -132,6 +135,7 @@ def search_bundles(territories: list[Territory]) -> list[str]:
 def pages(archive: Archive) -> Iterator[Page]:
     """Every page, each territory's pages together (its skill directory included): the build indexes a territory
     as soon as the last of its pages is written, while the next territory's pages are rendered."""
+    graph = words.WordGraph(archive)
     yield Page("", "home.html", {"title": archive.portal.title})
     yield Page("", "404.html", {"title": "Pagina non trovata"}, filename="404.html", absolute_links=True)
     yield Page("cerca/", "cerca.html", {"title": "Cerca", "bundles": search_bundles(archive.territories)})
@@ -151,14 +155,40 @@ def pages(archive: Archive) -> Iterator[Page]:
             nearby, farther = matching.nearest_enough(
                 matching.match_need(need, archive.territories) if need.is_open else []
             )
-            yield Page(
-                need.path, "bisogno.html", {"title": need.title, "need": need, "nearby": nearby, "farther": farther}, t
-            )
-        yield Page(f"{t.slug}/tag/", "tags.html", {"title": f"Temi · {t.name}"}, t)
-        for tag in t.tags:
-            yield Page(tag.path, "tag.html", {"title": f"Tema: {tag.label}", "tag": tag}, t)
+            context = {
+                "title": need.title,
+                "need": need,
+                "nearby": nearby,
+                "farther": farther,
+                "affine": affinity.affine_for_need(need, archive) if need.is_open else [],
+            }
+            yield Page(need.path, "bisogno.html", context, t)
+        yield from word_pages(graph, t)
         yield from territory_directory_pages(archive, t)
     yield from network_directory_pages(archive)
+    yield from word_pages(graph, None)
+
+
+def word_pages(graph: words.WordGraph, t: Territory | None) -> Iterator[Page]:
+    """The words of a territory (or of the network), each word's page, and the old `tag/` addresses sending there."""
+    home = t.path if t else ""
+    where = f" · {t.name}" if t else " della rete"
+    listing = graph.list_view(t)
+    yield Page(f"{home}parole/", "parole.html", {"title": f"Parole{where}", "view": listing}, t, shows=listing.digest())
+    for word in graph.words_in(t) if t else graph.network_words():
+        view = graph.view(word, t)
+        path = words.word_path(word.slug, t)
+        yield Page(path, "parola.html", {"title": word.label, "view": view}, t, shows=view.digest())
+        if t:
+            for tag in sorted(word.tag_slugs):
+                yield redirect(f"{home}tag/{tag}/", path, word.label, t)
+    if t:
+        yield redirect(f"{home}tag/", f"{home}parole/", f"Parole · {t.name}", t)
+
+
+def redirect(path: str, target: str, title: str, t: Territory | None) -> Page:
+    """An old address that sends the reader to `target` (no JavaScript: a refresh and a link)."""
+    return Page(path, "rimando.html", {"title": title, "target": target}, t, shows=target, listed=False)
 
 
 def territory_directory_pages(archive: Archive, t: Territory) -> Iterator[Page]:
@@ -180,6 +210,7 @@ def territory_directory_pages(archive: Archive, t: Territory) -> Iterator[Page]:
             "elsewhere": [g for g in groups if not g.home],
             "farther": farther,
             "needs": matching.nearest_first(skill.needs, t, everywhere),
+            "affine": affinity.affine_offers(skill, t, archive),
         }
         yield Page(directory.skill_path(skill, t), "sapere.html", context, t)
 
@@ -194,15 +225,24 @@ def network_directory_pages(archive: Archive) -> Iterator[Page]:
         {"title": "Saperi della rete", "shelves": shelves, "wanted": directory.wanted(archive)},
     )
     for skill in directory.network_skill_pages(archive):
-        context = {"title": skill.name, "skill": skill, "groups": matching.offers_by_territory(skill, None, everywhere)}
+        context = {
+            "title": skill.name,
+            "skill": skill,
+            "groups": matching.offers_by_territory(skill, None, everywhere),
+            "affine": affinity.affine_offers(skill, None, archive),
+        }
         yield Page(directory.skill_path(skill), "rete-sapere.html", context)
-    needs = [need_summary(n, matching.match_need(n, everywhere)) for n in directory.open_needs(archive)]
+    needs = [
+        need_summary(n, matching.match_need(n, everywhere), affinity.affine_for_need(n, archive))
+        for n in directory.open_needs(archive)
+    ]
     yield Page("bisogni/", "rete-bisogni.html", {"title": "Bisogni aperti della rete", "needs": needs})
     yield Page("dati/", "dati.html", {"title": "Dati aperti"})
 
 
-def need_summary(need, groups: list[matching.Nearby], named: int = 3) -> dict[str, Any]:
-    """A need on the network's list: the first `named` helpers, nearest first, and how many there are."""
+def need_summary(need, groups: list[matching.Nearby], affine=(), named: int = 3) -> dict[str, Any]:
+    """A need on the network's list: the first `named` helpers, nearest first, and how many there are; `affine`
+    when only someone offering a sapere near the one asked could meet it."""
     helpers = [(h, g.territory) for g in groups for h in g.helpers]
     near = sum(len(g.helpers) for g in groups if g.home)
     return {
@@ -211,7 +251,13 @@ def need_summary(need, groups: list[matching.Nearby], named: int = 3) -> dict[st
         "more": max(0, len(helpers) - named),
         "near": near,
         "far": len(helpers) - near,
+        "affine": list(affine) if not helpers else [],
     }
+
+
+def word_link(word, territory: Territory | None) -> str:
+    """The output path of a word carried by a text of `territory`: its page there, the network's page otherwise."""
+    return words.word_path(word.slug, territory)
 
 
 def plan_site(archive: Archive) -> list[Page]:
@@ -241,6 +287,8 @@ def render_page(env: jinja2.Environment, archive: Archive, page: Page) -> bytes:
         "offer_counts": directory.offer_counts,
         "offers_in": directory.offers_in,
         "directory_offered": lambda t: sorted(directory.offered(archive, t), key=directory.skill_order),
+        "word_link": lambda word: word_link(word, page.territory),
+        "search_forms": words.search_forms,
         "meta": metadata.describe(page, archive),
         **page.context,
     }

@@ -14,7 +14,7 @@ const FILTERS = [
   ["sapere", "Sapere"],
   ["tag", "Tema"],
 ];
-const KIND_NAMES = { storia: "Storie", persona: "Persone e organizzazioni", bisogno: "Bisogni", sapere: "Saperi" };
+const KIND_NAMES = { storia: "Storie", persona: "Persone e organizzazioni", bisogno: "Bisogni", sapere: "Saperi", parola: "Parole" };
 
 const form = document.getElementById("cerca");
 const input = document.getElementById("cerca-q");

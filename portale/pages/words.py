@@ -1,0 +1,374 @@
+"""The word pages: what a word's page shows, in the network and in each territory, computed from the archive.
+
+A word carries the texts (stories, people, needs) tagged with it or with one of its more specific words. Its
+"parole vicine" are the words that most often share a text with it. An itinerary goes from the word through a text
+that carries it to another word of that text: two steps, each a link. The network's list of words also offers a few
+long itineraries, word → text → word → text → word → text → word, each text in another territory.
+
+Every view is plain data (labels, output paths, counts), so a page's key is the hash of what it shows (`Page.shows`):
+an edit re-renders exactly the word pages whose content changed. The work grows with the number of (text, word)
+pairs, since every text carries a handful of words.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import NamedTuple
+
+from portale.content.model import Archive, Need, Person, Story, Territory, Word
+from portale.content.slugs import strip_accents
+from portale.pages import matching
+
+ITINERARIES = 8  # on each word page
+LONG_ITINERARIES = 3  # on the network's list of words
+NEIGHBOURS = 8
+ELSEWHERE_SHOWN = 3  # on a territory's word page: texts of each other territory, before "e altre N"
+KIND_NAMES = (("stories", "Storie"), ("people", "Persone"), ("organisations", "Organizzazioni"), ("needs", "Bisogni"))
+
+Text = Story | Person | Need
+
+
+class Ref(NamedTuple):
+    """A link as a page shows it: the label, the output path, and a short note (who, where, how many)."""
+
+    label: str
+    path: str
+    note: str = ""
+
+
+class Place(NamedTuple):
+    territory: str  # its name
+    path: str  # the territory's word page, or "" when it has none
+    items: tuple[Ref, ...]
+    more: int  # how many more of this territory the page does not list
+
+
+class Group(NamedTuple):
+    kind: str  # Storie | Persone | Organizzazioni | Bisogni
+    places: tuple[Place, ...]  # the page's territory first, then the others nearest first
+
+
+class Itinerary(NamedTuple):
+    steps: tuple[Ref, ...]  # word, text, word[, text, word ...]: every step a link
+
+
+@dataclass(frozen=True)
+class WordView:
+    slug: str
+    label: str
+    description: str
+    synonyms: tuple[str, ...]
+    in_dictionary: bool
+    broader: tuple[Ref, ...]
+    narrower: tuple[Ref, ...]
+    related: tuple[Ref, ...]
+    count: int  # texts carrying it (or a more specific word) in the network
+    count_here: int  # in the page's territory (the network's count on a network page)
+    groups: tuple[Group, ...]
+    skills: tuple[Ref, ...]
+    neighbours: tuple[Ref, ...]  # note: how many texts they share
+    itineraries: tuple[Itinerary, ...]
+
+    def digest(self) -> str:
+        return hashlib.sha256(repr(self).encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class WordListView:
+    entries: tuple[Ref, ...]  # note: how many texts carry it
+    long_itineraries: tuple[Itinerary, ...]
+
+    def digest(self) -> str:
+        return hashlib.sha256(repr(self).encode()).hexdigest()
+
+
+def word_path(slug: str, territory: Territory | None = None) -> str:
+    return f"{territory.slug}/parole/{slug}/" if territory else f"parole/{slug}/"
+
+
+def _kind(text: Text) -> str:
+    if isinstance(text, Story):
+        return "stories"
+    if isinstance(text, Need):
+        return "needs"
+    return "organisations" if text.kind == "organizzazione" else "people"
+
+
+def _title(text: Text) -> str:
+    return text.name if isinstance(text, Person) else text.title
+
+
+def _who(text: Text) -> str:
+    """Who a reader meets through a text: the first person a story names, the person itself, a need's place."""
+    if isinstance(text, Story):
+        named = next((m.person for m in text.mentions if m.person), None)
+        return named.name if named else text.territory.name
+    if isinstance(text, Person):
+        return text.territory.name
+    return text.territory.name
+
+
+def _order(text: Text):
+    if isinstance(text, Person):
+        return (1, text.name.casefold(), text.slug)
+    return (0 if isinstance(text, Story) else 2, -text.date.toordinal(), text.title.casefold(), text.slug)
+
+
+def search_forms(word: Word) -> list[str]:
+    """What else a search for a text carrying `word` may type: its synonyms, and every more general word with its
+    synonyms (a story tagged *alpaca* is found by *lana*)."""
+    forms = list(word.synonyms)
+    seen, frontier = {word.slug}, list(word.broader)
+    while frontier:
+        step = []
+        for w in frontier:
+            if w.slug not in seen:
+                seen.add(w.slug)
+                forms += [w.label, *w.synonyms]
+                step.extend(w.broader)
+        frontier = step
+    return forms
+
+
+def by_initial(entries: Iterable[Ref]) -> list[tuple[str, list[Ref]]]:
+    """Entries grouped by their first letter, accents folded: [("A", [...]), ("B", [...])]."""
+    groups: dict[str, list[Ref]] = {}
+    for ref in entries:
+        letter = strip_accents(ref.label[:1]).upper() or "#"
+        groups.setdefault(letter if letter.isalpha() else "#", []).append(ref)
+    return list(groups.items())
+
+
+class WordGraph:
+    """The words of an archive with the texts carrying each one, per territory, and what the views need."""
+
+    def __init__(self, archive: Archive):
+        self.archive = archive
+        self.words = archive.words
+        self.descendants: dict[str, list[Word]] = {}
+        direct: dict[str, list[Text]] = {}
+        for slug, word in self.words.items():
+            direct[slug] = [*word.stories, *word.people, *word.needs]
+        # texts carrying the word or a more specific one, by territory, each text once
+        self.carried: dict[str, dict[str, list[Text]]] = {}
+        for slug, word in self.words.items():
+            seen: dict[int, Text] = {}
+            for w in [word, *self._below(word)]:
+                for text in direct[w.slug]:
+                    seen.setdefault(id(text), text)
+            per_place: dict[str, list[Text]] = defaultdict(list)
+            for text in seen.values():
+                per_place[text.territory.slug].append(text)
+            for texts in per_place.values():
+                texts.sort(key=_order)
+            self.carried[slug] = dict(per_place)
+        self.shared: dict[str, Counter] = defaultdict(Counter)  # word -> words sharing a text -> how many texts
+        for text in self._texts():
+            slugs = [w.slug for w in text.words]
+            for a in slugs:
+                for b in slugs:
+                    if a != b:
+                        self.shared[a][b] += 1
+        self.places = {t.slug: t for t in archive.territories}
+
+    def _texts(self) -> Iterable[Text]:
+        for territory in self.archive.territories:
+            yield from territory.stories
+            yield from territory.people
+            yield from territory.needs
+
+    def _below(self, word: Word) -> list[Word]:
+        found = self.descendants.get(word.slug)
+        if found is None:
+            seen: dict[str, Word] = {}
+            frontier = list(word.narrower)
+            while frontier:
+                step = []
+                for child in frontier:
+                    if child.slug not in seen:
+                        seen[child.slug] = child
+                        step.extend(child.narrower)
+                frontier = step
+            found = self.descendants[word.slug] = list(seen.values())
+        return found
+
+    def count(self, slug: str, territory: Territory | None = None) -> int:
+        per_place = self.carried[slug]
+        if territory is not None:
+            return len(per_place.get(territory.slug, ()))
+        return sum(len(texts) for texts in per_place.values())
+
+    def words_in(self, territory: Territory) -> list[Word]:
+        """The words with a page in `territory`: those a text of the territory carries. Alphabetical."""
+        return [w for slug, w in self.words.items() if territory.slug in self.carried[slug]]
+
+    def network_words(self) -> list[Word]:
+        """Every dictionary word, and the tags outside it that some text carries. Alphabetical."""
+        return [w for slug, w in self.words.items() if w.in_dictionary or self.carried[slug]]
+
+    def link(self, word: Word, territory: Territory | None) -> Ref:
+        """A word as a link: to its page in `territory` when it has one there, else to the network's page."""
+        here = territory is not None and territory.slug in self.carried[word.slug]
+        return Ref(word.label, word_path(word.slug, territory if here else None))
+
+    def view(self, word: Word, territory: Territory | None) -> WordView:
+        order = self._territory_order(territory)
+        groups = []
+        for kind, name in KIND_NAMES:
+            places = []
+            for place in order:
+                texts = [t for t in self.carried[word.slug].get(place.slug, ()) if _kind(t) == kind]
+                if not texts:
+                    continue
+                shown = texts if place is territory or territory is None else texts[:ELSEWHERE_SHOWN]
+                path = word_path(word.slug, place)
+                places.append(
+                    Place(
+                        place.name,
+                        path,
+                        tuple(Ref(_title(t), t.path, self._note(t)) for t in shown),
+                        len(texts) - len(shown),
+                    )
+                )
+            if places:
+                groups.append(Group(name, tuple(places)))
+        skills = sorted(
+            {s.slug: s for w in [word, *self._below(word)] for s in w.skills}.values(),
+            key=lambda s: (s.name.casefold(), s.slug),
+        )
+        neighbours = sorted(
+            self.shared[word.slug].items(), key=lambda pair: (-pair[1], self.words[pair[0]].label.casefold())
+        )
+        return WordView(
+            slug=word.slug,
+            label=word.label,
+            description=word.description,
+            synonyms=tuple(word.synonyms),
+            in_dictionary=word.in_dictionary,
+            broader=tuple(self.link(w, territory) for w in word.broader),
+            narrower=tuple(self.link(w, territory) for w in word.narrower),
+            related=tuple(self.link(w, territory) for w in word.related),
+            count=self.count(word.slug),
+            count_here=self.count(word.slug, territory),
+            groups=tuple(groups),
+            skills=tuple(Ref(s.name, self._skill_path(s, territory)) for s in skills),
+            neighbours=tuple(
+                self.link(self.words[slug], territory)._replace(note=str(n)) for slug, n in neighbours[:NEIGHBOURS]
+            ),
+            itineraries=self.itineraries(word, territory),
+        )
+
+    def _note(self, text: Text) -> str:
+        if isinstance(text, Story):
+            named = [m.person.name for m in text.mentions if m.person]
+            return ", ".join(named[:2])
+        if isinstance(text, Person):
+            return text.role
+        return "aperto" if text.is_open else "chiuso"
+
+    def _skill_path(self, skill, territory: Territory | None) -> str:
+        from portale.pages import directory  # the skills directory decides which skill pages a territory has
+
+        if territory is not None and skill.slug in self._territory_skills(territory):
+            return directory.skill_path(skill, territory)
+        return directory.skill_path(skill)
+
+    def _territory_skills(self, territory: Territory) -> set[str]:
+        cache = self.__dict__.setdefault("_skills_by_territory", {})
+        if territory.slug not in cache:
+            from portale.pages import directory
+
+            cache[territory.slug] = {s.slug for s in directory.territory_skill_pages(self.archive, territory)}
+        return cache[territory.slug]
+
+    def _territory_order(self, territory: Territory | None) -> list[Territory]:
+        if territory is None:
+            return sorted(self.archive.territories, key=lambda t: (t.name.casefold(), t.slug))
+        return [t for t, _ in matching.by_distance(territory, self.archive.territories)]
+
+    def itineraries(self, word: Word, territory: Territory | None) -> tuple[Itinerary, ...]:
+        """Up to ITINERARIES trips word → text → next word. Texts are taken in turns from each territory (the page's
+        own first, then nearest first), so a reader meets different people and places; each next word and each
+        person is used once while others are left."""
+        start = self.link(word, territory)
+        buckets = [list(self.carried[word.slug].get(t.slug, ())) for t in self._territory_order(territory)]
+        buckets = [b for b in buckets if b]
+        chosen: list[Itinerary] = []
+        used_words, used_people, used_texts = {word.slug}, set(), set()
+        for strict in (True, False):
+            progress = True
+            while progress and len(chosen) < ITINERARIES:
+                progress = False
+                for bucket in buckets:
+                    if len(chosen) >= ITINERARIES:
+                        break
+                    for text in bucket:
+                        if id(text) in used_texts or (strict and _who(text) in used_people):
+                            continue
+                        after = next((w for w in text.words if w.slug not in used_words), None)
+                        if after is None:
+                            continue
+                        used_words.add(after.slug)
+                        used_people.add(_who(text))
+                        used_texts.add(id(text))
+                        chosen.append(Itinerary((start, self._text_ref(text), self.link(after, territory))))
+                        progress = True
+                        break
+        return tuple(chosen)
+
+    def _text_ref(self, text: Text) -> Ref:
+        who = _who(text)
+        return Ref(_title(text), text.path, who if who == text.territory.name else f"{who} · {text.territory.name}")
+
+    def list_view(self, territory: Territory | None) -> WordListView:
+        words = self.words_in(territory) if territory else self.network_words()
+        entries = tuple(Ref(w.label, word_path(w.slug, territory), str(self.count(w.slug, territory))) for w in words)
+        return WordListView(entries, self.long_itineraries() if territory is None else ())
+
+    def long_itineraries(self, texts: int = 3) -> tuple[Itinerary, ...]:
+        """Up to LONG_ITINERARIES trips of `texts` texts (2 × texts steps), each text in another territory, each word
+        and text once. The most carried words start them; the same content always gives the same trips."""
+        starts = sorted(self.words.values(), key=lambda w: (-self.count(w.slug), w.label.casefold(), w.slug))
+        found: list[Itinerary] = []
+        used_texts: set[int] = set()
+        used_starts: set[str] = set()
+        for length in (texts, 2):
+            for word in starts[:40]:
+                if len(found) >= LONG_ITINERARIES:
+                    return tuple(found)
+                if word.slug in used_starts:
+                    continue
+                path = self._walk(word, length, [word], [], set(), used_texts)
+                if path:
+                    used_starts.add(word.slug)
+                    words, stops = path
+                    used_texts.update(id(t) for t in stops)
+                    steps: list[Ref] = [self.link(words[0], None)]
+                    for text, after in zip(stops, words[1:]):
+                        steps += [self._text_ref(text), self.link(after, None)]
+                    found.append(Itinerary(tuple(steps)))
+        return tuple(found)
+
+    def _walk(self, word, length, words, stops, places, used_texts, branching: int = 6):
+        """Depth-first: from `word`, a text of an unvisited territory carrying it directly, then one of its words."""
+        if len(stops) == length:
+            return words, stops
+        tried = 0
+        for text in [*word.stories, *word.people, *word.needs]:
+            if text.territory.slug in places or id(text) in used_texts:
+                continue
+            tried += 1
+            if tried > branching:
+                break
+            for after in text.words:
+                if any(after is w for w in words):
+                    continue
+                path = self._walk(
+                    after, length, [*words, after], [*stops, text], places | {text.territory.slug}, used_texts
+                )
+                if path:
+                    return path
+        return None
