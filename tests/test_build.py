@@ -62,11 +62,15 @@ def test_story_links_the_people_it_names_and_person_links_back(make_site, run):
     assert "Cucina etnica" in person  # the sapere offered
 
 
-def test_tag_pages_list_their_stories(make_site, run):
+def test_old_tag_addresses_send_the_reader_to_the_word_page(make_site, run):
     root = build(make_site, run)
-    html = read(root, "site/aurora/tag/cucina/index.html")
+    old = read(root, "site/aurora/tag/cucina/index.html")
+    assert '<meta http-equiv="refresh" content="0; url=../../parole/cucina/">' in old
+    assert 'href="../../parole/cucina/"' in old  # and a link, for a browser that ignores the refresh
+    html = read(root, "site/aurora/parole/cucina/index.html")
     assert 'href="../../storie/la-festa/"' in html
-    assert "Tema: cucina" in html
+    assert "<h1>cucina</h1>" in html  # a tag outside the dictionary keeps its spelling
+    assert '<meta http-equiv="refresh" content="0; url=../parole/">' in read(root, "site/aurora/tag/index.html")
 
 
 def _links(html: str) -> list[str]:

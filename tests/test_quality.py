@@ -64,12 +64,13 @@ SAMPLE_SITE: list[Path] = []
 
 
 def html_files(site: Path) -> list[Path]:
-    return sorted(site.rglob("*.html"))
+    """Every page but those that only send the reader elsewhere (old tag addresses: test_words.py checks them)."""
+    return sorted(p for p in site.rglob("*.html") if 'http-equiv="refresh"' not in p.read_text(encoding="utf-8"))
 
 
 def one_of_each_kind(kinds: dict[str, list[str]]) -> list[str]:
     """The first page of each template, and the richest story (image and audio) when there is one."""
-    chosen = [paths[0] for paths in kinds.values()]
+    chosen = [paths[0] for template, paths in kinds.items() if template != "rimando.html"]
     stories = kinds.get("storia.html", [])
     for marker in ("<img", "<audio"):  # the rich variants of a story, when the sample has them
         chosen += [rel for rel in stories if marker in (SAMPLE_SITE[0] / rel).read_text(encoding="utf-8")][:1]

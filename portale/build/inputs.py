@@ -115,6 +115,9 @@ def page_keys(pages: list, sources: Sources, base: str) -> list[str | None]:
         return rels + sorted({territory_file.get(rel.split("/")[1], "") for rel in rels})
 
     groups: dict[str, list[str]] = {}
+    digests["#territories"] = hashlib.sha256(
+        "".join(digests[r] for r in sorted(territory_file.values())).encode()
+    ).hexdigest()
 
     def group(name: str, rels, prints: dict[str, str]) -> list[str]:
         """Many pages read the same large set of sources: hash it once, as one pseudo-source."""
@@ -131,7 +134,8 @@ def page_keys(pages: list, sources: Sources, base: str) -> list[str | None]:
         ctx, territory = page.context, page.territory
         own = territory_file.get(territory.slug, "") if territory else ""
         if page.shows is not None:  # the page's view is plain data: its hash is what the page shows
-            rels = [own, f"={page.shows}"]
+            # a network page's menu names every territory
+            rels = [own or "#territories", f"={page.shows}"]
         elif page.template == "storia.html":
             rels = [ctx["story"].source, own] + with_territories(names[ctx["story"].source])
         elif page.template == "persona.html":

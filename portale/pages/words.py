@@ -20,7 +20,7 @@ from typing import NamedTuple
 
 from portale.content.model import Archive, Need, Person, Story, Territory, Word
 from portale.content.slugs import strip_accents
-from portale.pages import matching
+from portale.pages import directory, matching
 
 ITINERARIES = 8  # on each word page
 LONG_ITINERARIES = 3  # on the network's list of words
@@ -172,7 +172,7 @@ class WordGraph:
                 for b in slugs:
                     if a != b:
                         self.shared[a][b] += 1
-        self.places = {t.slug: t for t in archive.territories}
+        self.skill_pages: dict[str, set[str]] = {}
 
     def _texts(self) -> Iterable[Text]:
         for territory in self.archive.territories:
@@ -254,7 +254,7 @@ class WordGraph:
             count=self.count(word.slug),
             count_here=self.count(word.slug, territory),
             groups=tuple(groups),
-            skills=tuple(Ref(s.name, self._skill_path(s, territory)) for s in skills),
+            skills=tuple(Ref(s.name, path) for s in skills if (path := self._skill_path(s, territory))),
             neighbours=tuple(
                 self.link(self.words[slug], territory)._replace(note=str(n)) for slug, n in neighbours[:NEIGHBOURS]
             ),
@@ -270,19 +270,21 @@ class WordGraph:
         return "aperto" if text.is_open else "chiuso"
 
     def _skill_path(self, skill, territory: Territory | None) -> str:
-        from portale.pages import directory  # the skills directory decides which skill pages a territory has
-
-        if territory is not None and skill.slug in self._territory_skills(territory):
+        """The skill's page in `territory`, else the network's; "" when neither has one (offered and asked nowhere)."""
+        if territory is not None and skill.slug in self._skill_pages(territory):
             return directory.skill_path(skill, territory)
-        return directory.skill_path(skill)
+        return directory.skill_path(skill) if skill.slug in self._skill_pages(None) else ""
 
-    def _territory_skills(self, territory: Territory) -> set[str]:
-        cache = self.__dict__.setdefault("_skills_by_territory", {})
-        if territory.slug not in cache:
-            from portale.pages import directory
-
-            cache[territory.slug] = {s.slug for s in directory.territory_skill_pages(self.archive, territory)}
-        return cache[territory.slug]
+    def _skill_pages(self, territory: Territory | None) -> set[str]:
+        key = territory.slug if territory else ""
+        if key not in self.skill_pages:
+            found = (
+                directory.territory_skill_pages(self.archive, territory)
+                if territory
+                else directory.network_skill_pages(self.archive)
+            )
+            self.skill_pages[key] = {s.slug for s in found}
+        return self.skill_pages[key]
 
     def _territory_order(self, territory: Territory | None) -> list[Territory]:
         if territory is None:
