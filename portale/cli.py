@@ -119,6 +119,15 @@ def make_parser() -> argparse.ArgumentParser:
         "--organizzazione", action="store_true", help="per persona: una scheda di organizzazione (senza consenso)"
     )
     new.add_argument("--oggi", type=_date, default=None, help="la data da scrivere, AAAA-MM-GG (predefinita: oggi)")
+
+    words = sub.add_parser("parole", help="il dizionario delle parole: suggerisci le parole per un testo")
+    words_sub = words.add_subparsers(dest="azione", required=True)
+    suggest = words_sub.add_parser(
+        "suggerisci", help="le parole del dizionario che un testo usa e non ha tra i tag, e le candidate nuove"
+    )
+    suggest.add_argument(
+        "file", nargs="+", type=Path, help="content/<territorio>/storie/<nome>.md (o persone, bisogni)"
+    )
     return parser
 
 
@@ -136,11 +145,29 @@ def main(argv: list[str] | None = None, root: Path | None = None) -> int:
         return run_check(root, args)
     if args.command == "new":
         return run_new(root, args)
+    if args.command == "parole":
+        return run_suggest(root, args)
     if args.command == "serve":
         from portale.editors import serve  # the HTTP server and the watcher are loaded only when previewing
 
         return serve.run_serve(root, args)
     return run_build(root, args)
+
+
+def run_suggest(root: Path, args) -> int:
+    from portale.editors import suggest  # the stemmer is loaded only for this command
+
+    files = [f if f.is_absolute() else root / f for f in args.file]
+    missing = [f for f in files if not f.is_file()]
+    if missing:
+        print(f"il file {missing[0]} non esiste — scrivi il percorso di una storia, di una persona o di un bisogno")
+        return 2
+    found = suggest.suggest_files(root, files)
+    if len(found) < len(files):
+        print("suggerisco le parole solo per storie, persone e bisogni in content/<territorio>/")
+        return 2
+    print("\n\n".join(suggest.format_suggestions(f) for f in found))
+    return 0
 
 
 def run_new(root: Path, args) -> int:

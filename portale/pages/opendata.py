@@ -1,4 +1,5 @@
-"""Open data: Archive -> {output path: bytes} for `site/dati/` (saperi.csv, saperi.json, storie.json).
+"""Open data: Archive -> {output path: bytes} for `site/dati/` (saperi.csv, saperi.json, storie.json, and the
+dictionary: parole.jsonld as a SKOS concept scheme, parole.csv flat with counts).
 
 Published content only, from structured fields only: names as shown on the site (the privacy level
 of each person applies), never a body, a description or a contact. Drafts previewed with --bozze are
@@ -11,7 +12,7 @@ import csv
 import io
 import json
 
-from portale.content.model import Archive
+from portale.content.model import Archive, Word
 
 FOLDER = "dati/"
 SKILL_COLUMNS = [
@@ -100,10 +101,107 @@ def to_json(rows: list[dict]) -> bytes:
     return ("[\n" + ",\n".join(json.dumps(row, ensure_ascii=False) for row in rows) + "\n]\n").encode("utf-8")
 
 
+WORD_COLUMNS = ["parola", "parola_nome", "sinonimi", "piu_generali", "piu_specifiche", "correlate", "testi", "url"]
+SKOS_CONTEXT = {
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "foaf": "http://xmlns.com/foaf/0.1/",
+    "dct": "http://purl.org/dc/terms/",
+}
+
+
+def dictionary_words(archive: Archive) -> list[Word]:
+    return [w for w in archive.words.values() if w.in_dictionary]
+
+
+def published_counts(archive: Archive) -> dict[str, int]:
+    """How many published texts carry each word or one of its more specific words (drafts previewed left out)."""
+    counts = {}
+    for word in archive.words.values():
+        texts: set[int] = set()
+        frontier, seen = [word], set()
+        while frontier:
+            step = []
+            for w in frontier:
+                if w.slug in seen:
+                    continue
+                seen.add(w.slug)
+                texts.update(id(t) for t in (*w.stories, *w.people, *w.needs) if not t.draft)
+                step.extend(w.narrower)
+            frontier = step
+        counts[word.slug] = len(texts)
+    return counts
+
+
+def word_rows(archive: Archive) -> list[dict[str, str]]:
+    base, counts = archive.portal.base_url, published_counts(archive)
+    return [
+        {
+            "parola": w.slug,
+            "parola_nome": w.label,
+            "sinonimi": "; ".join(w.synonyms),
+            "piu_generali": " ".join(b.slug for b in w.broader),
+            "piu_specifiche": " ".join(n.slug for n in w.narrower),
+            "correlate": " ".join(r.slug for r in w.related),
+            "testi": str(counts[w.slug]),
+            "url": f"{base}parole/{w.slug}/",
+        }
+        for w in dictionary_words(archive)
+    ]
+
+
+def skos_scheme(archive: Archive) -> bytes:
+    """The dictionary as a SKOS concept scheme in JSON-LD: each concept is `<its page>#concetto`, linked to the page."""
+    base = archive.portal.base_url
+    scheme = f"{base}parole/#dizionario"
+
+    def concept(word: Word) -> dict:
+        return {"@id": f"{base}parole/{word.slug}/#concetto"}
+
+    def label(text: str) -> dict:
+        return {"@value": text, "@language": "it"}
+
+    graph: list[dict] = [
+        {
+            "@id": scheme,
+            "@type": "skos:ConceptScheme",
+            "skos:prefLabel": label(f"Dizionario delle parole · {archive.portal.title}"),
+            "foaf:page": {"@id": f"{base}parole/"},
+            "skos:hasTopConcept": [concept(w) for w in dictionary_words(archive) if not w.broader],
+        }
+    ]
+    for word in dictionary_words(archive):
+        node = {
+            **concept(word),
+            "@type": "skos:Concept",
+            "skos:inScheme": {"@id": scheme},
+            "skos:prefLabel": label(word.label),
+            "foaf:page": {"@id": f"{base}parole/{word.slug}/"},
+        }
+        if word.synonyms:
+            node["skos:altLabel"] = [label(s) for s in word.synonyms]
+        if word.description:
+            node["skos:definition"] = label(word.description)
+        for key, words in (
+            ("skos:broader", word.broader),
+            ("skos:narrower", word.narrower),
+            ("skos:related", word.related),
+        ):
+            if words:
+                node[key] = [concept(w) for w in words]
+        if not word.broader:
+            node["skos:topConceptOf"] = {"@id": scheme}
+        graph.append(node)
+    return (json.dumps({"@context": SKOS_CONTEXT, "@graph": graph}, ensure_ascii=False, indent=1) + "\n").encode(
+        "utf-8"
+    )
+
+
 def export_data(archive: Archive) -> dict[str, bytes]:
     skills = skill_rows(archive)
     return {
         FOLDER + "saperi.csv": to_csv(skills, SKILL_COLUMNS),
         FOLDER + "saperi.json": to_json(skills),
         FOLDER + "storie.json": to_json(story_rows(archive)),
+        FOLDER + "parole.csv": to_csv(word_rows(archive), WORD_COLUMNS),
+        FOLDER + "parole.jsonld": skos_scheme(archive),
     }
