@@ -47,12 +47,40 @@
     document.body.appendChild(box);
   }
 
+  var hints = null;
+
+  // The dictionary words that the texts saved last use but do not tag (python build.py parole suggerisci).
+  function suggest(state) {
+    if (hints) { hints.remove(); hints = null; }
+    var found = (state.suggerimenti || []).filter(function (s) { return s.dal_dizionario.length; });
+    if (!found.length || box) { return; }
+    hints = el("aside", {
+      id: "anteprima-parole", role: "status", "aria-label": "Parole suggerite",
+      style: "position:fixed;inset:auto 0 0 auto;z-index:2147483646;max-width:28rem;max-height:40vh;overflow:auto;" +
+        "background:#f4f8ff;color:#1a1a1a;border:2px solid #0b57d0;margin:.75rem;padding:.75rem 1rem;" +
+        "font:15px/1.4 system-ui,sans-serif;box-shadow:0 4px 16px rgba(0,0,0,.2)"
+    });
+    var hide = el("button", { type: "button", style: "float:right;font:inherit;padding:.1rem .5rem;cursor:pointer" }, "Nascondi");
+    hide.addEventListener("click", function () { hints.remove(); hints = null; });
+    hints.appendChild(hide);
+    found.forEach(function (s) {
+      hints.appendChild(el("p", { style: "margin:0 0 .35rem;font-weight:bold" }, "Parole del dizionario in " + s.file + ":"));
+      var list = el("ul", { style: "margin:0 0 .5rem;padding-left:1.2rem" });
+      s.dal_dizionario.forEach(function (k) {
+        list.appendChild(el("li", {}, "riga " + k.riga + ": «" + k.forma + "» → tag " + k.slug));
+      });
+      hints.appendChild(list);
+    });
+    document.body.appendChild(hints);
+  }
+
   function apply(state) {
     if (state.generazione && state.generazione !== generation) {  // a newer good build is on disk
       location.reload();
       return;
     }
     show(state);
+    suggest(state);
   }
 
   if (window.EventSource) {

@@ -58,9 +58,11 @@ class Status:
     problems: list[Problem] = field(default_factory=list)  # errors and warnings of the last build
     failed: bool = False  # the last build failed: the output folder holds an older build
     base_url: str = ""
+    suggestions: list[dict] = field(default_factory=list)  # suggest.py, for the texts saved since the build before
 
     def as_json(self) -> dict:
         return {
+            "suggerimenti": self.suggestions,
             "revisione": self.revision,
             "generazione": self.generation,
             "fallita": self.failed,
@@ -94,7 +96,8 @@ class Preview:
         return [self.root / "content", workspace.templates_dir(self.root)]
 
     def rebuild(self, reason: str = "") -> Status:
-        self._seen = snapshot(self.watched())  # taken before reading: a save during the build is seen later
+        before, self._seen = self._seen, snapshot(self.watched())  # taken before reading: a later save is seen later
+        saved = [Path(p) for p, stamp in self._seen.items() if before and before.get(p) != stamp and p.endswith(".md")]
         started = time.perf_counter()
         problems: list[Problem] = []
         failed = True
@@ -129,11 +132,21 @@ class Preview:
                 )
             ]
         self._report(problems, failed, reason, time.perf_counter() - started)
+        suggestions = self.status.suggestions
+        if not failed and saved:
+            from portale.editors import suggest
+
+            suggestions = [found.as_json() for found in suggest.suggest_files(self.root, saved, self.today)]
         with self._changed:
             if not failed:
                 self._good_builds += 1
             self.status = Status(
-                self.status.revision + 1, f"{self._session}-{self._good_builds}", problems, failed, base_url
+                self.status.revision + 1,
+                f"{self._session}-{self._good_builds}",
+                problems,
+                failed,
+                base_url,
+                suggestions,
             )
             self._changed.notify_all()
         return self.status
