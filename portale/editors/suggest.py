@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import os
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -76,6 +77,11 @@ def tokens(source: Source) -> list[tuple[str, int]]:
     return found
 
 
+def _close(word: str, form: str) -> bool:
+    common = len(os.path.commonprefix([word.lower(), form.lower()]))
+    return common >= len(form) - 2 and common >= 2
+
+
 def _body_stems(source: Source) -> set[str]:
     return {stem(m.group()) for m in WORD_RE.finditer(source.body)}
 
@@ -95,10 +101,11 @@ def suggest(sources: Sources, source: Source) -> Suggestions:
             if not pattern:
                 continue
             dictionary_stems.update(pattern)
-            # a short stem ("pot" of potare) would also match other words (potete): it must be the word itself
-            exact = len(pattern) == 1 and len(pattern[0]) < MIN_LETTERS
+            # a short stem ("pot" of potare) also matches other words (potete): the word must then share all but the
+            # last two letters of the form (lane for lana, cucire for cucito)
+            short = len(pattern) == 1 and len(pattern[0]) < MIN_LETTERS
             for at in range(len(stems) - len(pattern) + 1):
-                if stems[at : at + len(pattern)] == pattern and (not exact or text[at][0].lower() == parts[0].lower()):
+                if stems[at : at + len(pattern)] == pattern and (not short or _close(text[at][0], parts[0])):
                     if best is None or at < best[0]:
                         best = (at, " ".join(w for w, _ in text[at : at + len(pattern)]))
                     break
