@@ -71,6 +71,15 @@ EDITS = {
     "territory renamed": {
         "content/aurora/territorio.md": "---\nnome: Aurora Nord\ncomune: Torino\ntipo: quartiere\ncoordinate: {lat: 45.08, lon: 7.69}\nportinerie:\n  - nome: Portineria Aurora\n---\nTesto.\n"
     },
+    "dictionary added (tags become words, relations, affinity)": {
+        "content/parole.yml": "parole:\n  - parola: Cucina\n    specifiche: [pane]\n    correlate: [festa]\n"
+        "  - parola: Pane\n    sinonimi: [panificazione]\n  - parola: Festa\n  - parola: Parco\n"
+    },
+    "story retagged (word pages of two territories)": {
+        "content/dora/storie/il-forno.md": story_md(
+            "Il forno di Marco", persone="[marco, aurora/ciclofficina]", extra="tag: [cucina, parco]\n"
+        )
+    },
     "portal title": {
         "content/portale.yml": "titolo: Un altro titolo\nbase_url: https://altro.example.org/\nlingua: it\n"
     },
@@ -197,6 +206,45 @@ def test_a_biography_edit_renders_its_pages_but_not_the_skill_pages(make_site, r
     assert run(TODAY, cwd=root)[0] == 0
     assert "Cerchiamo chi sa fare il pane." in need.read_text(encoding="utf-8")
     assert skill.stat().st_ino == before[skill]
+
+
+def test_a_story_edit_renders_only_the_word_pages_whose_content_changed(make_site, run):
+    root = make_site(EXTRA)
+    assert run(TODAY, cwd=root)[0] == 0
+    pages = {
+        name: root / "site" / rel
+        for name, rel in {
+            "festa here": "aurora/parole/festa/index.html",  # lists the story: its title changes
+            "festa network": "parole/festa/index.html",
+            "cucina here": "aurora/parole/cucina/index.html",  # shares the story with festa: a title in its list
+            "parco": "dora/parole/parco/index.html",  # another story, another territory
+            "pane network": "parole/pane/index.html",
+        }.items()
+    }
+    before = {name: page.stat().st_ino for name, page in pages.items()}
+    make_site(
+        {
+            "content/aurora/storie/la-festa.md": story_md(
+                "La festa di via Como",
+                persone="[anna-rossi, ciclofficina]",
+                extra="tag: [festa, cucina]\n",
+                body="Nuovo.",
+            )
+        }
+    )
+    assert run(TODAY, cwd=root)[0] == 0
+    assert all(page.stat().st_ino == before[name] for name, page in pages.items())  # a body shows on no word page
+    make_site(
+        {
+            "content/aurora/storie/la-festa.md": story_md(
+                "La festa grande", persone="[anna-rossi, ciclofficina]", extra="tag: [festa, cucina]\n"
+            )
+        }
+    )
+    assert run(TODAY, cwd=root)[0] == 0
+    changed = {name for name, page in pages.items() if page.stat().st_ino != before[name]}
+    assert changed == {"festa here", "festa network", "cucina here"}
+    assert "La festa grande" in pages["festa network"].read_text(encoding="utf-8")
 
 
 def test_a_page_changed_by_hand_in_the_site_is_rendered_again(make_site, run):

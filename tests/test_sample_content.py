@@ -68,3 +68,32 @@ def test_sample_site_builds(tmp_path, run):
     assert code == 0, out
     for territory in TERRITORIES:
         assert (tmp_path / "site" / territory / "index.html").is_file()
+
+
+def test_the_sample_dictionary_is_rich_and_every_sample_tag_is_in_it(sources):
+    words = sources.words
+    assert len(words.entries) >= 80
+    assert sum(len(e.narrower) for e in words.entries.values()) >= 10
+    assert sum(len(e.related) for e in words.entries.values()) // 2 >= 20  # each pair counted on both sides
+    assert {"alpaca", "angora", "cachemire"} <= set(words.entries["lana"].narrower)
+    assert {"cotone", "seta"} <= set(words.entries["lana"].related)
+    problems = validate.check(sources)
+    assert [p.format() for p in problems if p.code == "tag-fuori-dizionario"] == []
+    tags = [label for s in sources.files for label in s.data.get("tag", [])]
+    assert len(tags) > 150 and all(words.resolve(label) for label in tags)
+
+
+def test_a_long_itinerary_of_the_sample_crosses_three_territories():
+    import datetime as dt
+
+    from portale.content import model, privacy
+    from portale.pages import words
+
+    sources = load.read_sources(ROOT / "content")
+    validate.check(sources, dt.date(2026, 6, 1))
+    privacy.redact(sources, dt.date(2026, 6, 1))
+    graph = words.WordGraph(model.build_archive(sources, today=dt.date(2026, 6, 1)))
+    trips = graph.long_itineraries()
+    assert trips
+    texts = [step.path for step in trips[0].steps[1::2]]
+    assert len(texts) >= 3 and len({path.split("/")[0] for path in texts}) >= 3
