@@ -2,7 +2,8 @@
 
 Deterministic: the same (n, seed) always writes the same bytes. Stories are 300–900 words of Italian-like text
 with headings, lists, links and emphasis, spread over the 8 territories of the network; some name people, the
-people offer saperi from the generated `saperi.yml`, and every story has tags.
+people offer saperi from the generated `saperi.yml`, and every story, person and need has tags from the generated
+dictionary `parole.yml` (the tags of TAGS, each with a few more specific words, associated words and synonyms).
 """
 
 from __future__ import annotations
@@ -216,6 +217,33 @@ def _yaml_text(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
+NARROWER_PER_TAG = 3  # the dictionary: the 30 tags and 90 more specific words, 120 entries
+
+
+def parole_yml(rng: random.Random) -> tuple[str, list[str]]:
+    """The generated dictionary and the forms a tag may use (headwords and synonyms). Each tag of TAGS gets more
+    specific words drawn from WORDS and two associated tags; one entry in three has a synonym."""
+    nouns = [w for w in dict.fromkeys(WORDS) if len(w) > 4 and w.isascii() and w not in TAGS]
+    rng.shuffle(nouns)
+    entries: dict[str, dict] = {tag: {"specifiche": [], "correlate": []} for tag in TAGS}
+    for i, tag in enumerate(TAGS):
+        for word in nouns[i * NARROWER_PER_TAG : (i + 1) * NARROWER_PER_TAG]:
+            entries[tag]["specifiche"].append(word)
+            entries[word] = {"specifiche": [], "correlate": []}
+        entries[tag]["correlate"] = rng.sample([t for t in TAGS[i + 1 :]], min(2, len(TAGS) - i - 1))
+    forms, lines = [], ["# Dizionario generato dal benchmark.", "parole:"]
+    for word, relations in entries.items():
+        lines.append(f"  - parola: {word.capitalize()}")
+        forms.append(word)
+        if rng.random() < 0.33:
+            lines.append(f"    sinonimi: [{word} di quartiere]")
+            forms.append(f"{word} di quartiere")
+        for key in ("specifiche", "correlate"):
+            if relations[key]:
+                lines.append(f"    {key}: [{', '.join(relations[key])}]")
+    return "\n".join(lines) + "\n", forms
+
+
 def saperi_yml() -> tuple[str, list[str]]:
     lines = ["# Vocabolario generato dal benchmark.", "categorie:"]
     slugs = []
@@ -229,6 +257,7 @@ def saperi_yml() -> tuple[str, list[str]]:
                 f"        nome: {category.capitalize()} {i + 1}",
                 f"        descrizione: Il sapere {category} numero {i + 1}.",
                 f"        sinonimi: [{category} {i + 1}]",
+                f"        parole: [{TAGS[(len(slugs) * 7) % len(TAGS)]}]",
             ]
     return "\n".join(lines) + "\n", slugs
 
@@ -271,6 +300,9 @@ def write_archive(root: Path, n: int, seed: int = 8) -> Generated:
     (content / "portale.yml").write_text(PORTALE, encoding="utf-8")
     vocabulary, skills = saperi_yml()
     (content / "saperi.yml").write_text(vocabulary, encoding="utf-8")
+    words_rng = random.Random(seed + 1)  # its own sequence: the stories stay those of an archive without it
+    dictionary, forms = parole_yml(words_rng)
+    (content / "parole.yml").write_text(dictionary, encoding="utf-8")
     info = Generated()
     slugs = list(TERRITORIES)
     people: dict[str, list[str]] = {t: [] for t in slugs}
@@ -292,6 +324,7 @@ def write_archive(root: Path, n: int, seed: int = 8) -> Generated:
             name = f"{rng.choice(ORGS)} {rng.choice(WORDS).capitalize()} {i}"
             head = f"nome: {name}\ntipo: organizzazione\ncategoria: {rng.choice(CATEGORIES)}\nruolo: {_title(rng)}\n"
         slug = f"{slugify(name)}-{i}"
+        head += f"tag: [{', '.join(words_rng.sample(forms, 2))}]\n"
         text = (
             f"---\n{head}saperi: [{', '.join(offered)}]\n---\n{_paragraph(rng, 120)[0]}\n\n{_paragraph(rng, 120)[0]}\n"
         )
@@ -316,6 +349,7 @@ def write_archive(root: Path, n: int, seed: int = 8) -> Generated:
                     key = f"{owner}/persone/{person}.md"
                     info.mentions[key] = info.mentions.get(key, 0) + 1
         tags = rng.sample(TAGS, rng.randint(1, 3))
+        tags += [f for f in words_rng.sample(forms, words_rng.randint(1, 2)) if f not in tags]
         head = f"titolo: {_yaml_text(title)}\ndata: {date.isoformat()}\ncategoria: {rng.choice(CATEGORIES)}\npersone: [{', '.join(named)}]\ntag: [{', '.join(tags)}]\nsommario: {_yaml_text(_sentence(rng))}\n"
         rel = f"{territory}/storie/{slug}.md"
         (content / rel).write_text(f"---\n{head}---\n{story_body(rng)}", encoding="utf-8")
@@ -324,7 +358,7 @@ def write_archive(root: Path, n: int, seed: int = 8) -> Generated:
         territory = slugs[i % len(slugs)]
         title = _title(rng)
         asked = rng.sample(skills, rng.randint(1, 2))
-        text = f"---\ntitolo: {_yaml_text(title)}\ndata: 2026-0{1 + i % 9}-1{i % 10}\nsaperi: [{', '.join(asked)}]\nstato: aperto\n---\n{_paragraph(rng, 100)[0]}\n"
+        text = f"---\ntitolo: {_yaml_text(title)}\ndata: 2026-0{1 + i % 9}-1{i % 10}\nsaperi: [{', '.join(asked)}]\nstato: aperto\ntag: [{words_rng.choice(forms)}]\n---\n{_paragraph(rng, 100)[0]}\n"
         (content / f"{territory}/bisogni/{slugify(title)[:40].strip('-')}-{i}.md").write_text(text, encoding="utf-8")
     return info
 
