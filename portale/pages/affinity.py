@@ -109,10 +109,13 @@ def _key(affine: Affine, rank_of_place: dict):
 
 
 def affine_for_need(need, archive: Archive) -> list[Affine]:
-    """For each sapere the need asks that nobody offers, who offers an affine one; each person once."""
+    """For each sapere the need asks that nobody offers, who offers an affine one; each person once, and nobody who
+    already offers one of the saperi asked (they are listed with them)."""
+    exact = {offer.person.path for skill in need.skills for offer in skill.offers}
     found: dict[str, Affine] = {}
     for skill in need.skills:
-        for affine in affine_offers(skill, need.territory, archive):
-            found.setdefault(affine.person.path, affine)
+        for affine in affine_offers(skill, need.territory, archive, shown=SHOWN + len(exact)):
+            if affine.person.path not in exact:
+                found.setdefault(affine.person.path, affine)
     places = {t.slug: (i, km) for i, (t, km) in enumerate(matching.by_distance(need.territory, archive.territories))}
     return sorted(found.values(), key=lambda a: _key(a, places))[:SHOWN]
