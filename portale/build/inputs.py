@@ -5,7 +5,8 @@ A page's key hashes
   territories, the build date (it opens and closes needs and consents) and whether drafts are shown;
 - the path and content hash of every source the page reads, listed below per kind of page.
 
-    word pages        what they show (`Page.shows`, a hash of their view: words.py) and their territory
+    word pages        the front matter of the texts they list (`Page.reads`: words.py) and of the people those name,
+                      which words and saperi have pages (`Page.shows`), every territory file
     storia.html       the story, its territory, every person it names (published or not) and their territories
     persona.html      the person, its territory, every story naming them (in any territory) and their territories
     territorio, storie, persone, bisogni, 404 of a territory
@@ -129,13 +130,20 @@ def page_keys(pages: list, sources: Sources, base: str) -> list[str | None]:
             groups[name] = [f"#{name}"]
         return groups[name]
 
+    read_digests: dict[int, str] = {}  # the texts a word page reads, hashed once per word (words.WordGraph.reads)
     keys: list[str | None] = []
     for page in pages:
         ctx, territory = page.context, page.territory
         own = territory_file.get(territory.slug, "") if territory else ""
-        if page.shows is not None:  # the page's view is plain data: its hash is what the page shows
-            # a network page's menu names every territory
-            rels = [own or "#territories", f"={page.shows}"]
+        if page.reads is not None:  # a word page: the texts it lists, the people they name, every territory
+            # the pages of one word in every territory read the same texts (the same tuple): hashed once
+            if id(page.reads) not in read_digests:
+                digest = hashlib.sha256()
+                for rel in page.reads:
+                    for r in (rel, *names[rel]):
+                        digest.update(f"{r}\0{listed.get(r, '-')}\n".encode())
+                read_digests[id(page.reads)] = digest.hexdigest()
+            rels = [own, "#territories", f"={page.shows}", f"={read_digests[id(page.reads)]}"]
         elif page.template == "storia.html":
             rels = [ctx["story"].source, own] + with_territories(names[ctx["story"].source])
         elif page.template == "persona.html":

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -63,7 +64,10 @@ class Page:
     territory: Territory | None = None  # the territory site the page belongs to
     filename: str = "index.html"
     absolute_links: bool = False  # a page served at any URL (404.html) links with absolute URLs
-    shows: str | None = None  # a hash of everything the page shows, when its view is plain data (words.py)
+    # A page computed from the whole archive (a word page) names what it reads: the content files whose front matter
+    # it shows (`reads`, the people they name included by build.inputs) and a digest of the rest (`shows`).
+    reads: tuple[str, ...] | None = None
+    shows: str = ""
     listed: bool = True  # in the sitemaps; False for a page that only sends the reader elsewhere
 
     @property
@@ -173,12 +177,14 @@ def word_pages(graph: words.WordGraph, t: Territory | None) -> Iterator[Page]:
     """The words of a territory (or of the network), each word's page, and the old `tag/` addresses sending there."""
     home = t.path if t else ""
     where = f" · {t.name}" if t else " della rete"
-    listing = graph.list_view(t)
-    yield Page(f"{home}parole/", "parole.html", {"title": f"Parole{where}", "view": listing}, t, shows=listing.digest())
+    shared = graph.links_digest(t)  # which words and saperi have a page here: every link of a word page
+    listing = {"title": f"Parole{where}", "make_view": partial(graph.list_view, t)}
+    # the network's list has long itineraries over the whole archive: no key, rendered on every build
+    yield Page(f"{home}parole/", "parole.html", listing, t, reads=graph.texts_of(t) if t else None, shows=shared)
     for word in graph.words_in(t) if t else graph.network_words():
-        view = graph.view(word, t)
         path = words.word_path(word.slug, t)
-        yield Page(path, "parola.html", {"title": word.label, "view": view}, t, shows=view.digest())
+        context = {"title": word.label, "make_view": partial(graph.view, word, t)}
+        yield Page(path, "parola.html", context, t, reads=graph.reads(word), shows=shared)
         if t:
             for tag in sorted(word.tag_slugs):
                 yield redirect(f"{home}tag/{tag}/", path, word.label, t)
@@ -188,7 +194,7 @@ def word_pages(graph: words.WordGraph, t: Territory | None) -> Iterator[Page]:
 
 def redirect(path: str, target: str, title: str, t: Territory | None) -> Page:
     """An old address that sends the reader to `target` (no JavaScript: a refresh and a link)."""
-    return Page(path, "rimando.html", {"title": title, "target": target}, t, shows=target, listed=False)
+    return Page(path, "rimando.html", {"title": title, "target": target}, t, reads=(), shows=target, listed=False)
 
 
 def territory_directory_pages(archive: Archive, t: Territory) -> Iterator[Page]:
@@ -274,6 +280,7 @@ def page_renderer(archive: Archive, templates: Path, compiled: Path | None = Non
 
 def render_page(env: jinja2.Environment, archive: Archive, page: Page) -> bytes:
     url, absolute = link_maker(page, archive)
+    made = {"view": page.context["make_view"]()} if "make_view" in page.context else {}  # only for pages rendered
     context = {
         "archive": archive,
         "portal": archive.portal,
@@ -291,6 +298,7 @@ def render_page(env: jinja2.Environment, archive: Archive, page: Page) -> bytes:
         "search_forms": words.search_forms,
         "meta": metadata.describe(page, archive),
         **page.context,
+        **made,
     }
     html = env.get_template(page.template).render(context)
     return html.encode("utf-8")

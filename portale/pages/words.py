@@ -5,9 +5,10 @@ A word carries the texts (stories, people, needs) tagged with it or with one of 
 that carries it to another word of that text: two steps, each a link. The network's list of words also offers a few
 long itineraries, word → text → word → text → word → text → word, each text in another territory.
 
-Every view is plain data (labels, output paths, counts), so a page's key is the hash of what it shows (`Page.shows`):
-an edit re-renders exactly the word pages whose content changed. The work grows with the number of (text, word)
-pairs, since every text carries a handful of words.
+A word page lists texts of every territory, so its key cannot be "its territory's files": `reads(word)` names the
+texts carrying the word or a more specific one, and `links_digest` which words and saperi have pages (every link a
+word page makes depends on it). The views themselves are made only for the pages rendered (`Page.context
+["make_view"]`). The work grows with the number of (text, word) pairs, since every text carries a handful of words.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ ITINERARIES = 8  # on each word page
 LONG_ITINERARIES = 3  # on the network's list of words
 NEIGHBOURS = 8
 ELSEWHERE_SHOWN = 3  # on a territory's word page: texts of each other territory, before "e altre N"
+NETWORK_SHOWN = 10  # on the network's word page: texts of each territory (its own word page lists them all)
 KIND_NAMES = (("stories", "Storie"), ("people", "Persone"), ("organisations", "Organizzazioni"), ("needs", "Bisogni"))
 
 Text = Story | Person | Need
@@ -72,17 +74,11 @@ class WordView:
     neighbours: tuple[Ref, ...]  # note: how many texts they share
     itineraries: tuple[Itinerary, ...]
 
-    def digest(self) -> str:
-        return hashlib.sha256(repr(self).encode()).hexdigest()
-
 
 @dataclass(frozen=True)
 class WordListView:
     entries: tuple[Ref, ...]  # note: how many texts carry it
     long_itineraries: tuple[Itinerary, ...]
-
-    def digest(self) -> str:
-        return hashlib.sha256(repr(self).encode()).hexdigest()
 
 
 def word_path(slug: str, territory: Territory | None = None) -> str:
@@ -107,7 +103,7 @@ def _who(text: Text) -> str:
         named = next((m.person for m in text.mentions if m.person), None)
         return named.name if named else text.territory.name
     if isinstance(text, Person):
-        return text.territory.name
+        return text.name
     return text.territory.name
 
 
@@ -165,6 +161,16 @@ class WordGraph:
             for texts in per_place.values():
                 texts.sort(key=_order)
             self.carried[slug] = dict(per_place)
+        self.by_kind: dict[tuple[str, str], dict[str, list[Text]]] = {}  # (word, territory) -> kind -> texts
+        for slug, per_place in self.carried.items():
+            for place, texts in per_place.items():
+                kinds: dict[str, list[Text]] = {}
+                for text in texts:
+                    kinds.setdefault(_kind(text), []).append(text)
+                self.by_kind[(slug, place)] = kinds
+        self.refs: dict[int, Ref] = {}  # a text as a word page lists it, made once per text
+        self.orders: dict[str, list[Territory]] = {}
+        self.read_cache: dict[str, tuple[str, ...]] = {}
         self.shared: dict[str, Counter] = defaultdict(Counter)  # word -> words sharing a text -> how many texts
         for text in self._texts():
             slugs = [w.slug for w in text.words]
@@ -195,6 +201,30 @@ class WordGraph:
             found = self.descendants[word.slug] = list(seen.values())
         return found
 
+    def reads(self, word: Word) -> tuple[str, ...]:
+        """The content files of the texts a page of `word` lists or walks through (every territory's)."""
+        found = self.read_cache.get(word.slug)
+        if found is None:
+            found = self.read_cache[word.slug] = tuple(
+                sorted(t.source for texts in self.carried[word.slug].values() for t in texts)
+            )
+        return found
+
+    def texts_of(self, territory: Territory) -> tuple[str, ...]:
+        """The content files of a territory's texts: its list of words counts them."""
+        return tuple(sorted(t.source for t in (*territory.stories, *territory.people, *territory.needs)))
+
+    def links_digest(self, territory: Territory | None) -> str:
+        """A hash of which words have a page in `territory` and in the network, and which saperi have a page there:
+        the targets of every link a word page makes."""
+        parts = [",".join(w.slug for w in self.network_words()), ",".join(sorted(self._skill_pages(None)))]
+        if territory is not None:
+            parts += [
+                ",".join(w.slug for w in self.words_in(territory)),
+                ",".join(sorted(self._skill_pages(territory))),
+            ]
+        return hashlib.sha256("\n".join(parts).encode()).hexdigest()
+
     def count(self, slug: str, territory: Territory | None = None) -> int:
         per_place = self.carried[slug]
         if territory is not None:
@@ -220,19 +250,13 @@ class WordGraph:
         for kind, name in KIND_NAMES:
             places = []
             for place in order:
-                texts = [t for t in self.carried[word.slug].get(place.slug, ()) if _kind(t) == kind]
+                texts = self.by_kind.get((word.slug, place.slug), {}).get(kind)
                 if not texts:
                     continue
-                shown = texts if place is territory or territory is None else texts[:ELSEWHERE_SHOWN]
+                limit = NETWORK_SHOWN if territory is None else None if place is territory else ELSEWHERE_SHOWN
+                shown = texts[:limit]
                 path = word_path(word.slug, place)
-                places.append(
-                    Place(
-                        place.name,
-                        path,
-                        tuple(Ref(_title(t), t.path, self._note(t)) for t in shown),
-                        len(texts) - len(shown),
-                    )
-                )
+                places.append(Place(place.name, path, tuple(self._ref(t) for t in shown), len(texts) - len(shown)))
             if places:
                 groups.append(Group(name, tuple(places)))
         skills = sorted(
@@ -261,6 +285,12 @@ class WordGraph:
             itineraries=self.itineraries(word, territory),
         )
 
+    def _ref(self, text: Text) -> Ref:
+        ref = self.refs.get(id(text))
+        if ref is None:
+            ref = self.refs[id(text)] = Ref(_title(text), text.path, self._note(text))
+        return ref
+
     def _note(self, text: Text) -> str:
         if isinstance(text, Story):
             named = [m.person.name for m in text.mentions if m.person]
@@ -287,9 +317,13 @@ class WordGraph:
         return self.skill_pages[key]
 
     def _territory_order(self, territory: Territory | None) -> list[Territory]:
-        if territory is None:
-            return sorted(self.archive.territories, key=lambda t: (t.name.casefold(), t.slug))
-        return [t for t, _ in matching.by_distance(territory, self.archive.territories)]
+        key = territory.slug if territory else ""
+        if key not in self.orders:
+            if territory is None:
+                self.orders[key] = sorted(self.archive.territories, key=lambda t: (t.name.casefold(), t.slug))
+            else:
+                self.orders[key] = [t for t, _ in matching.by_distance(territory, self.archive.territories)]
+        return self.orders[key]
 
     def itineraries(self, word: Word, territory: Territory | None) -> tuple[Itinerary, ...]:
         """Up to ITINERARIES trips word → text → next word. Texts are taken in turns from each territory (the page's
@@ -322,8 +356,11 @@ class WordGraph:
         return tuple(chosen)
 
     def _text_ref(self, text: Text) -> Ref:
+        """A text as a bridge: its title, and who a reader meets there and where (the place only, when the text
+        is a person's page or nobody is named)."""
         who = _who(text)
-        return Ref(_title(text), text.path, who if who == text.territory.name else f"{who} · {text.territory.name}")
+        place = text.territory.name
+        return Ref(_title(text), text.path, place if who in (place, _title(text)) else f"{who} · {place}")
 
     def list_view(self, territory: Territory | None) -> WordListView:
         words = self.words_in(territory) if territory else self.network_words()
