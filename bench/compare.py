@@ -2,6 +2,7 @@
 
     python bench/compare.py --tree before=/tmp/old-checkout --tree after=. -n 4000 --rounds 5
     python bench/compare.py --tree before=/tmp/old --tree after=. -n 20000 --rounds 2 --only cold
+    python bench/compare.py --tree before=/tmp/old --tree after=. -n 4000 --own-stories   # each its own generator
 
 Each tree builds its own copy of the stories (its own site and cache) with its own `build.py`. In every round the
 trees take turns (cold build, no change, one story edited), so a slower minute of the machine falls on all of them
@@ -12,6 +13,7 @@ alike. The medians and the peak memory of the whole process tree are printed, an
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
 import shutil
 import statistics
@@ -35,6 +37,15 @@ def build(tree: Path, root: Path) -> measure.Run:
     )
 
 
+def generator(tree: Path):
+    """The `bench/generate.py` of another checkout, as a module."""
+    spec = importlib.util.spec_from_file_location(f"generate_{abs(hash(tree))}", tree / "bench" / "generate.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up
+    spec.loader.exec_module(module)
+    return module
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--tree", action="append", required=True, help="name=path of a checkout (repeat)")
@@ -42,6 +53,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--only", choices=FIGURES, action="append", help="measure only these figures")
     parser.add_argument("--out", type=Path, default=HERE / "out", help="where the stories and sites go")
+    parser.add_argument(
+        "--own-stories",
+        action="store_true",
+        help="each tree generates the stories with its own bench/generate.py (a change to the content model)",
+    )
     args = parser.parse_args(argv)
     trees = {name: Path(path).resolve() for name, path in (spec.split("=", 1) for spec in args.tree)}
     figures = args.only or list(FIGURES)
@@ -49,9 +65,12 @@ def main(argv: list[str] | None = None) -> int:
     if base.exists():
         shutil.rmtree(base)
     info = generate.write_archive(base / "stories", args.n)
-    for name in trees:
-        shutil.copytree(base / "stories", base / name, symlinks=True)
-    story = info.stories[len(info.stories) // 2]
+    for name, tree in trees.items():
+        if args.own_stories:
+            generator(tree).write_archive(base / name, args.n)
+        else:
+            shutil.copytree(base / "stories", base / name, symlinks=True)
+    story = info.stories[len(info.stories) // 2]  # the same file in every tree: the generators share their stories
     runs: dict[tuple[str, str], list[measure.Run]] = {}
     for round_ in range(args.rounds):
         for name, tree in trees.items():
