@@ -26,8 +26,8 @@ from portale.pages import directory, matching
 ITINERARIES = 8  # on each word page
 LONG_ITINERARIES = 3  # on the network's list of words
 NEIGHBOURS = 8
-ELSEWHERE_SHOWN = 3  # on a territory's word page: texts of each other territory, before "e altre N"
-NETWORK_SHOWN = 10  # on the network's word page: texts of each territory (its own word page lists them all)
+ELSEWHERE_SHOWN = 2  # on a territory's word page: texts of each other territory, before "e altre N"
+NETWORK_SHOWN = 5  # on the network's word page: texts of each territory (its own word page lists them all)
 KIND_NAMES = (("stories", "Storie"), ("people", "Persone"), ("organisations", "Organizzazioni"), ("needs", "Bisogni"))
 
 Text = Story | Person | Need
