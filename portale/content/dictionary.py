@@ -49,32 +49,6 @@ class Dictionary:
         found = difflib.get_close_matches(slug_of(label), list(self.forms), n=1, cutoff=0.6)
         return self.forms[found[0]] if found else None
 
-    def ancestors(self, slug: str) -> list[str]:
-        """Every more general entry of `slug`, nearest first (the graph has no cycle: validation refused them)."""
-        seen: dict[str, None] = {}
-        frontier = list(self.entries[slug].broader)
-        while frontier:
-            step = []
-            for parent in frontier:
-                if parent not in seen:
-                    seen[parent] = None
-                    step.extend(self.entries[parent].broader)
-            frontier = step
-        return list(seen)
-
-    def descendants(self, slug: str) -> list[str]:
-        """Every more specific entry of `slug`, nearest first."""
-        seen: dict[str, None] = {}
-        frontier = list(self.entries[slug].narrower)
-        while frontier:
-            step = []
-            for child in frontier:
-                if child not in seen:
-                    seen[child] = None
-                    step.extend(self.entries[child].narrower)
-            frontier = step
-        return list(seen)
-
 
 @lru_cache(maxsize=65536)
 def slug_of(label: str) -> str:

@@ -85,6 +85,28 @@ class Word:
     skills: list[Skill] = field(default_factory=list)
     tag_slugs: set[str] = field(default_factory=set)  # the slugs of the tags that name it (old tag/<slug>/ addresses)
 
+    def more_specific(self) -> list[Word]:
+        """Every more specific word, at any depth, nearest first."""
+        return _walk(self, "narrower")
+
+    def more_general(self) -> list[Word]:
+        """Every more general word, at any depth, nearest first."""
+        return _walk(self, "broader")
+
+
+def _walk(word: Word, relation: str) -> list[Word]:
+    """Breadth-first along `relation` (validation refused cycles of specifiche), each word once, `word` left out."""
+    seen: dict[str, Word] = {word.slug: word}
+    frontier = list(getattr(word, relation))
+    while frontier:
+        step = []
+        for w in frontier:
+            if w.slug not in seen:
+                seen[w.slug] = w
+                step.extend(getattr(w, relation))
+        frontier = step
+    return list(seen.values())[1:]
+
 
 @dataclass
 class Person:

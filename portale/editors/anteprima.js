@@ -16,6 +16,14 @@
     return node;
   }
 
+  // A "Nascondi" button at the top of a floating box; `forget` clears the variable that holds the box.
+  function closable(node, forget) {
+    var hide = el("button", { type: "button", style: "float:right;font:inherit;padding:.2rem .6rem;cursor:pointer" }, "Nascondi");
+    hide.addEventListener("click", function () { node.remove(); forget(); });
+    node.appendChild(hide);
+    return node;
+  }
+
   function show(state) {
     var errors = state.problemi.filter(function (p) { return !p.avviso; });
     if (box) { box.remove(); box = null; }
@@ -26,9 +34,7 @@
         "background:#fff4f4;color:#1a1a1a;border-bottom:4px solid #b00020;padding:1rem 1.25rem;" +
         "font:16px/1.45 system-ui,sans-serif;box-shadow:0 4px 16px rgba(0,0,0,.25)"
     });
-    var hide = el("button", { type: "button", style: "float:right;font:inherit;padding:.2rem .6rem;cursor:pointer" }, "Nascondi");
-    hide.addEventListener("click", function () { box.remove(); box = null; });
-    box.appendChild(hide);
+    closable(box, function () { box = null; });
     var title = errors.length === 1 ? "1 errore nei contenuti" : errors.length + " errori nei contenuti";
     box.appendChild(el("h2", { id: "anteprima-errori-titolo", style: "margin:0 0 .5rem;font-size:1.2rem;color:#b00020" }, title));
     box.appendChild(el("p", { style: "margin:0 0 .75rem" },
@@ -60,9 +66,7 @@
         "background:#f4f8ff;color:#1a1a1a;border:2px solid #0b57d0;margin:.75rem;padding:.75rem 1rem;" +
         "font:15px/1.4 system-ui,sans-serif;box-shadow:0 4px 16px rgba(0,0,0,.2)"
     });
-    var hide = el("button", { type: "button", style: "float:right;font:inherit;padding:.1rem .5rem;cursor:pointer" }, "Nascondi");
-    hide.addEventListener("click", function () { hints.remove(); hints = null; });
-    hints.appendChild(hide);
+    closable(hints, function () { hints = null; });
     found.forEach(function (s) {
       hints.appendChild(el("p", { style: "margin:0 0 .35rem;font-weight:bold" }, "Parole del dizionario in " + s.file + ":"));
       var list = el("ul", { style: "margin:0 0 .5rem;padding-left:1.2rem" });

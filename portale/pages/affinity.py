@@ -41,32 +41,12 @@ class Affine:
 
 def _below(word: Word, other: Word) -> bool:
     """True when `word` is more specific than `other`, at any depth."""
-    frontier, seen = list(other.narrower), set()
-    while frontier:
-        step = []
-        for w in frontier:
-            if w is word:
-                return True
-            if w.slug not in seen:
-                seen.add(w.slug)
-                step.extend(w.narrower)
-        frontier = step
-    return False
+    return any(w is word for w in other.more_specific())
 
 
 def _lineage(word: Word) -> list[Word]:
     """Every more general and more specific word of `word`."""
-    found: dict[str, Word] = {}
-    for attribute in ("broader", "narrower"):
-        frontier = list(getattr(word, attribute))
-        while frontier:
-            step = []
-            for w in frontier:
-                if w.slug not in found:
-                    found[w.slug] = w
-                    step.extend(getattr(w, attribute))
-            frontier = step
-    return list(found.values())
+    return [*word.more_general(), *word.more_specific()]
 
 
 def affinity(asked: Skill, other: Skill) -> tuple[int, Word, Word] | None:

@@ -117,17 +117,7 @@ def published_counts(archive: Archive) -> dict[str, int]:
     """How many published texts carry each word or one of its more specific words (drafts previewed left out)."""
     counts = {}
     for word in archive.words.values():
-        texts: set[int] = set()
-        frontier, seen = [word], set()
-        while frontier:
-            step = []
-            for w in frontier:
-                if w.slug in seen:
-                    continue
-                seen.add(w.slug)
-                texts.update(id(t) for t in (*w.stories, *w.people, *w.needs) if not t.draft)
-                step.extend(w.narrower)
-            frontier = step
+        texts = {id(t) for w in (word, *word.more_specific()) for t in (*w.stories, *w.people, *w.needs) if not t.draft}
         counts[word.slug] = len(texts)
     return counts
 

@@ -116,17 +116,7 @@ def _order(text: Text):
 def search_forms(word: Word) -> list[str]:
     """What else a search for a text carrying `word` may type: its synonyms, and every more general word with its
     synonyms (a story tagged *alpaca* is found by *lana*)."""
-    forms = list(word.synonyms)
-    seen, frontier = {word.slug}, list(word.broader)
-    while frontier:
-        step = []
-        for w in frontier:
-            if w.slug not in seen:
-                seen.add(w.slug)
-                forms += [w.label, *w.synonyms]
-                step.extend(w.broader)
-        frontier = step
-    return forms
+    return [*word.synonyms, *(form for w in word.more_general() for form in (w.label, *w.synonyms))]
 
 
 def by_initial(entries: Iterable[Ref]) -> list[tuple[str, list[Ref]]]:
@@ -189,16 +179,7 @@ class WordGraph:
     def _below(self, word: Word) -> list[Word]:
         found = self.descendants.get(word.slug)
         if found is None:
-            seen: dict[str, Word] = {}
-            frontier = list(word.narrower)
-            while frontier:
-                step = []
-                for child in frontier:
-                    if child.slug not in seen:
-                        seen[child.slug] = child
-                        step.extend(child.narrower)
-                frontier = step
-            found = self.descendants[word.slug] = list(seen.values())
+            found = self.descendants[word.slug] = word.more_specific()
         return found
 
     def reads(self, word: Word) -> tuple[str, ...]:
