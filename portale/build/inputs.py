@@ -1,7 +1,7 @@
 """Which sources each page reads, as one key per page: a rebuild renders again only the pages whose key changed.
 
 A page's key hashes
-- what every page depends on: the generator's code and templates, `portale.yml`, `saperi.yml`, `parole.yml`, the list of
+- what every page depends on: the generator's code and templates, `portale.yml`, `saperi.yml`, `parole.yml`, `servizi.yml`, the list of
   territories, the build date (it opens and closes needs and consents) and whether drafts are shown;
 - the path and content hash of every source the page reads, listed below per kind of page.
 
@@ -30,7 +30,7 @@ import hashlib
 from collections import defaultdict
 from pathlib import Path
 
-from portale.content.load import Sources
+from portale.content.load import TOP_FILES, Sources
 from portale.content.memo import code_version
 
 TERRITORY_WIDE = {"territorio.html", "storie.html", "persone.html", "bisogni.html", "404.html"}
@@ -84,7 +84,7 @@ def _hash_files(digest, folder: Path, pattern: str) -> None:
 def global_key(sources: Sources, templates: Path, *, drafts: bool, today: dt.date) -> str:
     digest = hashlib.sha256(code_version().encode())  # the generator's code and libraries
     _hash_files(digest, templates, "*")
-    for name in ("portale.yml", "saperi.yml", "parole.yml"):
+    for name in TOP_FILES:
         path = sources.root / "content" / name
         digest.update(path.read_bytes() if path.is_file() else b"-")
     digest.update(f"{sources.territories}|{today.isoformat()}|{drafts}".encode())

@@ -18,7 +18,7 @@ from portale.build.workspace import Workspace
 from portale.content import load, markup, model, privacy, validate
 from portale.content.memo import Memo
 from portale.content.problems import ContentError, Problem
-from portale.pages import feeds, media_copies, opendata, render
+from portale.pages import calendars, feeds, media_copies, opendata, render
 from portale.search.index import IndexResult
 
 
@@ -82,9 +82,11 @@ def write_site(work: Workspace, planned: Planned) -> BuildResult:
     archive, pages = planned.archive, planned.pages
     with work.stage("pagine", len(pages)) as done:  # render, write; each territory indexed once its pages are in
         work.write_pages(pages, render.page_renderer(archive, work.templates, work.jinja), done)
+    calendar_files = calendars.render_calendars(archive)
     files = (
         planned.files
-        | opendata.export_data(archive)
+        | opendata.export_data(archive, calendar_files["agenda.ics"])
+        | calendar_files
         | feeds.render_feeds(archive, [page.output for page in pages if page.listed])
     )
     work.write_files(files, [territory.slug for territory in archive.territories])

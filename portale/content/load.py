@@ -21,14 +21,16 @@ from portale.content.problems import Problem
 MAX_FILE_BYTES = 1024 * 1024  # a story of a million bytes is a mistake (a pasted PDF, an image)
 
 # Folders of a territory and the kind of content each holds.
-KIND_FOLDERS = {"storie": "storia", "persone": "persona", "bisogni": "bisogno"}
+KIND_FOLDERS = {"storie": "storia", "persone": "persona", "bisogni": "bisogno", "azioni": "azione"}
+# The files of content/ itself: the portal, the vocabulary of saperi, the dictionary and the services' vocabulary.
+TOP_FILES = ("portale.yml", "saperi.yml", "parole.yml", "servizi.yml")
 
 
 @dataclass
 class Source:
     path: Path  # absolute
     rel: str  # as shown to editors: "content/aurora/storie/festa.md"
-    kind: str  # territorio | storia | persona | bisogno
+    kind: str  # territorio | storia | persona | bisogno | azione
     territory: str  # folder name of the territory
     slug: str
     body: str
@@ -89,6 +91,8 @@ class Sources:
     vocabulary_rel: str
     dictionary: Map | None  # content/parole.yml, the analogical dictionary; None when the project has none
     dictionary_rel: str
+    services: Map | None  # content/servizi.yml, the kinds of service a portineria offers; None when there is none
+    services_rel: str
     territories: list[str]  # folder names, sorted
     files: list[Source]
     problems: list[Problem]
@@ -97,6 +101,7 @@ class Sources:
     portal_data: dict = field(default_factory=dict)  # filled by validate.check
     vocabulary_data: dict = field(default_factory=dict)
     words: Dictionary | None = None  # the checked dictionary, filled by validate.check
+    services_data: dict = field(default_factory=dict)  # checked servizi.yml, filled by validate.check
 
 
 def read_sources(content: Path, memo: Memo | None = None) -> Sources:
@@ -117,6 +122,7 @@ def read_sources(content: Path, memo: Memo | None = None) -> Sources:
     portal = _read_yaml_file(content / "portale.yml", rel, problems, required=True)
     vocabulary = _read_yaml_file(content / "saperi.yml", rel, problems, required=True)
     dictionary = _read_yaml_file(content / "parole.yml", rel, problems, required=False)
+    services = _read_yaml_file(content / "servizi.yml", rel, problems, required=False)
     files: list[Source] = []
     territories: list[str] = []
     missing: list[str] = []
@@ -126,7 +132,7 @@ def read_sources(content: Path, memo: Memo | None = None) -> Sources:
         if _is_symlink_outside(folder, content, rel, problems):
             continue
         if not folder.is_dir():
-            if folder.name not in ("portale.yml", "saperi.yml", "parole.yml"):
+            if folder.name not in TOP_FILES:
                 problems.append(
                     Problem(
                         rel(folder),
@@ -159,7 +165,7 @@ def read_sources(content: Path, memo: Memo | None = None) -> Sources:
                             rel(child),
                             0,
                             f'cartella o file sconosciuto "{child.name}" nel territorio',
-                            "le cartelle di un territorio sono storie/, persone/ e bisogni/; questo contenuto non verrebbe pubblicato",
+                            "le cartelle di un territorio sono storie/, persone/, bisogni/ e azioni/; questo contenuto non verrebbe pubblicato",
                             "cartella-sconosciuta",
                         )
                     )
@@ -214,6 +220,8 @@ def read_sources(content: Path, memo: Memo | None = None) -> Sources:
         rel(content / "saperi.yml"),
         dictionary,
         rel(content / "parole.yml"),
+        services,
+        rel(content / "servizi.yml"),
         territories,
         files,
         problems,

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from portale.content.appointments import Appointment, Occurrence, read_appointments
 from portale.content.dictionary import Dictionary, slug_of
 from portale.content.load import Source, Sources
 from portale.content.markup import MarkupTooComplex, render_markdown
@@ -57,6 +58,35 @@ class Portineria:
     phone: str
     email: str
     site: str
+    services: list[Service] = field(default_factory=list)
+
+
+@dataclass
+class ServiceKind:
+    """A kind of help a portineria gives (content/servizi.yml): SPID, INPS, homework, Italian classes..."""
+
+    slug: str
+    name: str
+    description: str
+    synonyms: list[str]
+    services: list[Service] = field(default_factory=list)  # every portineria's, by territory name
+
+    @property
+    def path(self) -> str:
+        return f"servizi/{self.slug}/"
+
+
+@dataclass
+class Service:
+    kind: ServiceKind
+    name: str
+    hours: str
+    description: str
+    with_label: str  # who runs it with the portineria, as shown
+    with_person: Person | None  # that organisation's page, when it has one
+    portineria: Portineria
+    territory: Territory
+    anchor: str = ""  # its id on the territory's servizi/ page: the kind's slug, then -2, -3 for another of the kind
 
 
 @dataclass
@@ -82,8 +112,13 @@ class Word:
     stories: list[Story] = field(default_factory=list)
     people: list[Person] = field(default_factory=list)
     needs: list[Need] = field(default_factory=list)
+    actions: list[Action] = field(default_factory=list)
     skills: list[Skill] = field(default_factory=list)
     tag_slugs: set[str] = field(default_factory=set)  # the slugs of the tags that name it (old tag/<slug>/ addresses)
+
+    def texts(self) -> list[Text]:
+        """The texts carrying this word directly: stories, people, needs, actions."""
+        return [*self.stories, *self.people, *self.needs, *self.actions]
 
     def more_specific(self) -> list[Word]:
         """Every more specific word, at any depth, nearest first."""
@@ -124,6 +159,7 @@ class Person:
     offers: list[Offer] = field(default_factory=list)
     stories: list[Story] = field(default_factory=list)
     words: list[Word] = field(default_factory=list)
+    actions: list[Action] = field(default_factory=list)  # those it takes part in, or is a partner of
 
     @property
     def path(self) -> str:
@@ -153,6 +189,7 @@ class Story:
     words: list[Word] = field(default_factory=list)  # its tags, as words of the dictionary
     image: Picture | None = None
     audio: Audio | None = None
+    action: Action | None = None  # the action it tells
 
     @property
     def path(self) -> str:
@@ -174,10 +211,81 @@ class Need:
     source: str
     is_open: bool = True
     words: list[Word] = field(default_factory=list)
+    actions: list[Action] = field(default_factory=list)  # the actions answering it
+    solved_by: Action | None = None  # the first concluded action answering it: the need is met
 
     @property
     def path(self) -> str:
         return f"{self.territory.slug}/bisogni/{self.slug}/"
+
+    @property
+    def met(self) -> bool:
+        """Met: a concluded action answered it, or the editors closed it (a need past its deadline is not met)."""
+        return self.solved_by is not None or self.status == "chiuso"
+
+
+@dataclass
+class Participant:
+    """Who brings what to an action: a published person (linked), or a neutral mention."""
+
+    person: Person | None
+    label: str
+    skill: Skill | None
+    role: str
+
+
+@dataclass
+class Partner:
+    """An organisation with a page (linked), or the plain name of a body without one."""
+
+    person: Person | None
+    label: str
+
+
+ACTION_STATES = {"in-corso": "In corso", "proposta": "Proposte", "conclusa": "Concluse"}  # the order of the lists
+
+
+@dataclass
+class Action:
+    """What a need, some saperi and a few people become together: an action co-designed at a portineria."""
+
+    territory: Territory
+    slug: str
+    title: str
+    date: dt.date
+    status: str  # proposta | in-corso | conclusa
+    summary: str
+    body_html: str
+    draft: bool
+    source: str
+    needs: list[Need] = field(default_factory=list)
+    participants: list[Participant] = field(default_factory=list)
+    partners: list[Partner] = field(default_factory=list)
+    appointments: list[Appointment] = field(default_factory=list)
+    stories: list[Story] = field(default_factory=list)  # the stories telling it
+    words: list[Word] = field(default_factory=list)
+    image: Picture | None = None
+
+    @property
+    def path(self) -> str:
+        return f"{self.territory.slug}/azioni/{self.slug}/"
+
+    @property
+    def calendar_path(self) -> str:
+        return self.path + "calendario.ics"
+
+    def occurrences(self, since: dt.date, before: dt.date) -> list[Occurrence]:
+        """Its meetings from `since` to before `before`, repetitions expanded, in time order."""
+        found = [o for a in self.appointments for o in a.occurrences(since, before)]
+        return sorted(found, key=occurrence_order)
+
+
+def occurrence_order(occurrence: Occurrence):
+    start = occurrence.start
+    return (occurrence.day, start.time() if isinstance(start, dt.datetime) else dt.time(), occurrence.appointment.place)
+
+
+Text = Story | Person | Need | Action
 
 
 @dataclass
@@ -194,6 +302,11 @@ class Territory:
     stories: list[Story] = field(default_factory=list)  # newest first
     people: list[Person] = field(default_factory=list)  # by name
     needs: list[Need] = field(default_factory=list)  # newest first
+    actions: list[Action] = field(default_factory=list)  # newest first
+
+    @property
+    def services(self) -> list[Service]:
+        return [service for place in self.portinerie for service in place.services]
 
     @property
     def path(self) -> str:
@@ -213,6 +326,7 @@ class Archive:
     today: dt.date
     drafts: bool
     words: dict[str, Word] = field(default_factory=dict)  # by slug, alphabetical by label
+    service_kinds: dict[str, ServiceKind] = field(default_factory=dict)  # in the order of servizi.yml
     warnings: list[Problem] = field(default_factory=list)
     errors: list[Problem] = field(default_factory=list)  # found while rendering bodies: the build stops
 
@@ -222,6 +336,14 @@ class Archive:
     @property
     def stories(self) -> list[Story]:
         return sorted((s for t in self.territories for s in t.stories), key=story_order)
+
+    @property
+    def actions(self) -> list[Action]:
+        return sorted((a for t in self.territories for a in t.actions), key=action_order)
+
+
+def action_order(action: Action):
+    return (-action.date.toordinal(), action.title.casefold(), action.territory.slug, action.slug)
 
 
 def story_order(story: Story):
@@ -250,10 +372,11 @@ def build_archive(sources: Sources, *, drafts: bool = False, today: dt.date | No
     def published(source: Source) -> bool:
         return drafts or not source.data.get("bozza", False)
 
-    by_kind: dict[str, list[Source]] = {"territorio": [], "storia": [], "persona": [], "bisogno": []}
+    by_kind: dict[str, list[Source]] = {"territorio": [], "storia": [], "persona": [], "bisogno": [], "azione": []}
     for source in sources.files:
         by_kind[source.kind].append(source)
 
+    archive.service_kinds = _service_kinds(sources.services_data)
     territories: dict[str, Territory] = {}
     for source in by_kind["territorio"]:
         territories[source.territory] = _territory(source, archive.errors)
@@ -269,11 +392,14 @@ def build_archive(sources: Sources, *, drafts: bool = False, today: dt.date | No
         territories[source.territory].people.append(person)
         words.tag(person, "people", source)
 
+    told: list[tuple[Story, Source]] = []  # stories naming the action they tell: linked once actions are made
     for source in by_kind["storia"]:
         if not published(source):
             continue
         territory = territories[source.territory]
         story = _story(source, territory, archive.errors)
+        if "azione" in source.data:
+            told.append((story, source))
         for ref in source.data.get("persone", []):
             owner, _, slug = ref.rpartition("/")
             person = people.get((owner or source.territory, slug))
@@ -305,16 +431,41 @@ def build_archive(sources: Sources, *, drafts: bool = False, today: dt.date | No
         need = _need(source, territories[source.territory], skills, today, archive.errors)
         territories[source.territory].needs.append(need)
         words.tag(need, "needs", source)
-        if need.is_open:
-            for skill in need.skills:
-                skill.needs.append(need)
+
+    needs = {(n.territory.slug, n.slug): n for t in archive.territories for n in t.needs}
+    actions: dict[tuple[str, str], Action] = {}
+    for source in by_kind["azione"]:
+        if not published(source):
+            continue
+        action = _action(source, territories[source.territory], archive.errors)
+        _join_action(action, source, people, needs, skills, archive.warnings)
+        actions[(source.territory, source.slug)] = action
+        territories[source.territory].actions.append(action)
+        words.tag(action, "actions", source)
+    for story, source in told:
+        owner, _, slug = source.data["azione"].rpartition("/")
+        story.action = actions.get((owner or source.territory, slug))
+        if story.action is not None:
+            story.action.stories.append(story)
+    for territory in archive.territories:
+        _join_services(territory, by_kind["territorio"], archive.service_kinds, people)
+        for need in territory.needs:
+            if need.solved_by is not None:
+                need.is_open = False  # met by a concluded action, even when its stato was left aperto
+            if need.is_open:
+                for skill in need.skills:
+                    skill.needs.append(need)
 
     for territory in archive.territories:
         territory.stories.sort(key=story_order)
         territory.people.sort(key=lambda p: (p.name.casefold(), p.slug))
         territory.needs.sort(key=lambda n: (-n.date.toordinal(), n.title.casefold(), n.slug))
+        territory.actions.sort(key=action_order)
         for person in territory.people:
             person.stories.sort(key=story_order)
+            person.actions.sort(key=action_order)
+        for action in territory.actions:
+            action.stories.sort(key=story_order)
     if archive.errors:
         raise ContentError(archive.errors + archive.warnings)
     archive.words = words.finish()
@@ -382,6 +533,7 @@ class WordTable:
             word.stories.sort(key=story_order)
             word.people.sort(key=lambda p: (p.territory.slug, p.name.casefold(), p.slug))
             word.needs.sort(key=lambda n: (n.territory.slug, -n.date.toordinal(), n.slug))
+            word.actions.sort(key=lambda a: (a.territory.slug, -a.date.toordinal(), a.slug))
             word.skills.sort(key=lambda s: (s.name.casefold(), s.slug))
         return dict(sorted(self.words.items(), key=lambda pair: (pair[1].label.casefold(), pair[0])))
 
@@ -404,6 +556,132 @@ def _check_media_consent(
                     warning=True,
                 )
             )
+
+
+def _action(source: Source, territory: Territory, errors: list[Problem]) -> Action:
+    data = source.data
+    return Action(
+        territory=territory,
+        slug=source.slug,
+        title=data["titolo"],
+        date=data["data"],
+        status=data.get("stato", "proposta"),
+        summary=data.get("sommario", ""),
+        body_html=_body(source, errors),
+        draft=data.get("bozza", False),
+        source=source.rel,
+        appointments=read_appointments(data.get("appuntamenti", [])),
+        image=_image(source),
+    )
+
+
+def _join_action(
+    action: Action,
+    source: Source,
+    people: dict[tuple[str, str], Person],
+    needs: dict[tuple[str, str], Need],
+    skills: dict[str, Skill],
+    warnings: list[Problem],
+) -> None:
+    """An action's needs, participants and partners, linked both ways; who is not published is not named."""
+    home = source.territory
+
+    def ref(text: str) -> tuple[str, str]:
+        owner, _, slug = text.rpartition("/")
+        return owner or home, slug
+
+    for text in source.data.get("bisogni", []):
+        need = needs.get(ref(text))  # a draft need is left out
+        if need is not None and need not in action.needs:
+            action.needs.append(need)
+            need.actions.append(action)
+            if action.status == "conclusa" and need.solved_by is None:
+                need.solved_by = action
+    for entry in source.data.get("partecipanti", []):
+        person = people.get(ref(entry["chi"]))
+        skill = skills.get(entry.get("sapere", ""))
+        role = entry.get("ruolo", "")
+        if person is None:
+            action.participants.append(Participant(None, NEUTRAL_MENTION, skill, role))
+            warnings.append(
+                Problem(
+                    source.rel,
+                    entry.get("_line", 1),
+                    f'la persona "{entry["chi"]}" non è pubblicata (bozza o senza consenso per il web): tra i partecipanti compare come «{NEUTRAL_MENTION}»',
+                    "",
+                    "persona-non-pubblicata",
+                    warning=True,
+                )
+            )
+            continue
+        action.participants.append(Participant(person, person.name, skill, role))
+        if action not in person.actions:
+            person.actions.append(action)
+    for text in source.data.get("partner", []):
+        person = people.get(ref(text)) if _names_a_file(text) else None
+        if person is not None:
+            action.partners.append(Partner(person, person.name))
+            if action not in person.actions:
+                person.actions.append(action)
+        elif not _names_a_file(text):
+            action.partners.append(Partner(None, text))
+        else:  # an organisation's file that is a draft: not named
+            warnings.append(
+                Problem(
+                    source.rel,
+                    source.meta.key_lines.get("partner", 1),
+                    f'l\'organizzazione "{text}" non è pubblicata (bozza): non compare tra i partner',
+                    "",
+                    "persona-non-pubblicata",
+                    warning=True,
+                )
+            )
+
+
+def _names_a_file(text: str) -> bool:
+    """A partner or a service's `con` written as a slug (validation checked it names an organisation)."""
+    return text.count("/") <= 1 and all(part and part == slugify(part) for part in text.split("/"))
+
+
+def _service_kinds(data: dict) -> dict[str, ServiceKind]:
+    return {
+        slug: ServiceKind(slug, entry.get("nome", slug), entry.get("descrizione", ""), entry.get("sinonimi", []))
+        for slug, entry in data.get("_known", {}).items()
+    }
+
+
+def _join_services(
+    territory: Territory, sources: list[Source], kinds: dict[str, ServiceKind], people: dict[tuple[str, str], Person]
+) -> None:
+    """The services each portineria of `territory` lists in territorio.md, filed under their kind too."""
+    source = next((s for s in sources if s.territory == territory.slug), None)
+    if source is None:
+        return
+    for place, data in zip(territory.portinerie, source.data.get("portinerie", [])):
+        for entry in data.get("servizi", []):
+            kind = kinds.get(entry["tipo"])
+            if kind is None:
+                continue
+            with_label = entry.get("con", "")
+            with_person = None
+            if with_label and _names_a_file(with_label):
+                owner, _, slug = with_label.rpartition("/")
+                with_person = people.get((owner or territory.slug, slug))
+                with_label = with_person.name if with_person else ""
+            service = Service(
+                kind,
+                entry.get("nome", kind.name),
+                entry.get("orari", ""),
+                entry.get("descrizione", kind.description),
+                with_label,
+                with_person,
+                place,
+                territory,
+            )
+            same = sum(other.kind is kind for other in territory.services)
+            service.anchor = kind.slug if not same else f"{kind.slug}-{same + 1}"
+            place.services.append(service)
+            kind.services.append(service)
 
 
 def _vocabulary(data: dict) -> tuple[list[Category], dict[str, Skill]]:

@@ -257,9 +257,10 @@ class _Protected:
         self.order = {id(shield): n for n, shield in enumerate(self.shields)}
 
     def listed(self, story: Source) -> set[int]:
-        """ids of the shields of the people a story lists in `persone` (a ref is "slug" or "territory/slug")."""
+        """ids of the shields of the people a story lists in `persone`, or an action in `partecipanti` (a ref is "slug"
+        or "territory/slug")."""
         found: set[int] = set()
-        for ref in story.data.get("persone", []) if story.kind == "storia" else ():
+        for ref in named_people(story):
             owner, _, slug = ref.rpartition("/")
             found.update(id(shield) for shield in self.by_person.get((owner or story.territory, slug), ()))
         return found
@@ -271,6 +272,15 @@ class _Protected:
 
     def among(self, ids: set[int]) -> list[Shield]:
         return [self.by_id[i] for i in sorted(ids, key=self.order.__getitem__)]
+
+
+def named_people(source: Source) -> list[str]:
+    """The people a text names by reference: a story's `persone`, an action's participants."""
+    if source.kind == "storia":
+        return source.data.get("persone", [])
+    if source.kind == "azione":
+        return [entry["chi"] for entry in source.data.get("partecipanti", [])]
+    return []
 
 
 def _signature(protected: list[Shield], *more: str) -> str:

@@ -20,6 +20,8 @@ from portale.content.problems import Problems
 
 CATEGORIES = ["terzo-settore", "scuola", "commercio", "impresa", "abitanti", "istituzione"]
 CONSENT_SCOPES = ["web", "ricerca", "foto", "audio"]
+ACTION_STATES = ["proposta", "in-corso", "conclusa"]
+REPEATS = ["settimana", "mese"]
 
 _DATE_RE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 # C0/C1 controls (tab and newline are fine in long text) and the bidi overrides that can disguise text.
@@ -380,6 +382,20 @@ TERRITORIO = {
                 "contatti": MapField(
                     {"telefono": TextField(max_length=60), "email": TextField(max_length=120), "sito": UrlField()}
                 ),
+                "servizi": ListField(
+                    MapField(
+                        {
+                            "tipo": slug_text(True),
+                            "nome": TextField(max_length=160),
+                            "orari": TextField(max_length=300),
+                            # who runs it with the portineria: an organisation's slug, or a plain name
+                            "con": TextField(max_length=160),
+                            "descrizione": TextField(max_length=500),
+                        },
+                        example="- tipo: spid",
+                    ),
+                    example="\n      - tipo: spid\n        orari: martedì 10–12",
+                ),
             }
         ),
         required=True,
@@ -397,6 +413,7 @@ STORIA = {
     "sommario": TextField(max_length=300),
     "immagine": IMAGE,
     "audio": AUDIO,
+    "azione": slug_text(),  # the action the story tells: slug, or territorio/slug
     "bozza": BoolField(),
 }
 
@@ -438,11 +455,58 @@ BISOGNO = {
     "bozza": BoolField(),
 }
 
+# Appointments' times stay text here: content/appointments.py reads them, with its own messages.
+APPOINTMENT = MapField(
+    {
+        "inizio": TextField(required=True, max_length=40),
+        "fine": TextField(max_length=40),
+        "luogo": TextField(max_length=200),
+        "ripeti": MapField(
+            {"ogni": ChoiceField(REPEATS, required=True), "fino": DateField()},
+            example="ripeti: {ogni: settimana, fino: 2027-06-30}",
+        ),
+    },
+    example="- inizio: 2026-10-06 17:00",
+)
+
+AZIONE = {
+    "titolo": TextField(required=True, max_length=200),
+    "data": DateField(required=True),
+    "stato": ChoiceField(ACTION_STATES, required=True),
+    "bisogni": ListField(slug_text(), example="[aiuto-compiti, aurora/imbiancare-l-aula]"),
+    "partecipanti": ListField(
+        MapField(
+            {"chi": slug_text(True), "sapere": slug_text(), "ruolo": TextField(max_length=200)},
+            example="- chi: chen-wei\n    sapere: sartoria",
+        ),
+        example="\n  - chi: chen-wei\n    sapere: sartoria\n    ruolo: insegna",
+    ),
+    # organisations: a persona slug (or territorio/slug) of an organizzazione, or the plain name of a body without one
+    "partner": ListField(TextField(max_length=160), example="[associazione-il-ponte, Circoscrizione 7]"),
+    "appuntamenti": ListField(APPOINTMENT, example="\n  - inizio: 2026-10-06 17:00\n    fine: 19:00"),
+    "sommario": TextField(max_length=300),
+    "tag": ListField(TextField(max_length=60), example="[cucito, intercultura]"),
+    "immagine": IMAGE,
+    "bozza": BoolField(),
+}
+
+SERVICE_TYPE = MapField(
+    {
+        "tipo": slug_text(True),
+        "nome": TextField(required=True, max_length=120),
+        "descrizione": TextField(max_length=500),
+        "sinonimi": ListField(TextField(max_length=80), example="[identità digitale, CIE]"),
+    },
+    example="- tipo: spid",
+)
+SERVIZI = {"servizi": ListField(SERVICE_TYPE, required=True, example="\n  - tipo: spid\n    nome: SPID")}
+
 BY_KIND: dict[str, dict[str, Field]] = {
     "territorio": TERRITORIO,
     "storia": STORIA,
     "persona": PERSONA,
     "bisogno": BISOGNO,
+    "azione": AZIONE,
 }
 
 Checker = Callable[[Any, Ctx], Any]

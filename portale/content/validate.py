@@ -10,7 +10,7 @@ import datetime as dt
 import difflib
 from collections import defaultdict
 
-from portale.content import dictionary, markup, media, privacy, schema
+from portale.content import appointments, dictionary, markup, media, privacy, schema
 from portale.content.load import Source, Sources
 from portale.content.problems import Problem, Problems
 from portale.content.slugs import RESERVED_AT_ROOT, collision_key, is_slug, slugify
@@ -23,6 +23,7 @@ def check(sources: Sources, today: dt.date | None = None, memo=None) -> list[Pro
     vocabulary = _check_vocabulary(sources, sink)
     sources.vocabulary_data = vocabulary
     sources.words = dictionary.check_dictionary(sources.dictionary, sources.dictionary_rel, sink)
+    sources.services_data = _check_service_types(sources, sink)
 
     for name in sources.missing_territory_files:
         sink.append(
@@ -67,6 +68,8 @@ def check(sources: Sources, today: dt.date | None = None, memo=None) -> list[Pro
     _check_duplicates(sources, sink)
     _check_references(sources, vocabulary, sink)
     _check_words(sources, vocabulary, sink)
+    _check_actions(sources, vocabulary, sink)
+    _check_services(sources, sink)
     privacy.check(sources, today or dt.date.today(), sink)
     privacy.check_allow_list(sources, sink)
     return sorted(set(sink))
@@ -86,6 +89,8 @@ def _check_file(source: Source, report: Problems) -> None:
         )
     if source.kind == "persona":
         _check_person(source, report)
+    if source.kind == "azione":
+        appointments.read_appointments(source.data.get("appuntamenti", []), source.meta.get("appuntamenti"), report)
     media.check_body_images(source, report)
     for excess in markup.check_budget(source.body):
         report.error(source.body_line + excess.line - 1, excess.message, excess.hint, "testo-complesso")
@@ -259,3 +264,195 @@ def _item_line(source: Source, key: str, index: int) -> int:
     raw = meta.get(key)
     line = getattr(raw[index], "line", 0) if isinstance(raw, list) and index < len(raw) else 0
     return line or meta.key_lines.get(key, 1)
+
+
+def _split_ref(ref: str, home: str) -> tuple[str, str]:
+    """A reference to a file of a territory: "slug" (the same territory) or "territorio/slug"."""
+    territory, _, slug = ref.rpartition("/")
+    return territory or home, slug
+
+
+def _unknown_hint(sources: Sources, territory: str, slug: str, known: set[tuple[str, str]], folder: str) -> str:
+    """The closest existing file to a reference that names none: in its territory first, then in the network."""
+    if territory not in sources.territories:
+        return f'il territorio "{territory}" non esiste; territori: {", ".join(sources.territories)}'
+    candidates = [s for (t, s) in known if t == territory] or [f"{t}/{s}" for t, s in known]
+    close = difflib.get_close_matches(slug, sorted(candidates), n=1, cutoff=0.5)
+    return (
+        f'forse "{close[0]}"? (i file sono in content/{territory}/{folder}/)'
+        if close
+        else f"i file sono in content/{territory}/{folder}/; per un altro territorio scrivi territorio/nome-del-file"
+    )
+
+
+def _nested_line(source: Source, key: str, index: int, sub: str) -> int:
+    """The line of `sub` in item `index` of the list of mappings under `key` (the item's line when not found)."""
+    raw = source.meta.get(key)
+    item = raw[index] if isinstance(raw, list) and index < len(raw) else None
+    return getattr(item, "key_lines", {}).get(sub, 0) or getattr(item, "line", 0) or source.meta.key_lines.get(key, 1)
+
+
+def _looks_like_ref(text: str) -> bool:
+    """A partner or a service's `con` written as a file's slug ("il-ponte", "aurora/ciclofficina"), not a plain name."""
+    return all(is_slug(part) for part in text.split("/")) and text.count("/") <= 1
+
+
+def _check_actions(sources: Sources, vocabulary: dict, sink: list[Problem]) -> None:
+    """An action's needs, participants, saperi and partners, and a story's `azione`, name what exists."""
+    known_skills = vocabulary.get("_known", {})
+    needs = {(s.territory, s.slug) for s in sources.files if s.kind == "bisogno"}
+    actions = {(s.territory, s.slug) for s in sources.files if s.kind == "azione"}
+    people = {(s.territory, s.slug): s for s in sources.files if s.kind == "persona"}
+    for source in sources.files:
+        report = Problems(source.rel, sink)
+        if source.kind == "storia" and "azione" in source.data:
+            territory, slug = _split_ref(source.data["azione"], source.territory)
+            if (territory, slug) not in actions:
+                report.error(
+                    source.meta.key_lines.get("azione", 1),
+                    f'azione sconosciuta "{source.data["azione"]}"',
+                    _unknown_hint(sources, territory, slug, actions, "azioni"),
+                    "azione-sconosciuta",
+                )
+        if source.kind != "azione":
+            continue
+        for index, ref in enumerate(source.data.get("bisogni", [])):
+            territory, slug = _split_ref(ref, source.territory)
+            if (territory, slug) not in needs:
+                report.error(
+                    _item_line(source, "bisogni", index),
+                    f'bisogno sconosciuto "{ref}"',
+                    _unknown_hint(sources, territory, slug, needs, "bisogni"),
+                    "bisogno-sconosciuto",
+                )
+        for index, entry in enumerate(source.data.get("partecipanti", [])):
+            territory, slug = _split_ref(entry["chi"], source.territory)
+            person = people.get((territory, slug))
+            if person is None:
+                report.error(
+                    _nested_line(source, "partecipanti", index, "chi"),
+                    f'persona sconosciuta "{entry["chi"]}" tra i partecipanti',
+                    _unknown_hint(sources, territory, slug, set(people), "persone"),
+                    "persona-sconosciuta",
+                )
+            skill = entry.get("sapere")
+            if skill is None:
+                continue
+            line = _nested_line(source, "partecipanti", index, "sapere")
+            if skill not in known_skills:
+                close = difflib.get_close_matches(skill, list(known_skills), n=1, cutoff=0.5)
+                hint = f'forse "{close[0]}"? ' if close else ""
+                report.error(
+                    line,
+                    f'sapere sconosciuto "{skill}"',
+                    f"{hint}i saperi sono in {sources.vocabulary_rel}",
+                    "sapere-sconosciuto",
+                )
+            elif person is not None:
+                offered = [e["sapere"] for e in person.data.get("saperi", []) if isinstance(e, dict)]
+                if skill not in offered:
+                    report.warn(
+                        line,
+                        f'{person.data.get("nome", slug)} non offre il sapere "{skill}" nella sua scheda ({person.rel})',
+                        f"aggiungi {skill} ai suoi saperi, o scegli uno di questi: {', '.join(offered)}"
+                        if offered
+                        else f"aggiungi saperi: [{skill}] alla sua scheda",
+                        "sapere-non-offerto",
+                    )
+        for index, name in enumerate(source.data.get("partner", [])):
+            _check_organisation(sources, source, name, _item_line(source, "partner", index), people, report)
+
+
+def _check_organisation(sources: Sources, source: Source, name: str, line: int, people: dict, report: Problems) -> None:
+    """A partner or a service's `con` that looks like a slug names an organisation's file; a plain name is free text."""
+    if not _looks_like_ref(name):
+        return
+    territory, slug = _split_ref(name, source.territory)
+    person = people.get((territory, slug))
+    if person is not None and person.data.get("tipo") == "organizzazione":
+        return
+    organisations = {key for key, s in people.items() if s.data.get("tipo") == "organizzazione"}
+    hint = _unknown_hint(sources, territory, slug, organisations, "persone")
+    what = (
+        f'"{name}" è una persona, non un\'organizzazione'
+        if person is not None
+        else f'organizzazione sconosciuta "{name}"'
+    )
+    report.error(
+        line,
+        what,
+        f"{hint}; per un ente senza pagina scrivi il nome per esteso, es. Circoscrizione 7",
+        "organizzazione-sconosciuta",
+    )
+
+
+def _check_service_types(sources: Sources, sink: list[Problem]) -> dict:
+    """content/servizi.yml: the kinds of service, each `tipo` once."""
+    if sources.services is None:
+        return {"_known": {}}
+    report = Problems(sources.services_rel, sink)
+    data = schema.check_mapping(sources.services, schema.SERVIZI, report)
+    known: dict[str, dict] = {}
+    for entry in data.get("servizi", []):
+        slug = entry.get("tipo")
+        if not slug:
+            continue
+        if not is_slug(slug):
+            report.error(
+                entry["_line"],
+                f'tipo di servizio non valido "{slug}"',
+                f'usa solo lettere minuscole, cifre e trattini, per esempio "{slugify(slug)}"',
+                "slug",
+            )
+        elif slug in known:
+            report.error(
+                entry["_line"],
+                f'il servizio "{slug}" è già definito alla riga {known[slug]["_line"]}',
+                "ogni tipo di servizio deve comparire una volta sola",
+                "slug-doppio",
+            )
+        else:
+            known[slug] = entry
+    data["_known"] = known
+    return data
+
+
+def _check_services(sources: Sources, sink: list[Problem]) -> None:
+    """Each service of a portineria has a `tipo` of servizi.yml; its `con`, when a slug, is an organisation."""
+    known = sources.services_data.get("_known", {})
+    people = {(s.territory, s.slug): s for s in sources.files if s.kind == "persona"}
+    for source in sources.files:
+        if source.kind != "territorio":
+            continue
+        report = Problems(source.rel, sink)
+        raw_places = source.meta.get("portinerie")
+        for p_index, place in enumerate(source.data.get("portinerie", [])):
+            raw_place = raw_places[p_index] if isinstance(raw_places, list) and p_index < len(raw_places) else None
+            raw_services = raw_place.get("servizi") if hasattr(raw_place, "get") else None
+            for s_index, service in enumerate(place.get("servizi", [])):
+                raw = raw_services[s_index] if isinstance(raw_services, list) and s_index < len(raw_services) else None
+                lines = getattr(raw, "key_lines", {})
+                kind = service["tipo"]
+                if kind not in known:
+                    report.error(
+                        lines.get("tipo", service["_line"]),
+                        f'tipo di servizio sconosciuto "{kind}"',
+                        _service_hint(sources, kind),
+                        "servizio-sconosciuto",
+                    )
+                if "con" in service:
+                    line = lines.get("con", service["_line"])
+                    _check_organisation(sources, source, service["con"], line, people, report)
+
+
+def _service_hint(sources: Sources, kind: str) -> str:
+    known = sources.services_data.get("_known", {})
+    if not known:
+        return f"crea {sources.services_rel} con i tipi di servizio (vedi la guida, «I servizi delle portinerie»)"
+    folded = kind.replace("-", " ").casefold()
+    for slug, entry in known.items():
+        if folded in (s.casefold() for s in [entry.get("nome", ""), *entry.get("sinonimi", [])]):
+            return f'forse "{slug}"? ("{kind}" è un suo sinonimo in {sources.services_rel})'
+    close = difflib.get_close_matches(kind, list(known), n=1, cutoff=0.5)
+    hint = f'forse "{close[0]}"? ' if close else ""
+    return f"{hint}i tipi possibili sono in {sources.services_rel}: {', '.join(known)}"

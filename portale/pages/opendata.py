@@ -1,5 +1,7 @@
-"""Open data: Archive -> {output path: bytes} for `site/dati/` (saperi.csv, saperi.json, storie.json, and the
-dictionary: parole.jsonld as a SKOS concept scheme, parole.csv flat with counts).
+"""Open data: Archive -> {output path: bytes} for `site/dati/` (saperi.csv, saperi.json, storie.json, the
+dictionary: parole.jsonld as a SKOS concept scheme, parole.csv flat with counts; the actions: azioni.json; the
+figures of numeri.json; and datapackage.json, which describes every file as a Frictionless Data Package).
+The calendar `dati/agenda.ics` comes from pages/calendars.py.
 
 Published content only, from structured fields only: names as shown on the site (the privacy level
 of each person applies), never a body, a description or a contact. Drafts previewed with --bozze are
@@ -9,10 +11,12 @@ left out too. Columns are documented in README.md ("Open data") and on the page 
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
 
 from portale.content.model import Archive, Word
+from portale.pages import numbers
 
 FOLDER = "dati/"
 SKILL_COLUMNS = [
@@ -117,7 +121,7 @@ def published_counts(archive: Archive) -> dict[str, int]:
     """How many published texts carry each word or one of its more specific words (drafts previewed left out)."""
     counts = {}
     for word in archive.words.values():
-        texts = {id(t) for w in (word, *word.more_specific()) for t in (*w.stories, *w.people, *w.needs) if not t.draft}
+        texts = {id(t) for w in (word, *word.more_specific()) for t in w.texts() if not t.draft}
         counts[word.slug] = len(texts)
     return counts
 
@@ -186,12 +190,132 @@ def skos_scheme(archive: Archive) -> bytes:
     )
 
 
-def export_data(archive: Archive) -> dict[str, bytes]:
+def _moment(value: dt.date | dt.datetime | None) -> str | None:
+    if value is None:
+        return None
+    return value.strftime("%Y-%m-%dT%H:%M") if isinstance(value, dt.datetime) else value.isoformat()
+
+
+def action_rows(archive: Archive) -> list[dict]:
+    """One entry per published action: its state, needs, who takes part with which sapere (the names the page shows,
+    nobody without consent), partners, appointments (Europe/Rome local times) and pages."""
+    base = archive.portal.base_url
+    rows = []
+    for action in archive.actions:
+        if action.draft:
+            continue
+        rows.append(
+            {
+                "titolo": action.title,
+                "stato": action.status,
+                "data": action.date.isoformat(),
+                "territorio": action.territory.slug,
+                "territorio_nome": action.territory.name,
+                "bisogni": [base + n.path for n in action.needs if not n.draft],
+                "partecipanti": [
+                    {"chi": p.label, "sapere": p.skill.slug if p.skill else None}
+                    for p in action.participants
+                    if p.person is not None and not p.person.draft
+                ],
+                "partner": [p.label for p in action.partners if p.person is None or not p.person.draft],
+                "appuntamenti": [_appointment(a) for a in action.appointments],
+                "tag": [w.label for w in action.words],
+                "url": base + action.path,
+                "calendario": base + action.calendar_path,
+            }
+        )
+    return rows
+
+
+def _appointment(appointment) -> dict:
+    out = {"inizio": _moment(appointment.start), "fine": _moment(appointment.end), "luogo": appointment.place}
+    if appointment.every:
+        out["ripeti"] = {"ogni": appointment.every, "fino": appointment.until.isoformat()}
+    return out
+
+
+def _field(name: str, description: str, kind: str = "string") -> dict:
+    return {"name": name, "type": kind, "description": description}
+
+
+SKILL_FIELDS = [
+    _field("sapere", "slug of the skill in saperi.yml"),
+    _field("sapere_nome", "the skill's name"),
+    _field("categoria", "slug of the skill's category"),
+    _field("categoria_nome", "the category's name"),
+    _field("chi", "who offers it, as the site shows the name"),
+    _field("tipo", "persona or organizzazione"),
+    _field("territorio", "slug of the territory"),
+    _field("territorio_nome", "the territory's name"),
+    _field("url", "the page of who offers it", "string"),
+    _field("url_sapere", "the skill's page in the territory", "string"),
+]
+WORD_FIELDS = [
+    _field("parola", "slug of the word in parole.yml"),
+    _field("parola_nome", "the word as written"),
+    _field("sinonimi", "synonyms, separated by '; '"),
+    _field("piu_generali", "slugs of the more general words, separated by spaces"),
+    _field("piu_specifiche", "slugs of the more specific words, separated by spaces"),
+    _field("correlate", "slugs of the associated words, separated by spaces"),
+    _field("testi", "published texts carrying the word or a more specific one", "integer"),
+    _field("url", "the word's page"),
+]
+
+
+def data_package(archive: Archive, files: dict[str, bytes]) -> bytes:
+    """A Frictionless Data Package (https://specs.frictionlessdata.io/data-package/) describing every file of
+    `dati/`: a table schema for each CSV, the media type and size of the others."""
+    described = {
+        "saperi.csv": ("saperi", "Saperi offerti: una riga per offerta", SKILL_FIELDS),
+        "saperi.json": ("saperi-json", "Saperi offerti, in JSON (le stesse righe di saperi.csv)", None),
+        "storie.json": ("storie", "Storie pubblicate: titolo, data, territorio, persone, parole, indirizzo", None),
+        "parole.csv": ("parole", "Il dizionario delle parole, con il numero di testi", WORD_FIELDS),
+        "parole.jsonld": ("parole-skos", "Il dizionario delle parole come schema di concetti SKOS (JSON-LD)", None),
+        "azioni.json": ("azioni", "Azioni pubblicate: stato, bisogni, partecipanti, appuntamenti", None),
+        "agenda.ics": ("agenda", "Gli appuntamenti di tutte le azioni (iCalendar, ora di Roma)", None),
+        "numeri.json": ("numeri", "I numeri di ogni territorio e della rete", None),
+    }
+    media = {"csv": "text/csv", "json": "application/json", "jsonld": "application/ld+json", "ics": "text/calendar"}
+    resources = []
+    for name, (slug, title, fields) in described.items():
+        extension = name.rsplit(".", 1)[1]
+        resource = {
+            "name": slug,
+            "path": name,
+            "title": title,
+            "format": extension,
+            "mediatype": media[extension],
+            "encoding": "utf-8",
+            "bytes": len(files[FOLDER + name]),
+        }
+        if fields is not None:
+            resource["profile"] = "tabular-data-resource"
+            resource["dialect"] = {"delimiter": ",", "lineTerminator": "\r\n", "header": True}
+            resource["schema"] = {"fields": fields}
+        resources.append(resource)
+    package = {
+        "profile": "data-package",
+        "name": "portale-dei-saperi",
+        "title": f"Dati aperti · {archive.portal.title}",
+        "homepage": archive.portal.base_url + FOLDER,
+        "created": archive.today.isoformat() + "T00:00:00Z",
+        "resources": resources,
+    }
+    return (json.dumps(package, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+
+
+def export_data(archive: Archive, calendar: bytes) -> dict[str, bytes]:
+    """`calendar`: the network's agenda (pages/calendars.py), published here too."""
     skills = skill_rows(archive)
-    return {
+    files = {
         FOLDER + "saperi.csv": to_csv(skills, SKILL_COLUMNS),
         FOLDER + "saperi.json": to_json(skills),
         FOLDER + "storie.json": to_json(story_rows(archive)),
         FOLDER + "parole.csv": to_csv(word_rows(archive), WORD_COLUMNS),
         FOLDER + "parole.jsonld": skos_scheme(archive),
+        FOLDER + "azioni.json": to_json(action_rows(archive)),
+        FOLDER + "agenda.ics": calendar,
+        FOLDER + "numeri.json": numbers.numbers_json(archive),
     }
+    files[FOLDER + "datapackage.json"] = data_package(archive, files)
+    return files

@@ -17,7 +17,7 @@ from typing import Any
 import jinja2
 
 from portale.content.model import Archive, Territory
-from portale.pages import affinity, directory, matching, metadata, words
+from portale.pages import actions, affinity, directory, matching, metadata, numbers, teams, words
 
 MONTHS = [
     "gennaio",
@@ -165,12 +165,42 @@ def pages(archive: Archive) -> Iterator[Page]:
                 "nearby": nearby,
                 "farther": farther,
                 "affine": affinity.affine_for_need(need, archive) if need.is_open else [],
+                "team": teams.possible_team(need, archive.territories),
             }
             yield Page(need.path, "bisogno.html", context, t)
+        yield from action_pages(archive, t)
+        yield Page(f"{t.slug}/servizi/", "servizi.html", {"title": f"Servizi della portineria · {t.name}"}, t)
         yield from word_pages(graph, t)
         yield from territory_directory_pages(archive, t)
     yield from network_directory_pages(archive)
+    yield from network_action_pages(archive)
     yield from word_pages(graph, None)
+
+
+def action_pages(archive: Archive, t: Territory) -> Iterator[Page]:
+    """A territory's actions by state, each action's page, and its agenda of the months ahead."""
+    yield Page(
+        f"{t.slug}/azioni/", "azioni.html", {"title": f"Azioni · {t.name}", "groups": actions.by_state(t.actions)}, t
+    )
+    for action in t.actions:
+        context = {"title": action.title, "action": action, "dates": actions.action_dates(action, archive.today)}
+        yield Page(action.path, "azione.html", context, t)
+    context = {"title": f"Agenda · {t.name}", "months": actions.agenda(t.actions, archive.today)}
+    yield Page(f"{t.slug}/agenda/", "agenda.html", context, t)
+
+
+def network_action_pages(archive: Archive) -> Iterator[Page]:
+    """The network's actions and agenda, and where in the network one finds each kind of service."""
+    everything = archive.actions
+    yield Page("azioni/", "azioni.html", {"title": "Azioni della rete", "groups": actions.by_state(everything)})
+    yield Page(
+        "agenda/", "agenda.html", {"title": "Agenda della rete", "months": actions.agenda(everything, archive.today)}
+    )
+    kinds = list(archive.service_kinds.values())
+    yield Page("servizi/", "rete-servizi.html", {"title": "Servizi delle portinerie", "kinds": kinds})
+    for kind in kinds:
+        by_place = sorted(kind.services, key=lambda s: (s.territory.name.casefold(), s.portineria.name.casefold()))
+        yield Page(kind.path, "rete-servizio.html", {"title": kind.name, "kind": kind, "services": by_place})
 
 
 def word_pages(graph: words.WordGraph, t: Territory | None) -> Iterator[Page]:
@@ -238,12 +268,23 @@ def network_directory_pages(archive: Archive) -> Iterator[Page]:
             "affine": affinity.affine_offers(skill, None, archive),
         }
         yield Page(directory.skill_path(skill), "rete-sapere.html", context)
+    open_needs = directory.open_needs(archive)
     needs = [
-        need_summary(n, matching.match_need(n, everywhere), affinity.affine_for_need(n, archive))
-        for n in directory.open_needs(archive)
+        need_summary(n, matching.match_need(n, everywhere), affinity.affine_for_need(n, archive)) for n in open_needs
     ]
-    yield Page("bisogni/", "rete-bisogni.html", {"title": "Bisogni aperti della rete", "needs": needs})
+    context = {"title": "Bisogni aperti della rete", "needs": needs, "missing": missing_saperi(open_needs)}
+    yield Page("bisogni/", "rete-bisogni.html", context)
     yield Page("dati/", "dati.html", {"title": "Dati aperti"})
+
+
+def missing_saperi(needs) -> list[tuple[Any, list]]:
+    """The saperi that open needs ask for and nobody in the network offers, each with those needs (by name)."""
+    missing: dict[str, tuple[Any, list]] = {}
+    for need in needs:
+        for skill in need.skills:
+            if not skill.offers:
+                missing.setdefault(skill.slug, (skill, []))[1].append(need)
+    return sorted(missing.values(), key=lambda pair: (pair[0].name.casefold(), pair[0].slug))
 
 
 def need_summary(need, groups: list[matching.Nearby], affine=(), named: int = 3) -> dict[str, Any]:
@@ -296,6 +337,11 @@ def render_page(env: jinja2.Environment, archive: Archive, page: Page) -> bytes:
         "directory_offered": lambda t: sorted(directory.offered(archive, t), key=directory.skill_order),
         "word_link": lambda word: word_link(word, page.territory),
         "search_forms": words.search_forms,
+        "when": actions.when,
+        "repeats": actions.repeats,
+        "rule": actions.rule,
+        "iso": actions.iso,
+        "figures": lambda t: numbers.figures(archive, t),
         "meta": metadata.describe(page, archive),
         **page.context,
         **made,
