@@ -105,8 +105,8 @@ def make_parser() -> argparse.ArgumentParser:
     )
     serve.add_argument("--oggi", type=_date, default=None, help="la data di oggi, AAAA-MM-GG")
 
-    new = sub.add_parser("new", help="crea un nuovo file da compilare: storia, persona o bisogno")
-    new.add_argument("tipo", metavar="storia|persona|bisogno", help="che cosa creare")
+    new = sub.add_parser("new", help="crea un nuovo file da compilare: storia, persona, bisogno o azione")
+    new.add_argument("tipo", metavar="storia|persona|bisogno|azione", help="che cosa creare")
     new.add_argument("titolo", nargs="+", help='il titolo (o il nome), tra virgolette: "La festa di via Como"')
     new.add_argument("--territorio", default=None, help="la cartella del territorio in content/, es. aurora")
     new.add_argument("--slug", default=None, help="il nome del file, se non va bene quello ricavato dal titolo")
@@ -175,7 +175,7 @@ def run_new(root: Path, args) -> int:
     if kind not in scaffold.LINES:
         close = difflib.get_close_matches(kind, list(scaffold.LINES), n=1, cutoff=0.5)
         guess = f'forse "{close[0]}"? ' if close else ""
-        print(f'non so creare "{args.tipo}" — {guess}scegli storia, persona oppure bisogno')
+        print(f'non so creare "{args.tipo}" — {guess}scegli storia, persona, bisogno oppure azione')
         return 2
     if args.cartella and kind == "bisogno":
         print("--cartella vale per storie e persone (foto e audio accanto al testo), non per i bisogni")

@@ -6,9 +6,26 @@ import gzip
 import shutil
 
 import pytest
-from conftest import build_digest, need_md, person_md, site_files_text, story_md
+from conftest import build_digest, need_md, person_md, site_files_text, story_md, territory_md
 
 TODAY = ["--oggi", "2026-06-01"]
+
+ACTION = """\
+---
+titolo: Biciclette in cortile
+data: 2026-03-01
+stato: in-corso
+bisogni: [aurora/biciclette]
+partecipanti:
+  - {chi: aurora/anna-rossi, sapere: cucina-etnica}
+  - {chi: marco, sapere: riparazione-biciclette, ruolo: ripara}
+partner: [aurora/ciclofficina, Circoscrizione 7]
+appuntamenti:
+  - {inizio: 2026-04-07 17:00, fine: "19:00", luogo: Cortile, ripeti: {ogni: settimana, fino: 2027-04-06}}
+tag: [festa]
+---
+Come è nata.
+"""
 
 EXTRA = {
     "content/dora/persone/marco.md": person_md("Marco Bellone", "[panificazione, riparazione-biciclette]"),
@@ -16,6 +33,13 @@ EXTRA = {
         "Il forno di Marco", persone="[marco, aurora/ciclofficina]", extra="tag: [pane, festa]\n"
     ),
     "content/dora/bisogni/pane.md": need_md("Pane per la cena", "[panificazione, cucina-etnica]"),
+    "content/servizi.yml": "servizi:\n  - tipo: spid\n    nome: SPID\n    sinonimi: [identità digitale]\n",
+    "content/dora/territorio.md": territory_md("Dora", lat=45.09, lon=7.67).replace(
+        "      email: portineria@example.org\n",
+        "      email: portineria@example.org\n    servizi:\n      - tipo: spid\n        orari: martedì 10–12\n",
+    ),
+    "content/dora/azioni/biciclette.md": ACTION,
+    "content/dora/storie/in-cortile.md": story_md("In cortile", extra="azione: biciclette\n"),
 }
 
 EDITS = {
@@ -79,6 +103,23 @@ EDITS = {
         "content/dora/storie/il-forno.md": story_md(
             "Il forno di Marco", persone="[marco, aurora/ciclofficina]", extra="tag: [cucina, parco]\n"
         )
+    },
+    "action's title (its story, people, need and the agenda)": {
+        "content/dora/azioni/biciclette.md": ACTION.replace("Biciclette in cortile", "Bici in cortile")
+    },
+    "action concluded (a need of another territory met)": {
+        "content/dora/azioni/biciclette.md": ACTION.replace("stato: in-corso", "stato: conclusa")
+    },
+    "action's appointment moved": {"content/dora/azioni/biciclette.md": ACTION.replace("17:00", "18:00")},
+    "action becomes a draft": {
+        "content/dora/azioni/biciclette.md": ACTION.replace("stato: in-corso", "stato: in-corso\nbozza: true")
+    },
+    "action deleted with its story": {
+        "content/dora/azioni/biciclette.md": None,
+        "content/dora/storie/in-cortile.md": None,
+    },
+    "service's hours": {
+        "content/dora/territorio.md": EXTRA["content/dora/territorio.md"].replace("martedì 10–12", "giovedì 9–11")
     },
     "portal title": {
         "content/portale.yml": "titolo: Un altro titolo\nbase_url: https://altro.example.org/\nlingua: it\n"

@@ -7,14 +7,20 @@ A page's key hashes
 
     word pages        the front matter of the texts they list (`Page.reads`: words.py) and of the people those name,
                       which words and saperi have pages (`Page.shows`), every territory file
-    storia.html       the story, its territory, every person it names (published or not) and their territories
-    persona.html      the person, its territory, every story naming them (in any territory) and their territories
-    territorio, storie, persone, bisogni, 404 of a territory
-                      every file of the territory (listings, counts, tags, the skills offered there): their
-                      front matter, and the body of territorio.md only (no listing shows another body)
+    storia.html       the story, its territory, every person it names (published or not), the action it tells, and
+                      their territories
+    persona.html      the person, its territory, every story naming them and every action they take part in (in any
+                      territory), and their territories
+    azione.html       the action, its territory, its participants and partners, the needs it answers, the stories
+                      telling it, and their territories
+    territorio, storie, persone, bisogni, azioni, agenda, servizi, 404 of a territory
+                      every file of the territory (listings, counts, tags, the skills offered there), and the actions
+                      of other territories answering its needs (they make a need met): their front matter, and the
+                      body of territorio.md only (no listing shows another body)
     bisogno, sapere, saperi and the network's skills and needs pages
-                      every person, need and territory of the network (who offers what, and how far): their front
-                      matter, the body of territorio.md, and a need page's own body (no such page shows another)
+                      every person, need, action and territory of the network (who offers what, how far, which needs
+                      an action met): their front matter, the body of territorio.md, and a need page's own body (no
+                      such page shows another)
 
 A source's hash covers its text as published (names hidden by privacy.redact already replaced); the images and audio it names are covered by their size and mtime.
 
@@ -33,7 +39,16 @@ from pathlib import Path
 from portale.content.load import TOP_FILES, Sources
 from portale.content.memo import code_version
 
-TERRITORY_WIDE = {"territorio.html", "storie.html", "persone.html", "bisogni.html", "404.html"}
+TERRITORY_WIDE = {
+    "territorio.html",
+    "storie.html",
+    "persone.html",
+    "bisogni.html",
+    "azioni.html",
+    "agenda.html",
+    "servizi.html",
+    "404.html",
+}
 PEOPLE_AND_NEEDS = {
     "bisogno.html",
     "sapere.html",
@@ -99,18 +114,40 @@ def page_keys(pages: list, sources: Sources, base: str) -> list[str | None]:
     territory_file = {s.territory: s.rel for s in sources.files if s.kind == "territorio"}
     person_file = {(s.territory, s.slug): s.rel for s in sources.files if s.kind == "persona"}
     by_territory: dict[str, list[str]] = defaultdict(list)
-    people_and_needs = sorted(s.rel for s in sources.files if s.kind in ("persona", "bisogno", "territorio"))
-    named: dict[str, list[str]] = defaultdict(list)  # person file -> story files naming it
-    names: dict[str, list[str]] = defaultdict(list)  # story file -> person files it names
+    people_and_needs = sorted(s.rel for s in sources.files if s.kind in ("persona", "bisogno", "azione", "territorio"))
+    named: dict[str, list[str]] = defaultdict(list)  # person file -> story and action files naming it
+    names: dict[str, list[str]] = defaultdict(list)  # story or action file -> person files it names
+    action_file = {(s.territory, s.slug): s.rel for s in sources.files if s.kind == "azione"}
+    need_file = {(s.territory, s.slug): s.rel for s in sources.files if s.kind == "bisogno"}
+    around: dict[str, list[str]] = defaultdict(list)  # action file -> its needs and the stories telling it
+    tells: dict[str, str] = {}  # story file -> the action file it tells
+
+    def ref_of(text: str, home: str) -> tuple[str, str]:
+        owner, _, slug = text.rpartition("/")
+        return owner or home, slug
+
     for source in sources.files:
         by_territory[source.territory].append(source.rel)
+        refs = []
         if source.kind == "storia":
-            for ref in source.data.get("persone", []):
-                owner, _, slug = ref.rpartition("/")
-                person = person_file.get((owner or source.territory, slug))
-                if person:
-                    names[source.rel].append(person)
-                    named[person].append(source.rel)
+            refs = source.data.get("persone", [])
+            told = action_file.get(ref_of(source.data.get("azione", ""), source.territory))
+            if told:
+                tells[source.rel] = told
+                around[told].append(source.rel)
+        elif source.kind == "azione":
+            refs = [e["chi"] for e in source.data.get("partecipanti", [])] + source.data.get("partner", [])
+            for ref in source.data.get("bisogni", []):
+                need = need_file.get(ref_of(ref, source.territory))
+                if need:
+                    around[source.rel].append(need)
+                    if need.split("/")[1] != source.territory:  # a need of another territory: met there
+                        by_territory[need.split("/")[1]].append(source.rel)
+        for ref in refs:
+            person = person_file.get(ref_of(ref, source.territory))
+            if person:
+                names[source.rel].append(person)
+                named[person].append(source.rel)
 
     def with_territories(rels: list[str]) -> list[str]:
         return rels + sorted({territory_file.get(rel.split("/")[1], "") for rel in rels})
@@ -145,7 +182,11 @@ def page_keys(pages: list, sources: Sources, base: str) -> list[str | None]:
                 read_digests[id(page.reads)] = digest.hexdigest()
             rels = [own, "#territories", f"={page.shows}", f"={read_digests[id(page.reads)]}"]
         elif page.template == "storia.html":
-            rels = [ctx["story"].source, own] + with_territories(names[ctx["story"].source])
+            source = ctx["story"].source
+            rels = [source, own] + with_territories(names[source] + ([tells[source]] if source in tells else []))
+        elif page.template == "azione.html":
+            source = ctx["action"].source
+            rels = [source, own] + with_territories(sorted(names[source] + around[source]))
         elif page.template == "persona.html":
             rels = [ctx["person"].source, own] + with_territories(sorted(named[ctx["person"].source]))
         elif page.template in PEOPLE_AND_NEEDS:

@@ -232,6 +232,7 @@ class Participant:
     label: str
     skill: Skill | None
     role: str
+    offered: bool = False  # the person offers that sapere (it then has a page in their territory)
 
 
 @dataclass
@@ -614,7 +615,8 @@ def _join_action(
                 )
             )
             continue
-        action.participants.append(Participant(person, person.name, skill, role))
+        offered = any(o.skill is skill for o in person.offers)
+        action.participants.append(Participant(person, person.name, skill, role, offered))
         if action not in person.actions:
             person.actions.append(action)
     for text in source.data.get("partner", []):

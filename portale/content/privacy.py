@@ -38,7 +38,9 @@ from portale.content.slugs import slugify, strip_accents
 NEUTRAL_MENTION = "una persona della comunità"
 
 # Keys that hold names or references, never redacted (they are not published as text).
-UNREDACTED_KEYS = {"nome", "pseudonimo", "consenso", "persone"}
+UNREDACTED_KEYS = {"nome", "pseudonimo", "consenso", "persone", "azione", "bisogni"}
+# Keys of the items of a list that are references too: an action's participant is `chi` (its `ruolo` is text).
+UNREDACTED_ITEM_KEYS = {"chi"}
 # Particles of a surname that identify nobody on their own.
 PARTICLES = {
     "del",
@@ -231,7 +233,8 @@ def _texts(source: Source) -> Iterator[tuple[int, str]]:
                 yield from walk(item, value.line or line)
         elif isinstance(value, Map):
             for key, item in value.items():
-                yield from walk(item, value.key_lines.get(key, line))
+                if key not in UNREDACTED_ITEM_KEYS:
+                    yield from walk(item, value.key_lines.get(key, line))
 
     for key, value in source.meta.items():
         if key not in UNREDACTED_KEYS:
@@ -419,7 +422,9 @@ def redact(sources: Sources, today: dt.date) -> None:
         if isinstance(value, list):
             return [walk(v) for v in value]
         if isinstance(value, dict):
-            return {k: walk(v) if not k.startswith("_") else v for k, v in value.items()}
+            return {
+                k: walk(v) if not k.startswith("_") and k not in UNREDACTED_ITEM_KEYS else v for k, v in value.items()
+            }
         return value
 
     for source in sources.files:

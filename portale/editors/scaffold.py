@@ -34,6 +34,7 @@ LINES: dict[str, dict[str, tuple[str, str]]] = {
         "sommario": ("", "una o due frasi per gli elenchi (al massimo 300 caratteri)"),
         "immagine": ("", "facoltativa, in una storia a cartella: {file: foto.jpg, alt: cosa si vede nella foto}"),
         "audio": ("", "facoltativo, in una storia a cartella: {file: voce.mp3, trascrizione: il testo detto}"),
+        "azione": ("", "facoltativa: l'azione che la storia racconta, il nome del file in azioni/"),
         "bozza": ("true", "togli questa riga (o scrivi false) quando la storia è pronta da pubblicare"),
     },
     "persona": {
@@ -61,6 +62,28 @@ LINES: dict[str, dict[str, tuple[str, str]]] = {
         "tag": ("[]", "parole chiave dal dizionario content/parole.yml, es. [scuola, doposcuola]"),
         "bozza": ("true", "togli questa riga (o scrivi false) quando il bisogno è pronto da pubblicare"),
     },
+    "azione": {
+        "titolo": ("{titolo}", "il nome dell'azione, in poche parole"),
+        "data": ("{oggi}", "quando è stata proposta, AAAA-MM-GG"),
+        "stato": ("proposta", "proposta, in-corso oppure conclusa"),
+        "bisogni": ("[]", "i bisogni a cui risponde: i nomi dei file in bisogni/, es. [aiuto-compiti]"),
+        "partecipanti": (
+            "[]",
+            "chi partecipa, una voce per persona: - {chi: anna-rossi, sapere: cucina-etnica, ruolo: cucina}",
+        ),
+        "partner": (
+            "[]",
+            "le organizzazioni: i nomi dei file in persone/, o il nome di un ente, es. [Circoscrizione 7]",
+        ),
+        "appuntamenti": (
+            "[]",
+            "- {inizio: AAAA-MM-GG HH:MM, fine: HH:MM, luogo: ..., ripeti: {ogni: settimana, fino: AAAA-MM-GG}}",
+        ),
+        "sommario": ("", "una o due frasi per gli elenchi (al massimo 300 caratteri)"),
+        "tag": ("[]", "parole chiave dal dizionario content/parole.yml, es. [cucito, intercultura]"),
+        "immagine": ("", "facoltativa, in un'azione a cartella: {file: foto.jpg, alt: cosa si vede nella foto}"),
+        "bozza": ("true", "togli questa riga (o scrivi false) quando l'azione è pronta da pubblicare"),
+    },
 }
 
 CONSENT_LINES = [
@@ -74,14 +97,21 @@ BODIES = {
     "storia": "Scrivi qui la storia, in paragrafi separati da una riga vuota.\n",
     "persona": "Scrivi qui la biografia o il racconto in prima persona.\n",
     "bisogno": "Scrivi qui il bisogno: che cosa serve, per chi, e come mettersi in contatto con la portineria.\n",
+    "azione": "Racconta qui come è nata l'azione: chi ha notato il bisogno, chi si è incontrato, che cosa porta ognuno.\n",
 }
 
-EXAMPLES = {"storia": "La festa di via Como", "persona": "Anna Rossi", "bisogno": "Biciclette per i ragazzi"}
+EXAMPLES = {
+    "storia": "La festa di via Como",
+    "persona": "Anna Rossi",
+    "bisogno": "Biciclette per i ragazzi",
+    "azione": "Ciclofficina in cortile",
+}
 
 NEXT_STEPS = {
     "storia": "compila le chiavi, scrivi il testo e togli «bozza: true» quando è pronta",
     "persona": "compila il consenso (data e riferimento del modulo firmato): finché manca, «check» lo segnala",
     "bisogno": "scegli i saperi che servono (content/saperi.yml) e togli «bozza: true» quando è pronto",
+    "azione": "scegli bisogni, partecipanti e appuntamenti, e togli «bozza: true» quando è pronta",
     "organizzazione": "compila le chiavi, scrivi il testo e togli «bozza: true» quando la scheda è pronta",
 }
 

@@ -51,6 +51,9 @@ def describe(page, archive: Archive) -> Meta:
         jsonld = person_ld(person, archive)
     elif need is not None:
         description = need.summary or _excerpt(need.body_html) or need.title
+    elif (action := context.get("action")) is not None:
+        description = action.summary or _excerpt(action.body_html) or action.title
+        image = action.image
     elif page.template == "territorio.html" and territory is not None:
         description = territory.summary or _excerpt(territory.body_html) or description
         image = territory.image

@@ -1,6 +1,6 @@
 """The word pages: what a word's page shows, in the network and in each territory, computed from the archive.
 
-A word carries the texts (stories, people, needs) tagged with it or with one of its more specific words. Its
+A word carries the texts (stories, people, needs, actions) tagged with it or with one of its more specific words. Its
 "parole vicine" are the words that most often share a text with it. An itinerary goes from the word through a text
 that carries it to another word of that text: two steps, each a link. The network's list of words also offers a few
 long itineraries, word → text → word → text → word → text → word, each text in another territory.
@@ -19,7 +19,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from portale.content.model import Archive, Need, Person, Story, Territory, Word
+from portale.content.model import Action, Archive, Need, Person, Story, Territory, Text, Word
 from portale.content.slugs import strip_accents
 from portale.pages import directory, matching
 
@@ -28,9 +28,13 @@ LONG_ITINERARIES = 3  # on the network's list of words
 NEIGHBOURS = 8
 ELSEWHERE_SHOWN = 2  # on a territory's word page: texts of each other territory, before "e altre N"
 NETWORK_SHOWN = 5  # on the network's word page: texts of each territory (its own word page lists them all)
-KIND_NAMES = (("stories", "Storie"), ("people", "Persone"), ("organisations", "Organizzazioni"), ("needs", "Bisogni"))
-
-Text = Story | Person | Need
+KIND_NAMES = (
+    ("stories", "Storie"),
+    ("people", "Persone"),
+    ("organisations", "Organizzazioni"),
+    ("needs", "Bisogni"),
+    ("actions", "Azioni"),
+)
 
 
 class Ref(NamedTuple):
@@ -90,6 +94,8 @@ def _kind(text: Text) -> str:
         return "stories"
     if isinstance(text, Need):
         return "needs"
+    if isinstance(text, Action):
+        return "actions"
     return "organisations" if text.kind == "organizzazione" else "people"
 
 
@@ -104,13 +110,17 @@ def _who(text: Text) -> str:
         return named.name if named else text.territory.name
     if isinstance(text, Person):
         return text.name
+    if isinstance(text, Action):
+        named = next((p.person for p in text.participants if p.person), None)
+        return named.name if named else text.territory.name
     return text.territory.name
 
 
 def _order(text: Text):
     if isinstance(text, Person):
         return (1, text.name.casefold(), text.slug)
-    return (0 if isinstance(text, Story) else 2, -text.date.toordinal(), text.title.casefold(), text.slug)
+    rank = 0 if isinstance(text, Story) else 3 if isinstance(text, Action) else 2
+    return (rank, -text.date.toordinal(), text.title.casefold(), text.slug)
 
 
 def search_forms(word: Word) -> list[str]:
@@ -137,7 +147,7 @@ class WordGraph:
         self.descendants: dict[str, list[Word]] = {}
         direct: dict[str, list[Text]] = {}
         for slug, word in self.words.items():
-            direct[slug] = [*word.stories, *word.people, *word.needs]
+            direct[slug] = word.texts()
         # texts carrying the word or a more specific one, by territory, each text once
         self.carried: dict[str, dict[str, list[Text]]] = {}
         for slug, word in self.words.items():
@@ -175,6 +185,7 @@ class WordGraph:
             yield from territory.stories
             yield from territory.people
             yield from territory.needs
+            yield from territory.actions
 
     def _below(self, word: Word) -> list[Word]:
         found = self.descendants.get(word.slug)
@@ -193,7 +204,9 @@ class WordGraph:
 
     def texts_of(self, territory: Territory) -> tuple[str, ...]:
         """The content files of a territory's texts: its list of words counts them."""
-        return tuple(sorted(t.source for t in (*territory.stories, *territory.people, *territory.needs)))
+        return tuple(
+            sorted(t.source for t in (*territory.stories, *territory.people, *territory.needs, *territory.actions))
+        )
 
     def links_digest(self, territory: Territory | None) -> str:
         """A hash of which words have a page in `territory` and in the network, and which saperi have a page there:
@@ -278,7 +291,9 @@ class WordGraph:
             return ", ".join(named[:2])
         if isinstance(text, Person):
             return text.role
-        return "aperto" if text.is_open else "chiuso"
+        if isinstance(text, Action):
+            return {"in-corso": "in corso", "proposta": "proposta", "conclusa": "conclusa"}[text.status]
+        return "aperto" if text.is_open else "risolto" if text.met else "chiuso"
 
     def _skill_path(self, skill, territory: Territory | None) -> str:
         """The skill's page in `territory`, else the network's; "" when neither has one (offered and asked nowhere)."""
@@ -377,7 +392,7 @@ class WordGraph:
         if len(stops) == length:
             return words, stops
         tried = 0
-        for text in [*word.stories, *word.people, *word.needs]:
+        for text in word.texts():
             if text.territory.slug in places or id(text) in used_texts:
                 continue
             tried += 1
