@@ -290,8 +290,48 @@ portinerie:
 """
 
 
+SERVICE_KINDS = ["spid", "inps", "lavoro", "doposcuola", "italiano", "biblioteca", "pacchi", "traduzioni"]
+SERVIZI_YML = "servizi:\n" + "".join(
+    f"  - tipo: {kind}\n    nome: Servizio {kind}\n    sinonimi: [aiuto {kind}]\n" for kind in SERVICE_KINDS
+)
+
+
+def services_yaml(rng: random.Random) -> str:
+    """The `servizi` of a portineria in territorio.md: three kinds with their hours."""
+    lines = ["    servizi:\n"]
+    for kind in rng.sample(SERVICE_KINDS, 3):
+        lines.append(f"      - tipo: {kind}\n        orari: {rng.choice(WEEKDAYS)} 10–12\n")
+    return "".join(lines)
+
+
+WEEKDAYS = ["lunedì", "martedì", "mercoledì", "giovedì", "venerdì"]
+
+
+def action_md(rng: random.Random, i: int, people: list[tuple[str, list[str]]], needs: list[str]) -> str:
+    """An action of a territory: two or three of its people with a sapere each, a need, a weekly or single meeting."""
+    state = rng.choice(["in-corso", "in-corso", "proposta", "conclusa"])
+    team = rng.sample(people, min(len(people), rng.randint(2, 3)))
+    lines = [f"titolo: Azione {_title(rng)} {i}", f"data: 2026-0{1 + i % 9}-1{i % 10}", f"stato: {state}"]
+    if needs:
+        lines.append(f"bisogni: [{rng.choice(needs)}]")
+    lines.append("partecipanti:")
+    lines += [f"  - {{chi: {slug}, sapere: {offered[0]}, ruolo: {rng.choice(WORDS)}}}" for slug, offered in team]
+    day = dt.date(2026, 9, 1) + dt.timedelta(days=rng.randrange(60)) if state != "conclusa" else dt.date(2025, 3, 3)
+    lines.append("appuntamenti:")
+    if state == "in-corso":
+        until = day + dt.timedelta(days=rng.randrange(200, 700))
+        lines.append(
+            f"  - {{inizio: {day} 17:00, fine: '19:00', luogo: Portineria, ripeti: {{ogni: settimana, fino: {until}}}}}"
+        )
+    else:
+        lines.append(f"  - {{inizio: {day} 10:00, fine: '12:00', luogo: Giardini}}")
+    lines.append(f"sommario: {_yaml_text(_sentence(rng))}")
+    return "---\n" + "\n".join(lines) + f"\n---\n{_paragraph(rng, 100)[0]}\n"
+
+
 def write_archive(root: Path, n: int, seed: int = 8) -> Generated:
-    """Write `root/content/` with n stories (about n/10 people and n/50 needs). Returns what was written."""
+    """Write `root/content/` with n stories (about n/10 people, n/50 needs and n/100 actions). Returns what was
+    written."""
     rng = random.Random(seed)
     content = root / "content"
     if content.exists():
@@ -303,13 +343,18 @@ def write_archive(root: Path, n: int, seed: int = 8) -> Generated:
     words_rng = random.Random(seed + 1)  # its own sequence: the stories stay those of an archive without it
     dictionary, forms = parole_yml(words_rng)
     (content / "parole.yml").write_text(dictionary, encoding="utf-8")
+    (content / "servizi.yml").write_text(SERVIZI_YML, encoding="utf-8")
+    actions_rng = random.Random(seed + 2)  # its own sequence too: actions and services leave the rest as it was
     info = Generated()
     slugs = list(TERRITORIES)
+    offering: dict[str, list[tuple[str, list[str]]]] = {t: [] for t in slugs}
+    need_slugs: dict[str, list[str]] = {t: [] for t in slugs}
     people: dict[str, list[str]] = {t: [] for t in slugs}
     for territory in slugs:
         (content / territory).mkdir()
-        (content / territory / "territorio.md").write_text(territory_md(territory, rng), encoding="utf-8")
-        for folder in ("storie", "persone", "bisogni"):
+        text = territory_md(territory, rng).replace("\n---\n", "\n" + services_yaml(actions_rng) + "---\n", 1)
+        (content / territory / "territorio.md").write_text(text, encoding="utf-8")
+        for folder in ("storie", "persone", "bisogni", "azioni"):
             (content / territory / folder).mkdir()
     for i in range(max(16, n // 10)):
         territory = slugs[i % len(slugs)]
@@ -331,6 +376,7 @@ def write_archive(root: Path, n: int, seed: int = 8) -> Generated:
         rel = f"{territory}/persone/{slug}.md"
         (content / rel).write_text(text, encoding="utf-8")
         people[territory].append(slug)
+        offering[territory].append((slug, offered))
         info.people.append(rel)
     start = dt.date(2012, 1, 1)
     for i in range(n):
@@ -359,7 +405,13 @@ def write_archive(root: Path, n: int, seed: int = 8) -> Generated:
         title = _title(rng)
         asked = rng.sample(skills, rng.randint(1, 2))
         text = f"---\ntitolo: {_yaml_text(title)}\ndata: 2026-0{1 + i % 9}-1{i % 10}\nsaperi: [{', '.join(asked)}]\nstato: aperto\ntag: [{words_rng.choice(forms)}]\n---\n{_paragraph(rng, 100)[0]}\n"
-        (content / f"{territory}/bisogni/{slugify(title)[:40].strip('-')}-{i}.md").write_text(text, encoding="utf-8")
+        need = f"{slugify(title)[:40].strip('-')}-{i}"
+        (content / f"{territory}/bisogni/{need}.md").write_text(text, encoding="utf-8")
+        need_slugs[territory].append(need)
+    for i in range(max(8, n // 100)):
+        territory = slugs[i % len(slugs)]
+        text = action_md(actions_rng, i, offering[territory], need_slugs[territory])
+        (content / f"{territory}/azioni/azione-{i}.md").write_text(text, encoding="utf-8")
     return info
 
 
