@@ -215,7 +215,7 @@ def test_an_action_page_shows_who_brings_what_its_needs_dates_and_stories(action
     assert "Ciclofficina Aurora</a>, Circoscrizione 7." in html  # an organisation's page and a plain name
     assert '<a href="../../bisogni/biciclette/">Biciclette per i ragazzi</a>' in html
     assert "ogni martedì, 17:00–19:00, dal 6 ottobre 2026 al 27 giugno 2028" in html
-    upcoming = html[html.index("I prossimi incontri") : html.index("Già fatti")]
+    upcoming = html[html.index("Gli incontri in arrivo") : html.index("Già fatti")]
     assert "martedì 8 dicembre 2026, 17:00–19:00" in upcoming and "1 dicembre 2026" not in upcoming
     past = html[html.index("Già fatti") :]
     assert "martedì 1 dicembre 2026" in past  # before --oggi: on the action's page only
@@ -475,6 +475,8 @@ def test_the_numbers_match_a_count_by_hand_and_link_to_their_lists(make_site, ru
     files = {
         **ACTION_FILES,
         "content/aurora/bisogni/chiuso.md": need_md("Un bisogno chiuso", "[sartoria]", extra="stato: chiuso\n"),
+        "content/aurora/bisogni/scaduto.md": need_md("Scaduto", "[sartoria]", extra="scadenza: 2026-10-01\n"),
+        "content/aurora/azioni/fatta.md": action_md("bisogni: [chiuso]\n", title="Fatta", stato="conclusa"),
         "content/aurora/storie/bozza.md": story_md("Una bozza", extra="bozza: true\n"),
         "content/aurora/azioni/proposta.md": action_md(
             "appuntamenti:\n  - inizio: 2026-12-20\n", title="Una proposta", stato="proposta"
@@ -485,7 +487,7 @@ def test_the_numbers_match_a_count_by_hand_and_link_to_their_lists(make_site, ru
     numbers = json.loads(read(root, "site/dati/numeri.json"))
     aurora = next(t for t in numbers["territori"] if t["territorio"] == "aurora")
     # by hand: 2 published stories (la-festa, il-primo-martedi), Anna and the ciclofficina, 2 saperi offered,
-    # 1 open need (biciclette), 1 closed, 1 action in corso; Tuesdays 8, 15, 22, 29 December and the 20th
+    # 1 open need (biciclette), 1 met by the concluded action, 1 past its deadline (neither), 1 action in corso; Tuesdays 8, 15, 22, 29 December and the 20th
     assert aurora == {
         "territorio": "aurora",
         "territorio_nome": "Aurora",
@@ -503,7 +505,7 @@ def test_the_numbers_match_a_count_by_hand_and_link_to_their_lists(make_site, ru
     section = home[home.index("Aurora in numeri") :]
     assert '<a href="storie/"><strong>2</strong> storie raccolte</a>' in section
     assert '<a href="bisogni/#risolti"><strong>1</strong> bisogni risolti</a>' in section
-    assert '<a href="agenda/"><strong>5</strong> appuntamenti nei prossimi 30 giorni</a>' in section
+    assert '<a href="agenda/"><strong>5</strong> appuntamenti entro 30 giorni</a>' in section
     network = read(root, "site/index.html")
     assert '<a href="azioni/"><strong>1</strong> azioni in corso</a>' in network
 

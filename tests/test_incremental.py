@@ -27,6 +27,11 @@ tag: [festa]
 Come è nata.
 """
 
+DORA_WITH_SERVICE = territory_md("Dora", lat=45.09, lon=7.67).replace(
+    "      email: portineria@example.org\n",
+    "      email: portineria@example.org\n    servizi:\n      - tipo: spid\n        orari: martedì 10–12\n",
+)
+
 EXTRA = {
     "content/dora/persone/marco.md": person_md("Marco Bellone", "[panificazione, riparazione-biciclette]"),
     "content/dora/storie/il-forno.md": story_md(
@@ -34,10 +39,6 @@ EXTRA = {
     ),
     "content/dora/bisogni/pane.md": need_md("Pane per la cena", "[panificazione, cucina-etnica]"),
     "content/servizi.yml": "servizi:\n  - tipo: spid\n    nome: SPID\n    sinonimi: [identità digitale]\n",
-    "content/dora/territorio.md": territory_md("Dora", lat=45.09, lon=7.67).replace(
-        "      email: portineria@example.org\n",
-        "      email: portineria@example.org\n    servizi:\n      - tipo: spid\n        orari: martedì 10–12\n",
-    ),
     "content/dora/azioni/biciclette.md": ACTION,
     "content/dora/storie/in-cortile.md": story_md("In cortile", extra="azione: biciclette\n"),
 }
@@ -78,7 +79,13 @@ EDITS = {
         )
     },
     "story deleted": {"content/dora/storie/il-parco.md": None},
-    "person deleted with its stories": {"content/dora/persone/marco.md": None, "content/dora/storie/il-forno.md": None},
+    "person deleted with its stories": {
+        "content/dora/persone/marco.md": None,
+        "content/dora/storie/il-forno.md": None,
+        "content/dora/azioni/biciclette.md": ACTION.replace(
+            "  - {chi: marco, sapere: riparazione-biciclette, ruolo: ripara}\n", ""
+        ),
+    },
     "story added naming another territory": {
         "content/dora/storie/nuova.md": story_md(
             "Una storia nuova", persone="[aurora/anna-rossi]", extra="tag: [festa]\n"
@@ -118,9 +125,7 @@ EDITS = {
         "content/dora/azioni/biciclette.md": None,
         "content/dora/storie/in-cortile.md": None,
     },
-    "service's hours": {
-        "content/dora/territorio.md": EXTRA["content/dora/territorio.md"].replace("martedì 10–12", "giovedì 9–11")
-    },
+    "service added to a portineria": {"content/dora/territorio.md": DORA_WITH_SERVICE},
     "portal title": {
         "content/portale.yml": "titolo: Un altro titolo\nbase_url: https://altro.example.org/\nlingua: it\n"
     },

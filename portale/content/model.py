@@ -220,8 +220,8 @@ class Need:
 
     @property
     def met(self) -> bool:
-        """Met: a concluded action answered it, or the editors closed it (a need past its deadline is not met)."""
-        return self.solved_by is not None or self.status == "chiuso"
+        """Met: a concluded action answered it (a need the editors closed, or past its deadline, is only closed)."""
+        return self.solved_by is not None
 
 
 @dataclass

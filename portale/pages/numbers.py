@@ -53,7 +53,7 @@ def figures(archive: Archive, territory: Territory | None) -> list[Figure]:
             "risolti" if territory else "",
         ),
         Figure("azioni_in_corso", "azioni in corso", sum(a.status == "in-corso" for a in actions), *lists["azioni"]),
-        Figure("appuntamenti_30_giorni", f"appuntamenti nei prossimi {SOON_DAYS} giorni", len(soon), f"{home}agenda/"),
+        Figure("appuntamenti_30_giorni", f"appuntamenti entro {SOON_DAYS} giorni", len(soon), f"{home}agenda/"),
     ]
 
 

@@ -133,7 +133,7 @@ def link_maker(page: Page, archive: Archive):
 
 def search_bundles(territories: list[Territory]) -> list[str]:
     """The Pagefind bundles a search page loads: territories without content pages have none."""
-    return [f"{t.slug}/pagefind/" for t in territories if t.stories or t.people or t.needs]
+    return [f"{t.slug}/pagefind/" for t in territories if t.stories or t.people or t.needs or t.actions or t.services]
 
 
 def pages(archive: Archive) -> Iterator[Page]:
