@@ -32,6 +32,7 @@ def figures(archive: Archive, territory: Territory | None) -> list[Figure]:
     people = [p for t in places for p in published(t.people)]
     needs = [n for t in places for n in published(t.needs)]
     actions = [a for t in places for a in published(t.actions)]
+    met = sum(n.met for n in needs)
     offered = {o.skill.slug for p in people for o in p.offers}
     soon = meetings(actions, archive.today, archive.today + dt.timedelta(days=SOON_DAYS))
     # the network has no list of its own stories or people: its figures link to the territories' lists on its home
@@ -48,9 +49,9 @@ def figures(archive: Archive, territory: Territory | None) -> list[Figure]:
         Figure(
             "bisogni_risolti",
             "bisogni risolti",
-            sum(n.met for n in needs),
+            met,
             f"{home}bisogni/",
-            "risolti" if territory else "",
+            "risolti" if territory and met else "",  # the list of met needs, which a territory without any lacks
         ),
         Figure("azioni_in_corso", "azioni in corso", sum(a.status == "in-corso" for a in actions), *lists["azioni"]),
         Figure("appuntamenti_30_giorni", f"appuntamenti entro {SOON_DAYS} giorni", len(soon), f"{home}agenda/"),
