@@ -180,13 +180,13 @@ def test_a_story_naming_an_unknown_action_and_a_service_of_an_unknown_kind_are_e
         {
             **ACTION_FILES,
             "content/aurora/storie/il-primo-martedi.md": story_md("Il primo martedì", extra="azione: cucitto\n"),
-            "content/aurora/territorio.md": AURORA_WITH_SERVICES.replace("tipo: spid", "tipo: identità digitale"),
+            "content/aurora/territorio.md": AURORA_WITH_SERVICES.replace("tipo: spid", "tipo: identita-digitale"),
         }
     )
     code, out = build(run, root)
     assert code == 1
     assert 'content/aurora/storie/il-primo-martedi.md:5: azione sconosciuta "cucitto" — forse "cucito"?' in out
-    assert 'content/aurora/territorio.md:14: tipo di servizio sconosciuto "identità digitale" — forse "spid"?' in out
+    assert 'content/aurora/territorio.md:14: tipo di servizio sconosciuto "identita-digitale" — forse "spid"?' in out
     assert not (root / "site").exists()
 
 

@@ -449,9 +449,9 @@ def _service_hint(sources: Sources, kind: str) -> str:
     known = sources.services_data.get("_known", {})
     if not known:
         return f"crea {sources.services_rel} con i tipi di servizio (vedi la guida, «I servizi delle portinerie»)"
-    folded = kind.replace("-", " ").casefold()
+    folded = slugify(kind)  # accents, case and spaces aside: "identita-digitale" is "identità digitale"
     for slug, entry in known.items():
-        if folded in (s.casefold() for s in [entry.get("nome", ""), *entry.get("sinonimi", [])]):
+        if folded in (slugify(s) for s in [entry.get("nome", ""), *entry.get("sinonimi", [])]):
             return f'forse "{slug}"? ("{kind}" è un suo sinonimo in {sources.services_rel})'
     close = difflib.get_close_matches(kind, list(known), n=1, cutoff=0.5)
     hint = f'forse "{close[0]}"? ' if close else ""
