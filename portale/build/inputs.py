@@ -17,7 +17,7 @@ A page's key hashes
                       every file of the territory (listings, counts, tags, the skills offered there), and the actions
                       of other territories answering its needs (they make a need met): their front matter, and the
                       body of territorio.md only (no listing shows another body)
-    bisogno, sapere, saperi and the network's skills and needs pages
+    bisogno, sapere, saperi and the network's skills, needs, actions, agenda and services pages
                       every person, need, action and territory of the network (who offers what, how far, which needs
                       an action met): their front matter, the body of territorio.md, and a need page's own body (no
                       such page shows another)
@@ -57,6 +57,9 @@ PEOPLE_AND_NEEDS = {
     "rete-sapere.html",
     "rete-bisogni.html",
 }
+# The network's actions, agenda and services read the same sources as its needs (actions, their people, the
+# portinerie's services in territorio.md); the territory pages of the same templates are TERRITORY_WIDE.
+NETWORK_ACTIONS = {"azioni.html", "agenda.html", "rete-servizi.html", "rete-servizio.html"}
 
 
 def _fingerprints(source) -> tuple[str, str]:
@@ -189,7 +192,7 @@ def page_keys(pages: list, sources: Sources, base: str) -> list[str | None]:
             rels = [source, own] + with_territories(sorted(names[source] + around[source]))
         elif page.template == "persona.html":
             rels = [ctx["person"].source, own] + with_territories(sorted(named[ctx["person"].source]))
-        elif page.template in PEOPLE_AND_NEEDS:
+        elif page.template in PEOPLE_AND_NEEDS or (page.template in NETWORK_ACTIONS and not territory):
             # who offers what and which needs are open: front matter (and territorio.md whole); a need's page shows
             # its own body too
             rels = group("people and needs", lambda: people_and_needs, listed)

@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from functools import cache
 from urllib.parse import urlsplit
 
 import icalendar
@@ -48,8 +49,16 @@ def calendar(archive: Archive, actions: list[Action], name: str) -> bytes:
     for action in actions:
         for appointment in action.appointments:
             cal.add_component(event(archive, action, appointment))
-    cal.add_missing_timezones()
+    if cal.get_missing_tzids():  # only all-day events need no VTIMEZONE
+        cal.subcomponents.insert(0, rome())
     return cal.to_ical()
+
+
+@cache
+def rome() -> icalendar.Timezone:
+    """Europe/Rome's VTIMEZONE, as `add_missing_timezones` makes it (1970-2038): made once, not once per calendar
+    (it was a third of a no-change build at 4,000 stories)."""
+    return icalendar.Timezone.from_tzid(str(ZONE))
 
 
 def uid(archive: Archive, action: Action, appointment: Appointment) -> str:
