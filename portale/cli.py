@@ -82,6 +82,10 @@ def make_parser() -> argparse.ArgumentParser:
 
     build = sub.add_parser("build", help="costruisce il sito (comando predefinito)")
     common(build)
+    printing = sub.add_parser(
+        "stampa", help="costruisce il sito e anche i PDF della bacheca di ogni territorio e dei moduli (con WeasyPrint)"
+    )
+    common(printing)
     check = sub.add_parser("check", help="controlla i contenuti senza scrivere niente")
     check.add_argument(
         "--format",
@@ -151,6 +155,12 @@ def main(argv: list[str] | None = None, root: Path | None = None) -> int:
         from portale.editors import serve  # the HTTP server and the watcher are loaded only when previewing
 
         return serve.run_serve(root, args)
+    if args.command == "stampa":
+        from portale.pages import pdf
+
+        if not pdf.available():
+            print(pdf.INSTALL_HINT, file=sys.stderr)
+            return 2
     return run_build(root, args)
 
 
@@ -253,7 +263,15 @@ def run_check(root: Path, args) -> int:
 def run_build(root: Path, args) -> int:
     out = args.output if args.output.is_absolute() else root / args.output
     try:
-        result = pipeline.build(root, out, drafts=args.bozze, today=args.oggi, jobs=args.jobs, progress=Progress())
+        result = pipeline.build(
+            root,
+            out,
+            drafts=args.bozze,
+            today=args.oggi,
+            jobs=args.jobs,
+            progress=Progress(),
+            pdfs=args.command == "stampa",
+        )
     except ContentError as exc:
         print_problems(exc.problems)
         errors, warnings = _count(exc.problems)

@@ -13,7 +13,7 @@ A page's key hashes
                       territory), and their territories
     azione.html       the action, its territory, its participants and partners, the needs it answers, the stories
                       telling it, and their territories
-    territorio, storie, persone, bisogni, azioni, agenda, servizi, 404 of a territory
+    territorio, storie, persone, bisogni, azioni, agenda, servizi, bacheca, 404 of a territory
                       every file of the territory (listings, counts, tags, the skills offered there), and the actions
                       of other territories answering its needs (they make a need met): their front matter, and the
                       body of territorio.md only (no listing shows another body)
@@ -22,6 +22,10 @@ A page's key hashes
                       an action met): their front matter, the body of territorio.md, and a need page's own body (no
                       such page shows another)
 
+    bisogno-stampa    the need and its territory
+    moduli            nothing more: the forms are made from the schema (the code) and saperi.yml
+
+A sheet's key also says whether it links to its PDF (`build.py stampa`).
 A source's hash covers its text as published (names hidden by privacy.redact already replaced); the images and audio it names are covered by their size and mtime.
 
 A page of any other kind gets no key and is rendered on every build: a new kind of page is correct before anyone
@@ -47,8 +51,11 @@ TERRITORY_WIDE = {
     "azioni.html",
     "agenda.html",
     "servizi.html",
+    "bacheca.html",
     "404.html",
 }
+# The printed forms read only the schema (the code) and saperi.yml, both in every key.
+FORMS = {"moduli.html", "modulo-saperi.html", "modulo-consenso.html", "modulo-bisogno.html"}
 PEOPLE_AND_NEEDS = {
     "bisogno.html",
     "sapere.html",
@@ -192,6 +199,10 @@ def page_keys(pages: list, sources: Sources, base: str) -> list[str | None]:
             rels = [source, own] + with_territories(sorted(names[source] + around[source]))
         elif page.template == "persona.html":
             rels = [ctx["person"].source, own] + with_territories(sorted(named[ctx["person"].source]))
+        elif page.template == "bisogno-stampa.html":
+            rels = [ctx["need"].source, own]
+        elif page.template in FORMS:
+            rels = []
         elif page.template in PEOPLE_AND_NEEDS or (page.template in NETWORK_ACTIONS and not territory):
             # who offers what and which needs are open: front matter (and territorio.md whole); a need's page shows
             # its own body too
@@ -203,7 +214,8 @@ def page_keys(pages: list, sources: Sources, base: str) -> list[str | None]:
         else:
             keys.append(None)
             continue
-        digest = hashlib.sha256(f"{base}\n{page.template}\n{page.output}\n".encode())
+        # a sheet links to its PDF when `build.py stampa` writes one
+        digest = hashlib.sha256(f"{base}\n{page.template}\n{page.output}\n{ctx.get('pdf')}\n".encode())
         for rel in rels:
             digest.update(f"{rel}\0{digests.get(rel, '-')}\n".encode())
         keys.append(digest.hexdigest())

@@ -18,7 +18,7 @@ from portale.build.workspace import Workspace
 from portale.content import load, markup, model, privacy, validate
 from portale.content.memo import Memo
 from portale.content.problems import ContentError, Problem
-from portale.pages import calendars, feeds, media_copies, opendata, render
+from portale.pages import calendars, feeds, media_copies, opendata, pdf, render
 from portale.search.index import IndexResult
 
 
@@ -53,17 +53,18 @@ def build(
     today: dt.date | None = None,
     jobs: int | None = None,
     progress: Progress | None = None,
+    pdfs: bool = False,
 ) -> BuildResult:
     started, today = time.perf_counter(), today or dt.date.today()
     with Workspace(root, out, jobs=jobs, progress=progress) as work:
         # load, validate, model; then render, write (the archive is passed on, never held here: memory)
-        result = write_site(work, read_archive(work, drafts=drafts, today=today))
+        result = write_site(work, read_archive(work, drafts=drafts, today=today, pdfs=pdfs))
         result.indexed = work.index()  # index: every territory's Pagefind bundle; the new site goes live on leaving
     result.seconds = time.perf_counter() - started
     return result
 
 
-def read_archive(work: Workspace, *, drafts: bool, today: dt.date) -> Planned:
+def read_archive(work: Workspace, *, drafts: bool, today: dt.date, pdfs: bool = False) -> Planned:
     sources, problems = check(work.root, today, work.memo)  # load, validate
     if any(not problem.warning for problem in problems):
         raise ContentError(problems)  # the output folder is untouched
@@ -73,7 +74,7 @@ def read_archive(work: Workspace, *, drafts: bool, today: dt.date) -> Planned:
         work.bodies = markup.render_bodies(sources.files, work.cache, work.jobs, done)
     archive = model.build_archive(sources, drafts=drafts, today=today)  # model
     files = media_copies.publish_media(archive, work.images, work.memo)  # before render: pages need the images' sizes
-    pages = render.plan_site(archive)
+    pages = render.plan_site(archive, pdf=pdfs)  # pdfs: the sheets link to the PDFs written below
     work.plan(pages, sources, drafts=drafts, today=today)  # what each page reads: only changed ones are rendered
     return Planned(archive, pages, files, problems)
 
@@ -90,6 +91,8 @@ def write_site(work: Workspace, planned: Planned) -> BuildResult:
         | feeds.render_feeds(archive, [page.output for page in pages if page.listed])
     )
     work.write_files(files, [territory.slug for territory in archive.territories])
+    if sheets := render.pdf_sheets(pages):  # `stampa`: the sheets just written, with their stylesheet, as PDF
+        work.write_files(pdf.render_pdfs(work.folder, sheets), [])
     return BuildResult(
         [territory.slug for territory in archive.territories],
         archive.portal.base_url,

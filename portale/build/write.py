@@ -257,11 +257,28 @@ def write_pages(
     previous_root = str(previous_site)
     made: set[str] = set()
 
+    real: dict[str, str] = {str(root): str(root)}
+
+    def resolved(path: str) -> str:
+        """os.path.realpath(path) for a folder under root, with one lstat per folder not seen yet (realpath
+        checks every component: a third of a no-change build's time at 4,000 stories)."""
+        if path not in real:
+            up = os.path.dirname(path)
+            if up == path or os.path.islink(path):
+                real[path] = os.path.realpath(path)
+            else:
+                real[path] = os.path.join(resolved(up), os.path.basename(path))
+        return real[path]
+
+    inside = os.path.join(str(root), "")
+
     def clear(target: str) -> None:
         parent = os.path.dirname(target)
         if parent not in made:
             os.makedirs(parent, exist_ok=True)
-            if not Path(parent).resolve().is_relative_to(root):  # a symlinked folder in a reused staging folder
+            if not os.path.join(resolved(parent), "").startswith(
+                inside
+            ):  # a symlinked folder in a reused staging folder
                 raise ValueError(f"refusing to write outside the output folder: {target}")
             made.add(parent)
         with contextlib.suppress(FileNotFoundError):

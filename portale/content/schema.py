@@ -19,7 +19,15 @@ from portale.content.frontmatter import Map, Seq, Text
 from portale.content.problems import Problems
 
 CATEGORIES = ["terzo-settore", "scuola", "commercio", "impresa", "abitanti", "istituzione"]
-CONSENT_SCOPES = ["web", "ricerca", "foto", "audio"]
+# Each scope of a person's consent, with what it allows in plain Italian: the printed consent form has one box per
+# scope, with this text (pages/sheets.py). A new scope needs its sentence here.
+CONSENT_SCOPES = {
+    "web": "Il mio nome, come scelto qui sopra, i miei saperi e le storie che racconto possono essere pubblicati "
+    "sul sito del Portale dei Saperi.",
+    "ricerca": "Le mie risposte possono essere usate, senza il mio nome, per studi e ricerche sul quartiere.",
+    "foto": "Le mie fotografie e le immagini in cui compaio possono essere pubblicate sul sito.",
+    "audio": "La registrazione della mia voce, e i video in cui parlo, possono essere pubblicati sul sito.",
+}
 ACTION_STATES = ["proposta", "in-corso", "conclusa"]
 REPEATS = ["settimana", "mese"]
 
@@ -424,7 +432,7 @@ PERSONA = {
         {
             "data": DateField(required=True),
             "riferimento": TextField(required=True, max_length=200),
-            "ambito": ListField(ChoiceField(CONSENT_SCOPES), example="[web, foto]"),
+            "ambito": ListField(ChoiceField(list(CONSENT_SCOPES)), example="[web, foto]"),
             "revocato": DateField(),
         },
         example="consenso: {data: 2024-05-10, riferimento: modulo 2024/12, ambito: [web]}",

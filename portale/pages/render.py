@@ -17,7 +17,7 @@ from typing import Any
 import jinja2
 
 from portale.content.model import Archive, Territory
-from portale.pages import actions, affinity, directory, matching, metadata, numbers, teams, words
+from portale.pages import actions, affinity, directory, matching, metadata, numbers, qr, sheets, teams, words
 
 MONTHS = [
     "gennaio",
@@ -136,7 +136,7 @@ def search_bundles(territories: list[Territory]) -> list[str]:
     return [f"{t.slug}/pagefind/" for t in territories if t.stories or t.people or t.needs or t.actions or t.services]
 
 
-def pages(archive: Archive) -> Iterator[Page]:
+def pages(archive: Archive, pdf: bool = False) -> Iterator[Page]:
     """Every page, each territory's pages together (its skill directory included): the build indexes a territory
     as soon as the last of its pages is written, while the next territory's pages are rendered."""
     graph = words.WordGraph(archive)
@@ -168,13 +168,43 @@ def pages(archive: Archive) -> Iterator[Page]:
                 "team": teams.possible_team(need, archive.territories),
             }
             yield Page(need.path, "bisogno.html", context, t)
+            if need.is_open:
+                yield Page(
+                    f"{need.path}stampa/",
+                    "bisogno-stampa.html",
+                    {"title": f"Da stampare: {need.title}", "need": need, "pdf": None},
+                    t,
+                )
         yield from action_pages(archive, t)
         yield Page(f"{t.slug}/servizi/", "servizi.html", {"title": f"Servizi della portineria · {t.name}"}, t)
+        board = {"title": f"Bacheca · {t.name}", "board": sheets.notice_board(archive, t), "pdf": pdf and "bacheca.pdf"}
+        yield Page(f"{t.slug}/bacheca/", "bacheca.html", board, t)
         yield from word_pages(graph, t)
         yield from territory_directory_pages(archive, t)
     yield from network_directory_pages(archive)
     yield from network_action_pages(archive)
+    yield from form_pages(archive, pdf)
     yield from word_pages(graph, None)
+
+
+FORMS = {  # path under moduli/: template, title
+    "scheda-dei-saperi": ("modulo-saperi.html", "La scheda dei saperi"),
+    "consenso": ("modulo-consenso.html", "Il modulo del consenso"),
+    "bisogno": ("modulo-bisogno.html", "Un bisogno del quartiere"),
+}
+
+
+def form_pages(archive: Archive, pdf: bool) -> Iterator[Page]:
+    """The printable interview forms of the network, and the page listing them with every notice board."""
+    yield Page("moduli/", "moduli.html", {"title": "Moduli e bacheche da stampare", "pdf": pdf})
+    form = sheets.skills_form(archive)
+    for name, (template, title) in FORMS.items():
+        yield Page(f"moduli/{name}/", template, {"title": title, "form": form, "pdf": pdf and f"{name}.pdf"})
+
+
+def pdf_sheets(pages: list[Page]) -> list[Page]:
+    """The sheets `build.py stampa` also writes as PDF, each beside its page as the file its `pdf` names."""
+    return [page for page in pages if page.context.get("pdf") and page.template != "moduli.html"]
 
 
 def action_pages(archive: Archive, t: Territory) -> Iterator[Page]:
@@ -307,8 +337,9 @@ def word_link(word, territory: Territory | None) -> str:
     return words.word_path(word.slug, territory)
 
 
-def plan_site(archive: Archive) -> list[Page]:
-    return list(pages(archive))
+def plan_site(archive: Archive, pdf: bool = False) -> list[Page]:
+    """Every page; `pdf`: the sheets link to their PDF (`build.py stampa` writes them)."""
+    return list(pages(archive, pdf))
 
 
 def page_renderer(archive: Archive, templates: Path, compiled: Path | None = None) -> Callable[[Page], bytes]:
@@ -342,6 +373,9 @@ def render_page(env: jinja2.Environment, archive: Archive, page: Page) -> bytes:
         "rule": actions.rule,
         "iso": actions.iso,
         "figures": lambda t: numbers.figures(archive, t),
+        "qr": qr.qr_svg,
+        "shorten": sheets.shorten,
+        "limits": sheets.LIMITS,
         "meta": metadata.describe(page, archive),
         **page.context,
         **made,
