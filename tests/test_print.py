@@ -10,7 +10,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from conftest import need_md, org_md, person_md, read, story_md
+from conftest import need_md, org_md, person_md, read
 
 from portale.content import schema
 from portale.pages import pdf
