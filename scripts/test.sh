@@ -1,12 +1,16 @@
 #!/usr/bin/env bash
 # The whole test suite on a fresh machine: system packages for the browser and the HTML
-# checker, the Python test extra, then pytest. README's second command; .ci/run calls it too.
+# checker, the QR decoder, PDF tools and WeasyPrint's Pango, the Python test extra, then pytest. README's second command; .ci/run calls it too.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 need_apt=()
 command -v chromium >/dev/null || need_apt+=(chromium)
 command -v java >/dev/null || need_apt+=(default-jre-headless)
+command -v zbarimg >/dev/null || need_apt+=(zbar-tools)           # reads back the printed QR codes
+command -v pdftoppm >/dev/null || need_apt+=(poppler-utils)       # renders the printed sheets, counts pages
+ldconfig -p 2>/dev/null | grep -q libpangoft2-1.0 || need_apt+=(libpango-1.0-0 libpangoft2-1.0-0)  # WeasyPrint
+fc-list 2>/dev/null | grep -qi "Noto Sans" || need_apt+=(fonts-noto-core)  # the sheets' typeface
 if [ ${#need_apt[@]} -gt 0 ]; then
     SUDO=""
     [ "$(id -u)" -eq 0 ] || SUDO="sudo"
