@@ -77,10 +77,15 @@ class Audit(HTMLParser):
         self.problems: list[str] = []
         self.script: dict | None = None
         self.json_ld: list[str] = []
+        self.in_qr = False  # inside a QR code's <svg>, where only bare <path> elements may appear
 
     def handle_starttag(self, tag, attrs):
         attributes = dict(attrs)
-        if tag in ("iframe", "object", "embed", "style", "base", "svg", "math", "frame"):
+        if tag == "svg" and attributes.get("class") == "qr" and not self.in_qr:
+            self.in_qr = True  # drawn by segno from the page's own address; its paths are checked below
+        elif self.in_qr and (tag != "path" or set(attributes) - {"d", "stroke", "fill", "transform"}):
+            self.problems.append(f"<{tag} {attrs}> in a QR code")
+        elif tag in ("iframe", "object", "embed", "style", "base", "svg", "math", "frame"):
             self.problems.append(f"<{tag}>")
         if tag == "form" and not attributes.get("action", "").endswith(("cerca/", "./")):  # only the search forms
             self.problems.append(f"<form {attrs}>")
@@ -112,6 +117,8 @@ class Audit(HTMLParser):
             self.script["text"] += data
 
     def handle_endtag(self, tag):
+        if tag == "svg":
+            self.in_qr = False
         if tag == "script" and self.script is not None:
             if self.script["kind"] == "application/ld+json":
                 self.json_ld.append(self.script["text"])

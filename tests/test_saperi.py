@@ -500,8 +500,9 @@ def test_sample_content_shows_the_directory_and_matching(tmp_path, run):
     assert len(links(need, "sezione-aiuto").headings) >= 4  # here, then three other territories
     expired = read(sample, "dora/bisogni/cassette-rialzate-per-l-orto-della-scuola/index.html")
     assert "la scadenza era il 30 giugno 2026" in expired
-    closed = read(sample, "rivarolo/bisogni/sarte-per-i-costumi-di-carnevale/index.html")
-    assert '<span class="stato chiuso">Chiuso</span>' in closed
+    assert '<span class="stato chiuso">Chiuso</span>' in expired
+    met = read(sample, "rivarolo/bisogni/sarte-per-i-costumi-di-carnevale/index.html")
+    assert '<span class="stato risolto">Risolto con Gli animali del Canavese' in met
     open_list = read(sample, "bisogni/index.html")
     assert "cassette-rialzate" not in open_list and "sarte-per-i-costumi" not in open_list
     assert not EMAIL.search(read(sample, "dati/saperi.csv") + read(sample, "dati/storie.json"))

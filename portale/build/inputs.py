@@ -23,7 +23,8 @@ A page's key hashes
                       such page shows another)
 
     bisogno-stampa    the need and its territory
-    moduli            nothing more: the forms are made from the schema (the code) and saperi.yml
+    moduli            nothing more: the forms are made from the schema (the code) and saperi.yml; the forms'
+                      index also lists every territory's board, by name
 
 A sheet's key also says whether it links to its PDF (`build.py stampa`).
 A source's hash covers its text as published (names hidden by privacy.redact already replaced); the images and audio it names are covered by their size and mtime.
@@ -202,7 +203,7 @@ def page_keys(pages: list, sources: Sources, base: str) -> list[str | None]:
         elif page.template == "bisogno-stampa.html":
             rels = [ctx["need"].source, own]
         elif page.template in FORMS:
-            rels = []
+            rels = ["#territories"] if page.template == "moduli.html" else []
         elif page.template in PEOPLE_AND_NEEDS or (page.template in NETWORK_ACTIONS and not territory):
             # who offers what and which needs are open: front matter (and territorio.md whole); a need's page shows
             # its own body too

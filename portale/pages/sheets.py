@@ -65,7 +65,6 @@ class Board:
     more_meetings: int
     skills: list[BoardSkill]
     more_skills: int
-    header_mm: int
 
     @property
     def left_out(self) -> bool:
@@ -105,7 +104,6 @@ def notice_board(archive: Archive, territory: Territory) -> Board:
         len(upcoming) - len(shown_meetings),
         [BoardSkill(s, offerers(s, territory)) for s in shown_skills],
         len(offered) - len(shown_skills),
-        header_mm,
     )
 
 
