@@ -7,6 +7,7 @@ previous site/. The cases that must build instead (BOM, CRLF, YAML 1.1 words) as
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 
 import pytest
@@ -443,11 +444,30 @@ def test_a_python_tag_executes_nothing_even_in_check(make_site, run, tmp_path, m
 # --- the Markdown budget behind the pre-checks ------------------------------------------------
 
 
+class Pathological:
+    """A Markdown converter with a weakness the pre-checks did not foresee: the real one, except that a body
+    holding RECURSE recurses without end and one holding SLOW takes a second."""
+
+    def __init__(self, real):
+        self.real = real
+
+    def reset(self):
+        self.real.reset()
+
+    def convert(self, text):
+        if "RECURSE" in text:
+            raise RecursionError
+        if "SLOW" in text:
+            time.sleep(1)
+        return self.real.convert(text)
+
+
 def test_a_body_that_still_recurses_too_deep_is_a_content_error(make_site, run, monkeypatch):
     from portale.content import markup
 
-    monkeypatch.setattr(markup, "MAX_DEFINITIONS", 10**6)  # as if the pre-check had missed it
-    root = make_site({STORY: fm("titolo: Prova", "data: 2025-01-01", body="a\n: b\n" * 1500)})
+    real = markup._converter
+    monkeypatch.setattr(markup, "_converter", lambda: Pathological(real()))
+    root = make_site({STORY: fm("titolo: Prova", "data: 2025-01-01", body="a\n: RECURSE\n")})
     code, out = run(["--jobs", "1"], cwd=root)
     assert code == 1, out
     assert f"{STORY}:5: elenchi, citazioni o definizioni annidati troppo in profondità" in out
@@ -457,9 +477,10 @@ def test_a_body_that_still_recurses_too_deep_is_a_content_error(make_site, run, 
 def test_a_body_that_is_still_too_slow_is_stopped_by_the_time_limit(make_site, run, monkeypatch):
     from portale.content import markup
 
-    monkeypatch.setattr(markup, "MAX_BRACKETS", 10**6)  # as if the pre-check had missed it
-    monkeypatch.setattr(markup, "RENDER_SECONDS", 0.01)  # 3000 "[" take about 1 s
-    root = make_site({STORY: fm("titolo: Prova", "data: 2025-01-01", body="[" * 3000)})
+    real = markup._converter
+    monkeypatch.setattr(markup, "_converter", lambda: Pathological(real()))
+    monkeypatch.setattr(markup, "RENDER_SECONDS", 0.01)
+    root = make_site({STORY: fm("titolo: Prova", "data: 2025-01-01", body="Un testo SLOW da impaginare.")})
     code, out = run(["--jobs", "1"], cwd=root)
     assert code == 1, out
     assert f"{STORY}:5: il testo richiede troppo tempo per essere impaginato (più di 0.01 secondi)" in out
