@@ -335,6 +335,19 @@ PORTALE = {
     ),
     # organisations (territorio/slug) allowed to publish their own e-mail, phone and address
     "contatti_pubblici": ListField(slug_text(), example="[aurora/biblioteca-civica]"),
+    # the web editor (cms/config.py): where its commits go; `attiva: false` leaves admin/ out of the site
+    "redazione": MapField(
+        {
+            "attiva": BoolField(),
+            "backend": ChoiceField(["github", "gitea", "gitlab", "git-gateway"]),
+            "repo": TextField(max_length=200),
+            "branch": TextField(max_length=100),
+            "base_url": UrlField(),  # the sign-in (OAuth) server, when the backend needs one
+            "api_root": UrlField(),  # a Gitea or Forgejo server's API, https://.../api/v1
+            "flusso": ChoiceField(["semplice", "revisione"]),  # revisione: each edit becomes a pull request
+        },
+        example="redazione: {backend: github, repo: rete-portinerie/portale, flusso: revisione}",
+    ),
 }
 
 SKILL = MapField(
