@@ -6,7 +6,7 @@ The package is layered by role; a layer imports only the layers below it (checke
     cli        the command line (`build.py` hands it the arguments)
     editors    the editors' tools: new files, the live preview
     build      the pipeline and the rebuild machinery
-    search     Pagefind bundles        pages   what a reader gets
+    search     Pagefind bundles        pages   what a reader gets      cms   the web editor (Decap CMS)
     content    content/ read, checked, modelled
     common     work over the cores
 """

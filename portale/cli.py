@@ -182,8 +182,8 @@ def run_suggest(root: Path, args) -> int:
 
 def run_new(root: Path, args) -> int:
     kind = args.tipo.strip().lower()
-    if kind not in scaffold.LINES:
-        close = difflib.get_close_matches(kind, list(scaffold.LINES), n=1, cutoff=0.5)
+    if kind not in scaffold.VALUES:
+        close = difflib.get_close_matches(kind, list(scaffold.VALUES), n=1, cutoff=0.5)
         guess = f'forse "{close[0]}"? ' if close else ""
         print(f'non so creare "{args.tipo}" — {guess}scegli storia, persona, bisogno oppure azione')
         return 2

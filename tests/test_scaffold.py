@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from portale.content import frontmatter, schema
-from portale.editors.scaffold import LINES
+from portale.editors.scaffold import VALUES
 
 FOLDERS = {"storia": "storie", "persona": "persone", "bisogno": "bisogni"}
 
@@ -118,7 +118,7 @@ def test_unknown_kind_and_a_title_without_letters_are_usage_errors(make_site, ru
 
 
 def test_every_key_of_every_kind_has_a_line_in_the_scaffold():
-    for kind, lines in LINES.items():
+    for kind, lines in VALUES.items():
         assert set(lines) == set(schema.BY_KIND[kind]), kind
 
 

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from portale.build.progress import Progress
 from portale.build.workspace import Workspace
+from portale.cms import admin
 from portale.content import load, markup, model, privacy, validate
 from portale.content.memo import Memo
 from portale.content.problems import ContentError, Problem
@@ -89,6 +90,12 @@ def write_site(work: Workspace, planned: Planned) -> BuildResult:
         | opendata.export_data(archive, calendar_files["agenda.ics"])
         | calendar_files
         | feeds.render_feeds(archive, [page.output for page in pages if page.listed])
+        | admin.admin_files(  # the web editor, for the volunteers
+            archive.portal.editor,
+            archive.portal.base_url,
+            [(t.slug, t.name) for t in archive.territories],
+            work.templates,
+        )
     )
     work.write_files(files, [territory.slug for territory in archive.territories])
     if sheets := render.pdf_sheets(pages):  # `stampa`: the sheets just written, with their stylesheet, as PDF

@@ -27,6 +27,7 @@ class Portal:
     description: str
     base_url: str  # always ends with "/"
     contacts: dict
+    editor: dict = field(default_factory=dict)  # portale.yml's `redazione:` (cms/config.py)
 
 
 @dataclass
@@ -361,6 +362,7 @@ def build_archive(sources: Sources, *, drafts: bool = False, today: dt.date | No
         description=portal_data.get("descrizione", ""),
         base_url=base_url if base_url.endswith("/") else base_url + "/",
         contacts={k: v for k, v in portal_data.get("contatti", {}).items() if not k.startswith("_")},
+        editor={k: v for k, v in portal_data.get("redazione", {}).items() if not k.startswith("_")},
     )
     categories, skills = _vocabulary(sources.vocabulary_data)
     archive = Archive(portal, categories, skills, [], today, drafts)

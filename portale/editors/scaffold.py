@@ -16,82 +16,70 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from portale.content import schema
+from portale.content.labels import LABELS
 from portale.content.load import KIND_FOLDERS
 from portale.content.slugs import collision_key, slugify
 
 FOLDERS = {kind: folder for folder, kind in KIND_FOLDERS.items()}  # storia -> storie
 MAX_SLUG = 80
 
-# key -> (value written by `new`, comment). "{titolo}" and "{oggi}" are filled in; "" leaves the key empty.
+# key -> the value `new` writes ("{titolo}" and "{oggi}" are filled in; "" leaves the key empty). The comment
+# beside it is the key's hint in content/labels.py, which the web editor shows too.
 # Every key of schema.BY_KIND[kind] must be here: tests/test_scaffold.py checks it.
-LINES: dict[str, dict[str, tuple[str, str]]] = {
+VALUES: dict[str, dict[str, str]] = {
     "storia": {
-        "titolo": ("{titolo}", "il titolo della storia"),
-        "data": ("{oggi}", "la data della storia, AAAA-MM-GG"),
-        "persone": ("[]", "chi compare: i nomi dei file in persone/, es. [anna-rossi, dora/ciclofficina]"),
-        "categoria": ("", "facoltativa: terzo-settore, scuola, commercio, impresa, abitanti, istituzione"),
-        "tag": ("[]", "parole chiave dal dizionario content/parole.yml, es. [mercato, cucina]"),
-        "sommario": ("", "una o due frasi per gli elenchi (al massimo 300 caratteri)"),
-        "immagine": ("", "facoltativa, in una storia a cartella: {file: foto.jpg, alt: cosa si vede nella foto}"),
-        "audio": ("", "facoltativo, in una storia a cartella: {file: voce.mp3, trascrizione: il testo detto}"),
-        "azione": ("", "facoltativa: l'azione che la storia racconta, il nome del file in azioni/"),
-        "bozza": ("true", "togli questa riga (o scrivi false) quando la storia è pronta da pubblicare"),
+        "titolo": "{titolo}",
+        "data": "{oggi}",
+        "persone": "[]",
+        "categoria": "",
+        "tag": "[]",
+        "sommario": "",
+        "immagine": "",
+        "audio": "",
+        "azione": "",
+        "bozza": "true",
     },
     "persona": {
-        "nome": ("{titolo}", "nome e cognome, o il nome dell'organizzazione"),
-        "tipo": ("{tipo}", "persona oppure organizzazione"),
-        "consenso": ("{consenso}", "obbligatorio per una persona: il modulo di consenso firmato"),
-        "visibilita": ("", "facoltativa: pubblica, solo-nome (senza cognome) o pseudonimo"),
-        "pseudonimo": ("", "il nome da mostrare, solo con visibilita: pseudonimo"),
-        "categoria": ("", "facoltativa: terzo-settore, scuola, commercio, impresa, abitanti, istituzione"),
-        "ruolo": ("", "una riga: che cosa fa, es. Sarta in pensione"),
-        "saperi": ("[]", "i saperi che offre, dagli slug di content/saperi.yml, es. [sartoria]"),
-        "tag": ("[]", "parole chiave dal dizionario content/parole.yml, es. [cucito, intercultura]"),
-        "immagine": ("", "facoltativa: {file: foto.jpg, alt: descrizione della foto} (serve anche ambito: foto)"),
-        "sito": ("", "solo per le organizzazioni: l'indirizzo web, https://..."),
-        "bozza": ("true", "togli questa riga (o scrivi false) quando la scheda è pronta da pubblicare"),
+        "nome": "{titolo}",
+        "tipo": "{tipo}",
+        "consenso": "{consenso}",
+        "visibilita": "",
+        "pseudonimo": "",
+        "categoria": "",
+        "ruolo": "",
+        "saperi": "[]",
+        "tag": "[]",
+        "immagine": "",
+        "sito": "",
+        "bozza": "true",
     },
     "bisogno": {
-        "titolo": ("{titolo}", "che cosa serve, in poche parole"),
-        "data": ("{oggi}", "quando è nato il bisogno, AAAA-MM-GG"),
-        "saperi": ("[]", "i saperi che servono, dagli slug di content/saperi.yml, es. [riparazione-biciclette]"),
-        "stato": ("aperto", "aperto oppure chiuso (quando il bisogno è risolto)"),
-        "scadenza": ("", "facoltativa: entro quando, AAAA-MM-GG"),
-        "sommario": ("", "una o due frasi per gli elenchi (al massimo 300 caratteri)"),
-        "categoria": ("", "facoltativa: terzo-settore, scuola, commercio, impresa, abitanti, istituzione"),
-        "tag": ("[]", "parole chiave dal dizionario content/parole.yml, es. [scuola, doposcuola]"),
-        "bozza": ("true", "togli questa riga (o scrivi false) quando il bisogno è pronto da pubblicare"),
+        "titolo": "{titolo}",
+        "data": "{oggi}",
+        "saperi": "[]",
+        "stato": "aperto",
+        "scadenza": "",
+        "sommario": "",
+        "categoria": "",
+        "tag": "[]",
+        "bozza": "true",
     },
     "azione": {
-        "titolo": ("{titolo}", "il nome dell'azione, in poche parole"),
-        "data": ("{oggi}", "quando è stata proposta, AAAA-MM-GG"),
-        "stato": ("proposta", "proposta, in-corso oppure conclusa"),
-        "bisogni": ("[]", "i bisogni a cui risponde: i nomi dei file in bisogni/, es. [aiuto-compiti]"),
-        "partecipanti": (
-            "[]",
-            "chi partecipa, una voce per persona: - {chi: anna-rossi, sapere: cucina-etnica, ruolo: cucina}",
-        ),
-        "partner": (
-            "[]",
-            "le organizzazioni: i nomi dei file in persone/, o il nome di un ente, es. [Circoscrizione 7]",
-        ),
-        "appuntamenti": (
-            "[]",
-            "- {inizio: AAAA-MM-GG HH:MM, fine: HH:MM, luogo: ..., ripeti: {ogni: settimana, fino: AAAA-MM-GG}}",
-        ),
-        "sommario": ("", "una o due frasi per gli elenchi (al massimo 300 caratteri)"),
-        "tag": ("[]", "parole chiave dal dizionario content/parole.yml, es. [cucito, intercultura]"),
-        "immagine": ("", "facoltativa, in un'azione a cartella: {file: foto.jpg, alt: cosa si vede nella foto}"),
-        "bozza": ("true", "togli questa riga (o scrivi false) quando l'azione è pronta da pubblicare"),
+        "titolo": "{titolo}",
+        "data": "{oggi}",
+        "stato": "proposta",
+        "bisogni": "[]",
+        "partecipanti": "[]",
+        "partner": "[]",
+        "appuntamenti": "[]",
+        "sommario": "",
+        "tag": "[]",
+        "immagine": "",
+        "bozza": "true",
     },
 }
 
-CONSENT_LINES = [
-    ("data", "", "il giorno della firma, AAAA-MM-GG"),
-    ("riferimento", "", "il numero o il nome del modulo firmato, es. modulo 2025/12"),
-    ("ambito", "[web]", "dove si può pubblicare: web, ricerca, foto, audio"),
-    ("revocato", "", "se la persona ritira il consenso: la data del ritiro"),
-]
+CONSENT_VALUES = {"data": "", "riferimento": "", "ambito": "[web]", "revocato": ""}
 
 BODIES = {
     "storia": "Scrivi qui la storia, in paragrafi separati da una riga vuota.\n",
@@ -149,19 +137,20 @@ def make_slug(title: str) -> str:
 
 
 def render_file(kind: str, title: str, today: dt.date, person_type: str = "persona") -> str:
-    keys = LINES[kind]
+    keys, hints = VALUES[kind], LABELS[kind]
     values = {"titolo": _quote(title), "oggi": today.isoformat(), "tipo": person_type, "consenso": ""}
     lines = ["---"]
     width = 12
     for key in schema.BY_KIND[kind]:
-        default, comment = keys[key]
+        default, comment = keys[key], hints[key].hint
         if key == "consenso" and person_type != "persona":
             comment = "solo per le persone: per un'organizzazione resta vuoto"
         value = default.format(**values)
         lines.append(f"{(key + ': ' + value).rstrip():<{width}}  # {comment}")
         if key == "consenso" and person_type == "persona":
-            for sub, sub_value, sub_comment in CONSENT_LINES:
-                lines.append(f"  {(sub + ': ' + sub_value).rstrip():<{width - 2}}  # {sub_comment}")
+            for sub, sub_value in CONSENT_VALUES.items():
+                line = f"  {(sub + ': ' + sub_value).rstrip():<{width - 2}}"
+                lines.append(f"{line}  # {hints['consenso.' + sub].hint}")
     lines.append("---")
     return "\n".join(lines) + "\n" + BODIES[kind]
 

@@ -1,0 +1,76 @@
+"""`admin/`: the web editor's page, its config.yml and JSON Schemas, and the vendored Decap CMS, written into the
+network site by every build unless portale.yml says `redazione: {attiva: false}`.
+
+The CMS's script comes from the pinned npm package in `editor/` (`npm ci --prefix editor`); without it the page
+says how to install it, and the rest of the site is the same. The page is never indexed, never in a sitemap, feed
+or search bundle, and no reader's page links to it or loads anything of it.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import jinja2
+import yaml
+
+from portale.cms import config as cms_config
+from portale.cms.jsonschema import schema_files
+
+EDITOR = Path(__file__).resolve().parents[2] / "editor"  # package.json, package-lock.json, node_modules/
+DIST = EDITOR / "node_modules" / "decap-cms" / "dist"
+SCRIPT = "decap-cms.js"
+
+
+def cms_files(folder: Path = DIST) -> dict[str, Path]:
+    """The CMS's script, the chunks it loads on demand (same folder) and its WebAssembly, without source maps."""
+    if not (folder / SCRIPT).is_file():
+        return {}
+    return {
+        f"admin/{p.name}": p
+        for p in sorted(folder.iterdir())
+        if p.name == SCRIPT or p.name.endswith((f".{SCRIPT}", ".wasm"))
+    }
+
+
+def origin(url: str) -> str:
+    return "/".join(url.split("/", 3)[:3])  # https://host[:port]
+
+
+def content_security_policy(backend: dict) -> str:
+    """What Decap needs and nothing more: its own scripts (it compiles its config's schema, hence 'unsafe-eval'),
+    the styles it injects, images from the repository being edited (blob:, data:), and the backend's API."""
+    port = cms_config.LOCAL_BACKEND_PORT
+    apis = {f"http://127.0.0.1:{port}", f"http://localhost:{port}"}
+    if backend["name"] == "github":
+        apis |= {"https://api.github.com", "https://raw.githubusercontent.com"}
+    elif backend["name"] == "gitlab":
+        apis.add("https://gitlab.com")
+    apis |= {origin(backend[key]) for key in ("api_root", "base_url") if backend.get(key)}
+    hosts = " ".join(sorted(apis))
+    return (
+        "default-src 'self'; script-src 'self' 'unsafe-eval' 'wasm-unsafe-eval'; style-src 'self' 'unsafe-inline'; "
+        f"img-src 'self' data: blob: {hosts}; font-src 'self' data:; connect-src 'self' blob: {hosts}; "
+        "frame-src 'self' blob:; worker-src 'self' blob:; object-src 'none'; base-uri 'self'; form-action 'self'"
+    )
+
+
+def admin_files(settings: dict, site_url: str, territories: list[tuple[str, str]], templates: Path) -> dict:
+    """Output path -> bytes or a file to link, for the whole admin/ folder; empty when the editor is off."""
+    if settings.get("attiva") is False:
+        return {}
+    config = cms_config.cms_config(settings, site_url, territories)
+    script = cms_files()
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(templates), autoescape=True)
+    page = env.get_template("admin.html").render(
+        csp=content_security_policy(config["backend"]),
+        installed=bool(script),
+        script=SCRIPT,
+        site_url=site_url,
+    )
+    files: dict[str, bytes | Path] = {"admin/index.html": page.encode()}
+    files["admin/config.yml"] = yaml.safe_dump(config, allow_unicode=True, sort_keys=False, width=120).encode()
+    for name, text in schema_files(site_url).items():
+        files[f"admin/schemi/{name}"] = text.encode()
+    files |= script
+    return files

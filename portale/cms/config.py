@@ -1,0 +1,275 @@
+"""Decap CMS's `config.yml`, made from the content schema (content/schema.py) and its Italian labels
+(content/labels.py): a key added to the schema appears in the form with no change here.
+
+Collections, for each territory: Storie, Persone (tipo persona, with the consent block required), Organizzazioni,
+Bisogni, Azioni; then the network's Dizionario (parole.yml). Persons and organisations share `persone/`: two
+collections filtered on `tipo`, plus a hidden one with both, which the relation widgets pick from. Stories and
+actions made in the editor are bundles (`storie/<slug>/index.md`), so an uploaded image lands beside the text.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from portale.content import schema
+from portale.content.labels import LABELS
+
+LOCAL_BACKEND_PORT = 8081  # decap-server's default; `serve --redazione` starts it there, on 127.0.0.1
+SKILLS = "saperi"  # the hidden file collection over saperi.yml that relation widgets read
+SKILL_VALUE = "categorie.*.saperi.*.slug"
+
+# kind -> (folder, collection label, singular label)
+FOLDERS = {
+    "storia": ("storie", "Storie", "storia"),
+    "persona": ("persone", "Persone", "persona"),
+    "organizzazione": ("persone", "Organizzazioni", "organizzazione"),
+    "bisogno": ("bisogni", "Bisogni", "bisogno"),
+    "azione": ("azioni", "Azioni", "azione"),
+}
+BUNDLES = {"storia", "azione"}  # made as <slug>/index.md, images beside the text
+SUMMARIES = {"storia": "{{titolo}}", "persona": "{{nome}}", "organizzazione": "{{nome}}"}
+SUMMARIES |= {"bisogno": "{{titolo}} ({{stato}})", "azione": "{{titolo}} ({{stato}})"}
+
+
+def relation(collection: str, search: str, multiple: bool = False) -> dict[str, Any]:
+    return {
+        "widget": "relation",
+        "collection": collection,
+        "value_field": "{{slug}}",
+        "search_fields": [search],
+        "display_fields": [search],
+        "multiple": multiple,
+    }
+
+
+SKILL_RELATION = {
+    "widget": "relation",
+    "collection": SKILLS,
+    "file": "elenco",
+    "value_field": SKILL_VALUE,
+    "search_fields": ["categorie.*.saperi.*.nome"],
+    "display_fields": ["categorie.*.saperi.*.nome"],
+}
+
+
+def relations(territory: str) -> dict[str, dict[str, Any]]:
+    """The keys whose values are slugs the build checks, and the collection each one picks from."""
+    people = f"{territory}-schede"
+    return {
+        "storia.persone": relation(people, "nome", multiple=True),
+        "storia.azione": relation(f"{territory}-azioni", "titolo"),
+        "persona.saperi.sapere": SKILL_RELATION,
+        "bisogno.saperi": SKILL_RELATION | {"multiple": True},
+        "azione.bisogni": relation(f"{territory}-bisogni", "titolo", multiple=True),
+        "azione.partecipanti.chi": relation(people, "nome"),
+        "azione.partecipanti.sapere": SKILL_RELATION,
+    }
+
+
+def widget(field: schema.Field, kind: str, key: str, links: dict) -> dict[str, Any]:
+    """The Decap widget (and its options) of one field; `key` is its dotted name."""
+    labels = LABELS["persona" if kind == "organizzazione" else kind]
+    base_kind = "persona" if kind == "organizzazione" else kind
+    out: dict[str, Any] = {"name": key.rsplit(".", 1)[-1], "label": key.rsplit(".", 1)[-1]}
+    if key in labels:
+        out["label"], out["hint"] = labels[key].label, labels[key].hint
+    out["required"] = field.required
+    link = links.get(f"{base_kind}.{key}")
+    if link:
+        return out | link
+    if isinstance(field, schema.ListField) and links.get(f"{base_kind}.{key}.item"):
+        return out | links[f"{base_kind}.{key}.item"]
+    if isinstance(field, schema.DateField):
+        out |= {"widget": "datetime", "format": "YYYY-MM-DD", "date_format": "DD/MM/YYYY", "time_format": False}
+    elif isinstance(field, schema.BoolField):
+        out["widget"] = "boolean"
+    elif isinstance(field, schema.NumberField):
+        out |= {"widget": "number", "value_type": "float", "min": field.low, "max": field.high}
+    elif isinstance(field, schema.ChoiceField):
+        out |= {"widget": "select", "options": list(field.choices)}
+    elif isinstance(field, schema.TextField):
+        out["widget"] = "text" if field.multiline or field.max_length > 300 else "string"
+        if key.endswith("immagine.file"):
+            out["widget"] = "image"
+            out["choose_url"] = False  # images live beside the text, never on another host
+        elif key.endswith("audio.file"):
+            out["widget"] = "file"
+            out["choose_url"] = False
+    elif isinstance(field, schema.ListField):
+        out["widget"] = "list"
+        if isinstance(field.item, schema.MapField):
+            out["fields"] = [widget(f, kind, f"{key}.{name}", links) for name, f in field.item.fields.items()]
+            if field.item.scalar_key:
+                out["summary"] = "{{fields.%s}}" % field.item.scalar_key
+        elif isinstance(field.item, schema.ChoiceField):
+            out = out | {"widget": "select", "options": list(field.item.choices), "multiple": True}
+        else:
+            out["field"] = {"name": out["name"], "label": out["label"], "widget": "string"}
+        if isinstance(field.item, schema.ChoiceField):
+            out.pop("fields", None)
+    elif isinstance(field, schema.MapField):
+        out["widget"] = "object"
+        out["fields"] = [widget(f, kind, f"{key}.{name}", links) for name, f in field.fields.items()]
+        out["collapsed"] = False
+    else:  # pragma: no cover - a new kind of field must be taught here
+        raise TypeError(f"no widget for {type(field).__name__}")
+    return out
+
+
+def fields_of(kind: str, territory: str) -> list[dict[str, Any]]:
+    spec = schema.PERSONA if kind == "organizzazione" else schema.BY_KIND[kind]
+    links = relations(territory)
+    out = []
+    for name, field in spec.items():
+        if kind == "organizzazione" and name in ("consenso", "visibilita", "pseudonimo"):
+            continue  # an organisation signs no consent and shows its own name
+        if kind == "persona" and name == "sito":
+            continue  # only organisations have a site
+        item = widget(field, kind, name, links)
+        if name == "tipo":
+            item = item | {"widget": "hidden", "default": "organizzazione" if kind == "organizzazione" else "persona"}
+        if kind == "persona" and name == "consenso":
+            item["required"] = True  # the build refuses a person without it
+        if name == "bozza":
+            item["default"] = True  # a new text is a draft until someone publishes it
+        if name == "data" and kind != "persona":
+            item["default"] = "{{now}}"
+        out.append(item)
+    out.append({"name": "body", "label": "Testo", "widget": "markdown", "hint": LABEL_BODY[kind]})
+    return out
+
+
+LABEL_BODY = {
+    "storia": "la storia, in paragrafi separati da una riga vuota",
+    "persona": "la biografia o il racconto in prima persona",
+    "organizzazione": "chi siete e che cosa fate",
+    "bisogno": "che cosa serve, per chi, e come mettersi in contatto con la portineria",
+    "azione": "come è nata l'azione: chi ha notato il bisogno, chi si è incontrato, che cosa porta ognuno",
+}
+
+
+def collection(kind: str, territory: str, territory_name: str) -> dict[str, Any]:
+    folder, label, singular = FOLDERS[kind]
+    out: dict[str, Any] = {
+        "name": f"{territory}-{folder if kind != 'organizzazione' else 'organizzazioni'}",
+        "label": f"{territory_name} · {label}",
+        "label_singular": singular,
+        "folder": f"content/{territory}/{folder}",
+        "create": True,
+        "extension": "md",
+        "format": "frontmatter",
+        "slug": "{{slug}}",
+        "summary": SUMMARIES[kind],
+        "identifier_field": "nome" if kind in ("persona", "organizzazione") else "titolo",
+        "sortable_fields": ["nome"] if kind in ("persona", "organizzazione") else ["data", "titolo"],
+        "fields": fields_of(kind, territory),
+    }
+    if kind in ("persona", "organizzazione"):
+        out["filter"] = {"field": "tipo", "value": kind}
+    if kind in BUNDLES:
+        out |= {"path": "{{slug}}/index", "media_folder": "", "public_folder": ""}
+    return out
+
+
+def hidden_collections(territory: str) -> list[dict[str, Any]]:
+    """Every person and organisation of a territory, for the relation widgets: not shown in the menu."""
+    return [
+        {
+            "name": f"{territory}-schede",
+            "label": f"{territory}: tutte le schede",
+            "folder": f"content/{territory}/persone",
+            "extension": "md",
+            "format": "frontmatter",
+            "hide": True,
+            "create": False,
+            "identifier_field": "nome",
+            "fields": [{"name": "nome", "label": "Nome", "widget": "string"}],
+        }
+    ]
+
+
+def network_collections() -> list[dict[str, Any]]:
+    word = schema.PAROLE["parole"]
+    skills_file = {
+        "name": SKILLS,
+        "label": "Saperi",
+        "hide": True,
+        "files": [
+            {
+                "name": "elenco",
+                "label": "I saperi",
+                "file": "content/saperi.yml",
+                "fields": [
+                    {
+                        "name": "categorie",
+                        "label": "Categorie",
+                        "widget": "list",
+                        "fields": [
+                            {"name": "slug", "label": "Slug", "widget": "string"},
+                            {"name": "nome", "label": "Nome", "widget": "string"},
+                            {
+                                "name": "saperi",
+                                "label": "Saperi",
+                                "widget": "list",
+                                "fields": [
+                                    {"name": "slug", "label": "Slug", "widget": "string"},
+                                    {"name": "nome", "label": "Nome", "widget": "string"},
+                                ],
+                            },
+                        ],
+                    }
+                ],
+            }
+        ],
+    }
+    dictionary = {
+        "name": "dizionario",
+        "label": "Dizionario delle parole",
+        "files": [
+            {
+                "name": "parole",
+                "label": "Le parole",
+                "file": "content/parole.yml",
+                "fields": [widget(word, "parole", "parole", {})],
+            }
+        ],
+    }
+    return [dictionary, skills_file]
+
+
+def backend(settings: dict) -> dict[str, Any]:
+    """The backend the editor commits through, from portale.yml's `redazione:` block. No secret is ever here:
+    sign-in happens in the browser (OAuth, or a token typed by the editor)."""
+    out: dict[str, Any] = {"name": settings.get("backend", "github")}
+    for key, decap in (("repo", "repo"), ("branch", "branch"), ("base_url", "base_url"), ("api_root", "api_root")):
+        if settings.get(key):
+            out[decap] = settings[key]
+    out.setdefault("branch", "main")
+    if out["name"] in ("github", "gitea", "gitlab") and "repo" not in out:
+        out["repo"] = "organizzazione/portale-dei-saperi"  # a placeholder the guide tells maintainers to change
+    return out
+
+
+def cms_config(settings: dict, site_url: str, territories: list[tuple[str, str]], local: bool = True) -> dict:
+    """The whole config.yml as data. `territories` is [(slug, name)], in the archive's order; `local` lets the
+    editor talk to decap-server on this computer when it answers (Decap tries it first on localhost)."""
+    config: dict[str, Any] = {"backend": backend(settings)}
+    if settings.get("flusso") == "revisione":
+        config["publish_mode"] = "editorial_workflow"
+    if local:
+        config["local_backend"] = {"url": f"http://127.0.0.1:{LOCAL_BACKEND_PORT}/api/v1"}
+    config |= {
+        "locale": "it",
+        "site_url": site_url,
+        "display_url": site_url,
+        "media_folder": "content/_caricamenti",  # only for files not saved with a text; the build says to move them
+        "public_folder": "",
+        "slug": {"encoding": "ascii", "clean_accents": True, "sanitize_replacement": "-"},
+        "collections": [],
+    }
+    for slug, name in territories:
+        for kind in FOLDERS:
+            config["collections"].append(collection(kind, slug, name))
+        config["collections"].extend(hidden_collections(slug))
+    config["collections"].extend(network_collections())
+    return config

@@ -1,0 +1,98 @@
+"""JSON Schemas (draft 2020-12) of each content kind's front matter, made from content/schema.py.
+
+Editors' tools read them: the VS Code YAML extension, `check-jsonschema` on a YAML file. They say what a form can
+say (types, required keys, choices, lengths); what needs the whole archive (an unknown slug, a surname in a
+pseudonym's story) stays with `build.py check`.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from portale.content import schema
+from portale.content.labels import LABELS
+
+DIALECT = "https://json-schema.org/draft/2020-12/schema"
+# the kinds with a schema, and the file names they are published under
+KINDS = {
+    "storia": schema.STORIA,
+    "persona": schema.PERSONA,
+    "bisogno": schema.BISOGNO,
+    "azione": schema.AZIONE,
+    "parole": schema.PAROLE,
+}
+TITLES = {
+    "storia": "Una storia (content/<territorio>/storie/)",
+    "persona": "Una persona o un'organizzazione (content/<territorio>/persone/)",
+    "bisogno": "Un bisogno (content/<territorio>/bisogni/)",
+    "azione": "Un'azione (content/<territorio>/azioni/)",
+    "parole": "Il dizionario delle parole (content/parole.yml)",
+}
+
+
+def field_schema(field: schema.Field, labels: dict, key: str) -> dict[str, Any]:
+    """The JSON Schema of one field; `key` is its dotted name in `labels`."""
+    out: dict[str, Any] = {}
+    if key in labels:
+        out["title"], out["description"] = labels[key].label, labels[key].hint
+    if isinstance(field, schema.UrlField):
+        out |= {"type": "string", "format": "uri", "pattern": "^https?://[^/\\s]+"}
+    elif isinstance(field, schema.TextField):
+        out["type"] = "string"
+        if field.max_length:
+            out["maxLength"] = field.max_length
+        if field.required:
+            out["pattern"] = "\\S"  # not blank
+    elif isinstance(field, schema.DateField):
+        out |= {"type": "string", "format": "date", "pattern": "^\\d{4}-\\d{2}-\\d{2}$"}
+    elif isinstance(field, schema.BoolField):
+        out["type"] = "boolean"
+    elif isinstance(field, schema.NumberField):
+        out |= {"type": "number", "minimum": field.low, "maximum": field.high}
+    elif isinstance(field, schema.ChoiceField):
+        out["enum"] = list(field.choices)
+    elif isinstance(field, schema.ListField):
+        item = field_schema(field.item, labels, key)
+        for name in ("title", "description"):
+            item.pop(name, None)  # said once, on the list
+        out |= {"type": "array", "items": item}
+        if field.required:
+            out["minItems"] = 1
+    elif isinstance(field, schema.MapField):
+        out |= object_schema(field.fields, labels, key + ".")
+        if field.scalar_key:  # `saperi: [sartoria]` stands for `saperi: [{sapere: sartoria}]`
+            lone = field_schema(field.fields[field.scalar_key], labels, f"{key}.{field.scalar_key}")
+            keep = {k: v for k, v in out.items() if k not in ("title", "description")}
+            out = {k: v for k, v in out.items() if k in ("title", "description")} | {"anyOf": [lone, keep]}
+    else:  # pragma: no cover - a new kind of field must be taught here
+        raise TypeError(f"no JSON Schema for {type(field).__name__}")
+    return out
+
+
+def object_schema(fields: dict[str, schema.Field], labels: dict, prefix: str = "") -> dict[str, Any]:
+    return {
+        "type": "object",
+        "properties": {name: field_schema(f, labels, prefix + name) for name, f in fields.items()},
+        "required": [name for name, f in fields.items() if f.required],
+        "additionalProperties": False,  # the build warns on an unknown key: the editor's tool flags it at once
+    }
+
+
+def kind_schema(kind: str, base_url: str = "") -> dict[str, Any]:
+    body = object_schema(KINDS[kind], LABELS[kind])
+    if kind == "persona":  # a person's consent is required; an organisation needs none
+        body["if"] = {"properties": {"tipo": {"const": "persona"}}, "required": ["tipo"]}
+        body["then"] = {"required": ["consenso"]}
+    head: dict[str, Any] = {"$schema": DIALECT}
+    if base_url:
+        head["$id"] = f"{base_url.rstrip('/')}/admin/schemi/{kind}.schema.json"
+    return head | {"title": TITLES[kind]} | body
+
+
+def schema_files(base_url: str = "") -> dict[str, str]:
+    """File name -> JSON text, for every kind."""
+    return {
+        f"{kind}.schema.json": json.dumps(kind_schema(kind, base_url), ensure_ascii=False, indent=2) + "\n"
+        for kind in KINDS
+    }
