@@ -8,7 +8,6 @@ or search bundle, and no reader's page links to it or loads anything of it.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import jinja2

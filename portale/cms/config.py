@@ -66,19 +66,19 @@ def relations(territory: str) -> dict[str, dict[str, Any]]:
     }
 
 
-def widget(field: schema.Field, kind: str, key: str, links: dict) -> dict[str, Any]:
-    """The Decap widget (and its options) of one field; `key` is its dotted name."""
+def widget(field: schema.Field, kind: str, key: str, links: dict, inside_optional: bool = False) -> dict[str, Any]:
+    """The Decap widget (and its options) of one field; `key` is its dotted name. Decap checks a required key
+    inside an optional group even when the group is left empty (a story without an image could not be saved):
+    there the form marks nothing required, and the build, which refuses an image without `alt`, says so."""
     labels = LABELS["persona" if kind == "organizzazione" else kind]
     base_kind = "persona" if kind == "organizzazione" else kind
     out: dict[str, Any] = {"name": key.rsplit(".", 1)[-1], "label": key.rsplit(".", 1)[-1]}
     if key in labels:
         out["label"], out["hint"] = labels[key].label, labels[key].hint
-    out["required"] = field.required
+    out["required"] = field.required and not inside_optional
     link = links.get(f"{base_kind}.{key}")
     if link:
         return out | link
-    if isinstance(field, schema.ListField) and links.get(f"{base_kind}.{key}.item"):
-        return out | links[f"{base_kind}.{key}.item"]
     if isinstance(field, schema.DateField):
         out |= {"widget": "datetime", "format": "YYYY-MM-DD", "date_format": "DD/MM/YYYY", "time_format": False}
     elif isinstance(field, schema.BoolField):
@@ -102,14 +102,13 @@ def widget(field: schema.Field, kind: str, key: str, links: dict) -> dict[str, A
             if field.item.scalar_key:
                 out["summary"] = "{{fields.%s}}" % field.item.scalar_key
         elif isinstance(field.item, schema.ChoiceField):
-            out = out | {"widget": "select", "options": list(field.item.choices), "multiple": True}
+            out |= {"widget": "select", "options": list(field.item.choices), "multiple": True}
         else:
             out["field"] = {"name": out["name"], "label": out["label"], "widget": "string"}
-        if isinstance(field.item, schema.ChoiceField):
-            out.pop("fields", None)
     elif isinstance(field, schema.MapField):
         out["widget"] = "object"
-        out["fields"] = [widget(f, kind, f"{key}.{name}", links) for name, f in field.fields.items()]
+        optional = inside_optional or not (field.required or (kind == "persona" and key == "consenso"))
+        out["fields"] = [widget(f, kind, f"{key}.{name}", links, optional) for name, f in field.fields.items()]
         out["collapsed"] = False
     else:  # pragma: no cover - a new kind of field must be taught here
         raise TypeError(f"no widget for {type(field).__name__}")

@@ -1,0 +1,330 @@
+"""The web editor: one schema, three uses (the build's checks, Decap's config.yml, the JSON Schemas), the admin/
+page kept away from readers, and a volunteer writing a story in Chromium through decap-server."""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import json
+import os
+import shutil
+import socket
+import subprocess
+import time
+from pathlib import Path
+
+import jsonschema
+import pytest
+import yaml
+from ruamel.yaml import YAML
+
+from portale.cms import admin
+from portale.cms import jsonschema as cms_schema
+from portale.cms.config import LOCAL_BACKEND_PORT, cms_config
+from portale.content import schema
+from portale.content.labels import LABELS
+
+PROJECT = Path(__file__).resolve().parent.parent
+SAMPLE = PROJECT / "content"
+TERRITORIES = [("aurora", "Aurora"), ("dora", "Dora")]
+
+
+def dotted_keys(fields: dict, prefix: str = "") -> set[str]:
+    """Every key of a schema, nested ones dotted, a list's item keys under the list."""
+    keys = set()
+    for name, field in fields.items():
+        keys.add(prefix + name)
+        inner = field.item if isinstance(field, schema.ListField) else field
+        if isinstance(inner, schema.MapField):
+            keys |= dotted_keys(inner.fields, f"{prefix}{name}.")
+    return keys
+
+
+def config_keys(fields: list[dict], prefix: str = "") -> set[str]:
+    keys = set()
+    for field in fields:
+        keys.add(prefix + field["name"])
+        keys |= config_keys(field.get("fields", []), f"{prefix}{field['name']}.")
+    return keys
+
+
+def schema_keys(node: dict, prefix: str = "") -> set[str]:
+    keys = set()
+    node = node.get("items", node)
+    for option in node.get("anyOf", []):
+        keys |= schema_keys(option, prefix)
+    for name, child in node.get("properties", {}).items():
+        keys.add(prefix + name)
+        keys |= schema_keys(child, f"{prefix}{name}.")
+    return keys
+
+
+def collections(config: dict) -> dict[str, dict]:
+    return {c["name"]: c for c in config["collections"]}
+
+
+KINDS = {"storia": schema.STORIA, "persona": schema.PERSONA, "bisogno": schema.BISOGNO, "azione": schema.AZIONE}
+
+
+@pytest.mark.parametrize("kind", [*KINDS, "parole"])
+def test_every_key_of_every_kind_has_its_label_its_form_field_and_its_json_schema(kind):
+    fields = schema.PAROLE if kind == "parole" else KINDS[kind]
+    keys = dotted_keys(fields)
+    assert keys - set(LABELS[kind]) == set()  # the label and hint that build.py new, the form and the schema show
+    assert schema_keys(cms_schema.kind_schema(kind)) == keys
+    config = collections(cms_config({}, "https://x.example/", TERRITORIES))
+    if kind == "parole":
+        form = config_keys(config["dizionario"]["files"][0]["fields"])
+    else:
+        folder = {"storia": "storie", "persona": "persone", "bisogno": "bisogni", "azione": "azioni"}[kind]
+        form = config_keys(config[f"aurora-{folder}"]["fields"]) - {"body"}
+        if kind == "persona":  # persons and organisations: two forms over one schema
+            form |= config_keys(config["aurora-organizzazioni"]["fields"]) - {"body"}
+    assert form == keys
+
+
+def test_a_key_added_to_the_schema_reaches_the_form_and_the_json_schema(monkeypatch):
+    monkeypatch.setitem(schema.STORIA, "quartiere", schema.TextField(max_length=80))
+    monkeypatch.setitem(schema.BY_KIND, "storia", schema.STORIA)
+    config = collections(cms_config({}, "https://x.example/", TERRITORIES))
+    assert "quartiere" in config_keys(config["dora-storie"]["fields"])
+    assert cms_schema.kind_schema("storia")["properties"]["quartiere"] == {"type": "string", "maxLength": 80}
+
+
+def test_widgets_follow_the_schema():
+    config = collections(cms_config({"backend": "gitea", "repo": "rete/portale"}, "https://x.example/", TERRITORIES))
+    story = {f["name"]: f for f in config["aurora-storie"]["fields"]}
+    assert story["data"]["widget"] == "datetime" and story["data"]["format"] == "YYYY-MM-DD"
+    assert story["categoria"] == story["categoria"] | {"widget": "select", "options": schema.CATEGORIES}
+    assert story["persone"]["widget"] == "relation" and story["persone"]["collection"] == "aurora-schede"
+    assert story["persone"]["multiple"] is True and story["persone"]["value_field"] == "{{slug}}"
+    assert story["bozza"]["default"] is True and story["titolo"]["required"] is True
+    image = {f["name"]: f for f in story["immagine"]["fields"]}
+    assert image["file"]["widget"] == "image" and "alt" in image  # optional: a story without image still saves
+    assert not story["immagine"]["required"] and not image["alt"]["required"]
+    assert config["aurora-storie"]["path"] == "{{slug}}/index" and config["aurora-storie"]["media_folder"] == ""
+    person = {f["name"]: f for f in config["aurora-persone"]["fields"]}
+    assert person["consenso"]["required"] is True
+    assert all(f["required"] for f in person["consenso"]["fields"] if f["name"] in ("data", "riferimento"))
+    assert person["tipo"] == person["tipo"] | {"widget": "hidden", "default": "persona"}
+    assert config["aurora-persone"]["filter"] == {"field": "tipo", "value": "persona"}
+    assert config["aurora-organizzazioni"]["filter"] == {"field": "tipo", "value": "organizzazione"}
+    assert "consenso" not in {f["name"] for f in config["aurora-organizzazioni"]["fields"]}
+    sapere = {f["name"]: f for f in person["saperi"]["fields"]}["sapere"]
+    assert sapere["widget"] == "relation" and sapere["value_field"] == "categorie.*.saperi.*.slug"
+    need = {f["name"]: f for f in config["dora-bisogni"]["fields"]}
+    assert need["stato"]["options"] == ["aperto", "chiuso"] and need["saperi"]["multiple"] is True
+    action = {f["name"]: f for f in config["dora-azioni"]["fields"]}
+    assert action["bisogni"]["collection"] == "dora-bisogni" and action["stato"]["options"] == schema.ACTION_STATES
+    whole = cms_config({"backend": "gitea", "repo": "rete/portale"}, "https://x.example/", TERRITORIES)
+    assert whole["backend"] == {"name": "gitea", "repo": "rete/portale", "branch": "main"} and whole["locale"] == "it"
+
+
+def test_the_config_names_no_secret():
+    text = json.dumps(cms_config({"backend": "github", "repo": "a/b"}, "https://x.example/", TERRITORIES)).lower()
+    assert not any(word in text for word in ("token", "secret", "password", "client_id", "app_id"))
+
+
+def front_matter(path: Path):
+    """The front matter as the editors' YAML tools read it (YAML 1.2), dates as text, as check-jsonschema does."""
+    text = path.read_text(encoding="utf-8")
+    data = YAML(typ="safe").load(text.split("---", 2)[1]) if path.suffix == ".md" else YAML(typ="safe").load(text)
+
+    def plain(value):
+        if isinstance(value, dict):
+            return {str(k): plain(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [plain(v) for v in value]
+        return value.isoformat() if isinstance(value, dt.date) else value
+
+    return plain(data)
+
+
+def sample_files():
+    for folder, kind in (("storie", "storia"), ("persone", "persona"), ("bisogni", "bisogno"), ("azioni", "azione")):
+        for path in sorted(SAMPLE.glob(f"*/{folder}/*.md")) + sorted(SAMPLE.glob(f"*/{folder}/*/index.md")):
+            yield kind, path
+    yield "parole", SAMPLE / "parole.yml"
+
+
+def test_every_sample_file_is_valid_against_its_json_schema():
+    validators = {k: jsonschema.Draft202012Validator(cms_schema.kind_schema(k)) for k in cms_schema.KINDS}
+    checked, problems = 0, []
+    for kind, path in sample_files():
+        for error in validators[kind].iter_errors(front_matter(path)):
+            problems.append(f"{path.relative_to(PROJECT)}: {error.json_path}: {error.message}")
+        checked += 1
+    assert checked > 100 and problems == []
+
+
+@pytest.mark.parametrize(
+    "kind, data, where",
+    [
+        ("storia", {"data": "2026-01-01"}, "$"),  # no titolo
+        ("storia", {"titolo": "Una", "data": "1 marzo"}, "$.data"),
+        ("storia", {"titolo": "Una", "data": "2026-01-01", "bozza": "forse"}, "$.bozza"),
+        ("storia", {"titolo": "Una", "data": "2026-01-01", "titlo": "x"}, "$"),  # an unknown key
+        ("storia", {"titolo": "Una", "data": "2026-01-01", "immagine": {"file": "a.jpg"}}, "$.immagine"),
+        ("persona", {"nome": "Ada", "tipo": "persona"}, "$"),  # a person without consent
+        ("persona", {"nome": "Ada", "tipo": "gruppo"}, "$.tipo"),
+        ("bisogno", {"titolo": "Un", "data": "2026-01-01", "saperi": ["a"], "stato": "risolto"}, "$.stato"),
+        (
+            "azione",
+            {"titolo": "Un", "data": "2026-01-01", "stato": "conclusa", "partecipanti": [{"ruolo": "x"}]},
+            "$.partecipanti[0]",
+        ),
+    ],
+)
+def test_a_broken_file_is_invalid_for_the_right_key(kind, data, where):
+    errors = list(jsonschema.Draft202012Validator(cms_schema.kind_schema(kind)).iter_errors(data))
+    assert errors and {e.json_path for e in errors} == {where}
+
+
+def test_the_published_schemas_are_check_jsonschema_s_and_valid_schemas(tmp_path):
+    for name, text in cms_schema.schema_files("https://x.example/").items():
+        jsonschema.Draft202012Validator.check_schema(json.loads(text))
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    target = tmp_path / "parole.yml"
+    shutil.copy(SAMPLE / "parole.yml", target)
+    result = subprocess.run(
+        ["check-jsonschema", "--schemafile", str(tmp_path / "parole.schema.json"), str(target)],
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    target.write_text("parole:\n  - descrizione: senza la parola\n", encoding="utf-8")
+    result = subprocess.run(
+        ["check-jsonschema", "--schemafile", str(tmp_path / "parole.schema.json"), str(target)],
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 1 and "'parola' is a required property" in result.stdout
+
+
+def test_admin_is_for_editors_only(make_site, run):
+    root = make_site()
+    code, out = run(["--oggi", "2026-01-15"], cwd=root)
+    assert code == 0, out
+    site = root / "site"
+    page = html.unescape((site / "admin/index.html").read_text(encoding="utf-8"))
+    assert '<html lang="it">' in page and '<meta name="robots" content="noindex, nofollow">' in page
+    assert '<meta http-equiv="Content-Security-Policy" content="default-src \'self\'' in page
+    config = yaml.safe_load((site / "admin/config.yml").read_text(encoding="utf-8"))
+    assert config["locale"] == "it" and "aurora-storie" in collections(config)
+    assert json.loads((site / "admin/schemi/storia.schema.json").read_text())["$schema"].endswith("2020-12/schema")
+    if admin.cms_files():  # installed by the README's test command (npm ci --prefix editor)
+        assert (site / "admin/decap-cms.js").stat().st_size > 1_000_000
+    others = [p for p in site.rglob("*") if p.is_file() and "admin" not in p.relative_to(site).parts]
+    for path in others:
+        if path.suffix in (".html", ".xml", ".json", ".txt", ".js", ".css", ".ics", ".csv"):
+            text = path.read_text(encoding="utf-8", errors="replace")
+            assert "admin/" not in text and "decap" not in text.lower(), path
+    assert not any("admin" in p.name for p in (site / "aurora/pagefind").rglob("*"))
+
+
+def test_the_editor_can_be_turned_off(make_site, run):
+    root = make_site()
+    portal = (root / "content/portale.yml").read_text(encoding="utf-8")
+    (root / "content/portale.yml").write_text(portal + "redazione: {attiva: false}\n", encoding="utf-8")
+    code, out = run(["--oggi", "2026-01-15"], cwd=root)
+    assert code == 0, out
+    assert not (root / "site/admin").exists()
+
+
+def test_a_script_saved_from_the_editor_is_sanitised(make_site, run):
+    # as Decap's markdown widget saves it: front matter in block style, the body after it
+    written = (
+        "---\ntitolo: Una merenda\ndata: 2026-01-10\npersone:\n  - anna-rossi\ntag:\n  - cortile\nbozza: false\n"
+        "---\nCi siamo visti in cortile.<script>alert('ZQX')</script>\n\n<a href='javascript:alert(1)' onclick='alert(2)'>un link</a>\n"
+    )
+    root = make_site({"content/aurora/storie/una-merenda/index.md": written})
+    code, out = run(["--oggi", "2026-01-15"], cwd=root)
+    assert code == 0, out
+    page = (root / "site/aurora/storie/una-merenda/index.html").read_text(encoding="utf-8")
+    assert "Ci siamo visti in cortile." in page and "un link" in page
+    assert "alert(" not in page and "onclick" not in page and "javascript:" not in page
+
+
+# --- end to end: Decap CMS in Chromium, over decap-server, on a git repository of the sample ----------------
+
+
+def port_is_free(port: int) -> bool:
+    with socket.socket() as probe:
+        return probe.connect_ex(("127.0.0.1", port)) != 0
+
+
+@pytest.fixture
+def sample_repository(tmp_path):
+    repo = tmp_path / "portale"
+    shutil.copytree(SAMPLE, repo / "content")
+    for command in (["init", "-q", "-b", "main"], ["add", "-A"], ["commit", "-qm", "sample"]):
+        subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@example.org", *command], cwd=repo, check=True)
+    return repo
+
+
+@pytest.fixture
+def decap_server(sample_repository):
+    server = admin.EDITOR / "node_modules/decap-server/dist/index.js"
+    assert server.is_file(), "the web editor is not installed: npm ci --prefix editor (scripts/test.sh does it)"
+    assert port_is_free(LOCAL_BACKEND_PORT), f"port {LOCAL_BACKEND_PORT} is taken: decap-server needs it"
+    env = os.environ | {
+        "PORT": str(LOCAL_BACKEND_PORT),
+        "BIND_HOST": "127.0.0.1",
+        "GIT_REPO_DIRECTORY": str(sample_repository),
+        "MODE": "fs",
+    }
+    process = subprocess.Popen(["node", str(server)], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    for _ in range(100):
+        if not port_is_free(LOCAL_BACKEND_PORT):
+            break
+        time.sleep(0.1)
+    yield sample_repository
+    process.terminate()
+    process.wait(10)
+
+
+def test_a_volunteer_writes_a_story_in_the_browser(decap_server, run, serve_dir, browser):
+    repo = decap_server
+    code, out = run(["--oggi", "2026-12-06"], cwd=repo)
+    assert code == 0, out
+    base = serve_dir(repo / "site")
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="it-IT")
+    tab = context.new_page()
+    elsewhere = []
+    tab.on(
+        "request",
+        lambda r: None if r.url.startswith(("http://127.0.0.1", "data:", "blob:")) else elsewhere.append(r.url),
+    )
+    tab.goto(base + "admin/")
+    tab.get_by_role("button", name="Accedi").click()
+    tab.get_by_text("Aurora · Storie").first.wait_for()
+
+    tab.goto(base + "admin/#/collections/aurora-storie/new")
+    tab.get_by_label("Titolo", exact=True).fill("La merenda in cortile")
+    tab.locator("[id^='persone-field']").click()
+    tab.keyboard.type("Samuel")
+    tab.get_by_text("Samuel Okafor", exact=True).click()
+    tab.get_by_role("button", name="Aggiungi parole chiave").click()
+    tab.locator("input[id^='tag-field']").last.fill("cortile")
+    tab.locator("[data-slate-editor='true']").first.click()
+    tab.keyboard.type("Il sabato pomeriggio, in cortile, si fa merenda insieme.")
+    tab.get_by_role("button", name="Pubblica").first.click()
+    tab.get_by_text("Pubblica ora").click()
+    written = repo / "content/aurora/storie/la-merenda-in-cortile/index.md"
+    for _ in range(100):
+        if written.is_file():
+            break
+        tab.wait_for_timeout(100)
+    text = written.read_text(encoding="utf-8")
+    assert "titolo: La merenda in cortile" in text and "samuel-okafor" in text and "cortile" in text
+    assert "bozza: true" in text  # a draft until someone publishes it
+
+    context.close()
+    assert elsewhere == []
+
+    code, out = run(["check"], cwd=repo)
+    assert code == 0, out
+    code, out = run(["--bozze", "--oggi", "2026-12-06"], cwd=repo)
+    assert code == 0, out
+    story = (repo / "site/aurora/storie/la-merenda-in-cortile/index.html").read_text(encoding="utf-8")
+    assert "La merenda in cortile" in story and "si fa merenda insieme" in story and "Samuel Okafor" in story
