@@ -100,7 +100,7 @@ def widget(field: schema.Field, kind: str, key: str, links: dict, inside_optiona
         if isinstance(field.item, schema.MapField):
             out["fields"] = [widget(f, kind, f"{key}.{name}", links) for name, f in field.item.fields.items()]
             if field.item.scalar_key:
-                out["summary"] = "{{fields.%s}}" % field.item.scalar_key
+                out["summary"] = "{{fields." + field.item.scalar_key + "}}"
         elif isinstance(field.item, schema.ChoiceField):
             out |= {"widget": "select", "options": list(field.item.choices), "multiple": True}
         else:
