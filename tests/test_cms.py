@@ -7,6 +7,7 @@ import datetime as dt
 import html
 import json
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -92,7 +93,9 @@ def test_a_key_added_to_the_schema_reaches_the_form_and_the_json_schema(monkeypa
 
 
 def test_widgets_follow_the_schema():
-    config = collections(cms_config({"backend": "gitea", "repo": "rete/portale"}, "https://x.example/", TERRITORIES))
+    skills = [("sartoria", "Sartoria (Mani)"), ("cucina-etnica", "Cucina etnica (Cucina)")]
+    settings = {"backend": "gitea", "repo": "rete/portale"}
+    config = collections(cms_config(settings, "https://x.example/", TERRITORIES, skills))
     story = {f["name"]: f for f in config["aurora-storie"]["fields"]}
     assert story["data"]["widget"] == "datetime" and story["data"]["format"] == "YYYY-MM-DD"
     assert story["categoria"] == story["categoria"] | {"widget": "select", "options": schema.CATEGORIES}
@@ -111,9 +114,10 @@ def test_widgets_follow_the_schema():
     assert config["aurora-organizzazioni"]["filter"] == {"field": "tipo", "value": "organizzazione"}
     assert "consenso" not in {f["name"] for f in config["aurora-organizzazioni"]["fields"]}
     sapere = {f["name"]: f for f in person["saperi"]["fields"]}["sapere"]
-    assert sapere["widget"] == "relation" and sapere["value_field"] == "categorie.*.saperi.*.slug"
+    assert sapere["widget"] == "select" and sapere["options"][0] == {"label": "Sartoria (Mani)", "value": "sartoria"}
     need = {f["name"]: f for f in config["dora-bisogni"]["fields"]}
     assert need["stato"]["options"] == ["aperto", "chiuso"] and need["saperi"]["multiple"] is True
+    assert [o["value"] for o in need["saperi"]["options"]] == ["sartoria", "cucina-etnica"]
     action = {f["name"]: f for f in config["dora-azioni"]["fields"]}
     assert action["bisogni"]["collection"] == "dora-bisogni" and action["stato"]["options"] == schema.ACTION_STATES
     whole = cms_config({"backend": "gitea", "repo": "rete/portale"}, "https://x.example/", TERRITORIES)
@@ -212,8 +216,14 @@ def test_admin_is_for_editors_only(make_site, run):
     config = yaml.safe_load((site / "admin/config.yml").read_text(encoding="utf-8"))
     assert config["locale"] == "it" and "aurora-storie" in collections(config)
     assert json.loads((site / "admin/schemi/storia.schema.json").read_text())["$schema"].endswith("2020-12/schema")
-    if admin.cms_files():  # installed by the README's test command (npm ci --prefix editor)
-        assert (site / "admin/decap-cms.js").stat().st_size > 1_000_000
+    scripts = re.findall(r"<script[^>]*>", page)
+    assert scripts == [
+        '<script src="decap-cms.js">',
+        '<script src="js-yaml.min.js">',
+        '<script src="redazione.js">',
+    ]  # only files of this folder, never a CDN
+    assert "style=" not in page and "<style" not in page
+    assert (site / "admin/decap-cms.js").stat().st_size > 1_000_000  # npm ci --prefix editor (the test command)
     others = [p for p in site.rglob("*") if p.is_file() and "admin" not in p.relative_to(site).parts]
     for path in others:
         if path.suffix in (".html", ".xml", ".json", ".txt", ".js", ".css", ".ics", ".csv"):
@@ -283,6 +293,16 @@ def decap_server(sample_repository):
     process.wait(10)
 
 
+def saved(tab, path: Path, needle: str, what: str) -> str:
+    """The file's text once decap-server has written it (it writes after answering the browser)."""
+    for _ in range(150):
+        text = path.read_text(encoding="utf-8") if path.is_file() else ""
+        if needle in text and text.rstrip().count("---") >= 2:
+            return text
+        tab.wait_for_timeout(100)
+    raise AssertionError(f"{path.name}: {what} not saved: {text!r}")
+
+
 def test_a_volunteer_writes_a_story_in_the_browser(decap_server, run, serve_dir, browser):
     repo = decap_server
     code, out = run(["--oggi", "2026-12-06"], cwd=repo)
@@ -295,6 +315,7 @@ def test_a_volunteer_writes_a_story_in_the_browser(decap_server, run, serve_dir,
         "request",
         lambda r: None if r.url.startswith(("http://127.0.0.1", "data:", "blob:")) else elsewhere.append(r.url),
     )
+    tab.on("dialog", lambda dialog: dialog.accept())  # "leave this entry?" once it is saved
     tab.goto(base + "admin/")
     tab.get_by_role("button", name="Accedi").click()
     tab.get_by_text("Aurora · Storie").first.wait_for()
@@ -311,14 +332,39 @@ def test_a_volunteer_writes_a_story_in_the_browser(decap_server, run, serve_dir,
     tab.get_by_role("button", name="Pubblica").first.click()
     tab.get_by_text("Pubblica ora").click()
     written = repo / "content/aurora/storie/la-merenda-in-cortile/index.md"
-    for _ in range(100):
-        if written.is_file():
-            break
-        tab.wait_for_timeout(100)
-    text = written.read_text(encoding="utf-8")
+    text = saved(tab, written, "---\n", "body")
     assert "titolo: La merenda in cortile" in text and "samuel-okafor" in text and "cortile" in text
     assert "bozza: true" in text  # a draft until someone publishes it
 
+    # the same volunteer adds a sapere to a person whose saperi were written by hand in the short form
+    person = repo / "content/aurora/persone/samuel-okafor.md"
+    before = person.read_text(encoding="utf-8")
+    assert "saperi: [alfabetizzazione-digitale, spid-e-servizi-online," in before
+    tab.goto(base + "admin/#/collections/aurora-persone/entries/samuel-okafor")
+    tab.reload()  # a fresh editor: Decap keeps the last entry's form when only the address's #fragment changes
+    tab.get_by_label("Nome", exact=True).wait_for()
+    tab.get_by_role("button", name="Aggiungi saperi").click()
+    tab.locator("[id^='sapere-field']").last.click()
+    tab.keyboard.type("sartor")
+    tab.get_by_text("Sartoria (", exact=False).first.click()
+    tab.locator("[class*='singleValue']", has_text="Sartoria (").wait_for()  # the choice is in the form
+    tab.get_by_role("button", name="Pubblica").first.click()
+    tab.get_by_text("Pubblica ora").click()
+    saved(tab, person, "sartoria", "saperi")
+    after = front_matter(person)
+    assert after["saperi"] == [
+        "alfabetizzazione-digitale",
+        "spid-e-servizi-online",
+        "riparazione-computer",
+        "lingua-inglese",
+        "sartoria",
+    ]  # still plain slugs, the new one last
+    assert after["consenso"] == {
+        "data": "2025-01-20",
+        "riferimento": "modulo 2025/002",
+        "ambito": ["web", "foto", "ricerca"],
+    }
+    assert person.read_text(encoding="utf-8").split("---", 2)[2] == before.split("---", 2)[2]  # the text, untouched
     context.close()
     assert elsewhere == []
 
@@ -328,3 +374,5 @@ def test_a_volunteer_writes_a_story_in_the_browser(decap_server, run, serve_dir,
     assert code == 0, out
     story = (repo / "site/aurora/storie/la-merenda-in-cortile/index.html").read_text(encoding="utf-8")
     assert "La merenda in cortile" in story and "si fa merenda insieme" in story and "Samuel Okafor" in story
+    profile = (repo / "site/aurora/persone/samuel-okafor/index.html").read_text(encoding="utf-8")
+    assert "Sartoria" in profile

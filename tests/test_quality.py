@@ -64,8 +64,13 @@ SAMPLE_SITE: list[Path] = []
 
 
 def html_files(site: Path) -> list[Path]:
-    """Every page but those that only send the reader elsewhere (old tag addresses: test_words.py checks them)."""
-    return sorted(p for p in site.rglob("*.html") if 'http-equiv="refresh"' not in p.read_text(encoding="utf-8"))
+    """Every reader's page: not those that only send the reader elsewhere (old tag addresses: test_words.py checks
+    them), nor the web editor's, which is Decap CMS's application (test_cms.py checks it)."""
+    return sorted(
+        p
+        for p in site.rglob("*.html")
+        if 'http-equiv="refresh"' not in p.read_text(encoding="utf-8") and p.relative_to(site).parts[0] != "admin"
+    )
 
 
 def one_of_each_kind(kinds: dict[str, list[str]]) -> list[str]:

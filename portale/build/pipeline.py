@@ -94,6 +94,7 @@ def write_site(work: Workspace, planned: Planned) -> BuildResult:
             archive.portal.editor,
             archive.portal.base_url,
             [(t.slug, t.name) for t in archive.territories],
+            [(s.slug, f"{s.name} ({s.category.name})") for s in archive.skills.values()],
             work.templates,
         )
     )

@@ -19,17 +19,20 @@ from portale.cms.jsonschema import schema_files
 EDITOR = Path(__file__).resolve().parents[2] / "editor"  # package.json, package-lock.json, node_modules/
 DIST = EDITOR / "node_modules" / "decap-cms" / "dist"
 SCRIPT = "decap-cms.js"
+YAML_SCRIPT = EDITOR / "node_modules" / "js-yaml" / "dist" / "js-yaml.min.js"  # read and write front matter
+OWN_SCRIPT = Path(__file__).with_name("redazione.js")  # the front-matter format the collections use
 
 
 def cms_files(folder: Path = DIST) -> dict[str, Path]:
     """The CMS's script, the chunks it loads on demand (same folder) and its WebAssembly, without source maps."""
-    if not (folder / SCRIPT).is_file():
+    if not (folder / SCRIPT).is_file() or not YAML_SCRIPT.is_file():
         return {}
-    return {
+    files: dict[str, Path] = {
         f"admin/{p.name}": p
         for p in sorted(folder.iterdir())
         if p.name == SCRIPT or p.name.endswith((f".{SCRIPT}", ".wasm"))
     }
+    return files | {"admin/js-yaml.min.js": YAML_SCRIPT, "admin/redazione.js": OWN_SCRIPT}
 
 
 def origin(url: str) -> str:
@@ -54,11 +57,17 @@ def content_security_policy(backend: dict) -> str:
     )
 
 
-def admin_files(settings: dict, site_url: str, territories: list[tuple[str, str]], templates: Path) -> dict:
+def admin_files(
+    settings: dict,
+    site_url: str,
+    territories: list[tuple[str, str]],
+    skills: list[tuple[str, str]],
+    templates: Path,
+) -> dict:
     """Output path -> bytes or a file to link, for the whole admin/ folder; empty when the editor is off."""
     if settings.get("attiva") is False:
         return {}
-    config = cms_config.cms_config(settings, site_url, territories)
+    config = cms_config.cms_config(settings, site_url, territories, skills)
     script = cms_files()
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(templates), autoescape=True)
     page = env.get_template("admin.html").render(

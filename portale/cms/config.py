@@ -15,8 +15,7 @@ from portale.content import schema
 from portale.content.labels import LABELS
 
 LOCAL_BACKEND_PORT = 8081  # decap-server's default; `serve --redazione` starts it there, on 127.0.0.1
-SKILLS = "saperi"  # the hidden file collection over saperi.yml that relation widgets read
-SKILL_VALUE = "categorie.*.saperi.*.slug"
+FORMAT = "portale-md"  # registered by cms/redazione.js: YAML front matter that keeps `saperi: [slug]` short
 
 # kind -> (folder, collection label, singular label)
 FOLDERS = {
@@ -42,27 +41,26 @@ def relation(collection: str, search: str, multiple: bool = False) -> dict[str, 
     }
 
 
-SKILL_RELATION = {
-    "widget": "relation",
-    "collection": SKILLS,
-    "file": "elenco",
-    "value_field": SKILL_VALUE,
-    "search_fields": ["categorie.*.saperi.*.nome"],
-    "display_fields": ["categorie.*.saperi.*.nome"],
-}
+def skill_choice(skills: list[tuple[str, str]]) -> dict[str, Any]:
+    """The saperi of saperi.yml, by name, for a select that stores the slug. A relation widget would read
+    saperi.yml through the backend, but Decap 3.16's search finds nothing two lists deep (categorie -> saperi):
+    the list opened, and emptied as soon as a volunteer typed. The config is made at every build, so the
+    choices follow saperi.yml all the same."""
+    return {"widget": "select", "options": [{"label": name, "value": slug} for slug, name in skills]}
 
 
-def relations(territory: str) -> dict[str, dict[str, Any]]:
-    """The keys whose values are slugs the build checks, and the collection each one picks from."""
+def relations(territory: str, skills: list[tuple[str, str]]) -> dict[str, dict[str, Any]]:
+    """The keys whose values are slugs the build checks, and where each one's choices come from."""
     people = f"{territory}-schede"
+    skill = skill_choice(skills)
     return {
         "storia.persone": relation(people, "nome", multiple=True),
         "storia.azione": relation(f"{territory}-azioni", "titolo"),
-        "persona.saperi.sapere": SKILL_RELATION,
-        "bisogno.saperi": SKILL_RELATION | {"multiple": True},
+        "persona.saperi.sapere": skill,
+        "bisogno.saperi": skill | {"multiple": True},
         "azione.bisogni": relation(f"{territory}-bisogni", "titolo", multiple=True),
         "azione.partecipanti.chi": relation(people, "nome"),
-        "azione.partecipanti.sapere": SKILL_RELATION,
+        "azione.partecipanti.sapere": skill,
     }
 
 
@@ -115,9 +113,9 @@ def widget(field: schema.Field, kind: str, key: str, links: dict, inside_optiona
     return out
 
 
-def fields_of(kind: str, territory: str) -> list[dict[str, Any]]:
+def fields_of(kind: str, territory: str, skills: list[tuple[str, str]]) -> list[dict[str, Any]]:
     spec = schema.PERSONA if kind == "organizzazione" else schema.BY_KIND[kind]
-    links = relations(territory)
+    links = relations(territory, skills)
     out = []
     for name, field in spec.items():
         if kind == "organizzazione" and name in ("consenso", "visibilita", "pseudonimo"):
@@ -147,7 +145,7 @@ LABEL_BODY = {
 }
 
 
-def collection(kind: str, territory: str, territory_name: str) -> dict[str, Any]:
+def collection(kind: str, territory: str, territory_name: str, skills: list[tuple[str, str]]) -> dict[str, Any]:
     folder, label, singular = FOLDERS[kind]
     out: dict[str, Any] = {
         "name": f"{territory}-{folder if kind != 'organizzazione' else 'organizzazioni'}",
@@ -156,12 +154,12 @@ def collection(kind: str, territory: str, territory_name: str) -> dict[str, Any]
         "folder": f"content/{territory}/{folder}",
         "create": True,
         "extension": "md",
-        "format": "frontmatter",
+        "format": FORMAT,
         "slug": "{{slug}}",
         "summary": SUMMARIES[kind],
         "identifier_field": "nome" if kind in ("persona", "organizzazione") else "titolo",
         "sortable_fields": ["nome"] if kind in ("persona", "organizzazione") else ["data", "titolo"],
-        "fields": fields_of(kind, territory),
+        "fields": fields_of(kind, territory, skills),
     }
     if kind in ("persona", "organizzazione"):
         out["filter"] = {"field": "tipo", "value": kind}
@@ -178,7 +176,7 @@ def hidden_collections(territory: str) -> list[dict[str, Any]]:
             "label": f"{territory}: tutte le schede",
             "folder": f"content/{territory}/persone",
             "extension": "md",
-            "format": "frontmatter",
+            "format": FORMAT,
             "hide": True,
             "create": False,
             "identifier_field": "nome",
@@ -189,38 +187,6 @@ def hidden_collections(territory: str) -> list[dict[str, Any]]:
 
 def network_collections() -> list[dict[str, Any]]:
     word = schema.PAROLE["parole"]
-    skills_file = {
-        "name": SKILLS,
-        "label": "Saperi",
-        "hide": True,
-        "files": [
-            {
-                "name": "elenco",
-                "label": "I saperi",
-                "file": "content/saperi.yml",
-                "fields": [
-                    {
-                        "name": "categorie",
-                        "label": "Categorie",
-                        "widget": "list",
-                        "fields": [
-                            {"name": "slug", "label": "Slug", "widget": "string"},
-                            {"name": "nome", "label": "Nome", "widget": "string"},
-                            {
-                                "name": "saperi",
-                                "label": "Saperi",
-                                "widget": "list",
-                                "fields": [
-                                    {"name": "slug", "label": "Slug", "widget": "string"},
-                                    {"name": "nome", "label": "Nome", "widget": "string"},
-                                ],
-                            },
-                        ],
-                    }
-                ],
-            }
-        ],
-    }
     dictionary = {
         "name": "dizionario",
         "label": "Dizionario delle parole",
@@ -233,7 +199,7 @@ def network_collections() -> list[dict[str, Any]]:
             }
         ],
     }
-    return [dictionary, skills_file]
+    return [dictionary]
 
 
 def backend(settings: dict) -> dict[str, Any]:
@@ -249,9 +215,15 @@ def backend(settings: dict) -> dict[str, Any]:
     return out
 
 
-def cms_config(settings: dict, site_url: str, territories: list[tuple[str, str]], local: bool = True) -> dict:
-    """The whole config.yml as data. `territories` is [(slug, name)], in the archive's order; `local` lets the
-    editor talk to decap-server on this computer when it answers (Decap tries it first on localhost)."""
+def cms_config(
+    settings: dict,
+    site_url: str,
+    territories: list[tuple[str, str]],
+    skills: list[tuple[str, str]] = (),
+    local: bool = True,
+) -> dict:
+    """The whole config.yml as data. `territories` and `skills` are [(slug, name)], in the archive's order;
+    `local` lets the editor talk to decap-server on this computer when it answers (Decap tries it first)."""
     config: dict[str, Any] = {"backend": backend(settings)}
     if settings.get("flusso") == "revisione":
         config["publish_mode"] = "editorial_workflow"
@@ -268,7 +240,7 @@ def cms_config(settings: dict, site_url: str, territories: list[tuple[str, str]]
     }
     for slug, name in territories:
         for kind in FOLDERS:
-            config["collections"].append(collection(kind, slug, name))
+            config["collections"].append(collection(kind, slug, name, list(skills)))
         config["collections"].extend(hidden_collections(slug))
     config["collections"].extend(network_collections())
     return config

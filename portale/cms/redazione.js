@@ -1,0 +1,55 @@
+/* The web editor's own front-matter format, "portale-md": YAML between --- lines, then the Markdown body, as the
+   build reads it (content/frontmatter.py). Decap's built-in format cannot open a list whose items are sometimes a
+   plain slug and sometimes a group of keys: `saperi: [sartoria, {sapere: cucina, descrizione: ...}]`, which the
+   build allows. Here a plain slug is read as {sapere: slug}, and written back as a plain slug when it has no
+   descrizione, so a file written by hand keeps its short form. YAML 1.2 core schema (js-yaml): dates and times
+   such as 2026-03-14 and 19:00 stay text, as the build's validation expects. */
+(function () {
+  "use strict";
+  var FENCE = /^---[ \t]*\r?\n([\s\S]*?)\r?\n---[ \t]*(?:\r?\n|$)/;
+  var SHORT = { saperi: "sapere" };  // list key -> the key a plain item stands for
+
+  function empty(value) {
+    return value === null || value === undefined || value === "" ||
+      (Array.isArray(value) && value.length === 0) ||
+      (typeof value === "object" && !Array.isArray(value) && Object.keys(value).length === 0);
+  }
+
+  function fromFile(text) {
+    var match = FENCE.exec(text);
+    var data = match ? jsyaml.load(match[1], { schema: jsyaml.CORE_SCHEMA }) || {} : {};
+    Object.keys(SHORT).forEach(function (key) {
+      if (Array.isArray(data[key])) {
+        data[key] = data[key].map(function (item) {
+          var long = {};
+          if (typeof item !== "string") return item;
+          long[SHORT[key]] = item;
+          return long;
+        });
+      }
+    });
+    data.body = match ? text.slice(match[0].length) : text;
+    return data;
+  }
+
+  function toFile(data, sortedKeys) {
+    var out = {};
+    var order = (sortedKeys || []).concat(Object.keys(data));
+    order.forEach(function (key) {
+      if (key === "body" || key in out || empty(data[key])) return;
+      out[key] = data[key];
+    });
+    Object.keys(SHORT).forEach(function (key) {
+      if (Array.isArray(out[key])) {
+        out[key] = out[key].map(function (item) {
+          var rest = Object.keys(item || {}).filter(function (k) { return k !== SHORT[key] && !empty(item[k]); });
+          return item && typeof item === "object" && rest.length === 0 ? item[SHORT[key]] : item;
+        });
+      }
+    });
+    var body = data.body || "";
+    return "---\n" + jsyaml.dump(out, { schema: jsyaml.CORE_SCHEMA, lineWidth: -1 }) + "---\n" + body;
+  }
+
+  CMS.registerCustomFormat("portale-md", "md", { fromFile: fromFile, toFile: toFile });
+})();
