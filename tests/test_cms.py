@@ -17,6 +17,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 import yaml
+from media_samples import has_metadata, photo_with_gps
 from ruamel.yaml import YAML
 
 from portale.cms import admin
@@ -109,7 +110,7 @@ def test_widgets_follow_the_schema():
     person = {f["name"]: f for f in config["aurora-persone"]["fields"]}
     assert person["consenso"]["required"] is True
     assert all(f["required"] for f in person["consenso"]["fields"] if f["name"] in ("data", "riferimento"))
-    assert person["tipo"] == person["tipo"] | {"widget": "hidden", "default": "persona"}
+    assert person["tipo"] == person["tipo"] | {"widget": "hidden", "default": "persona", "required": False}
     assert config["aurora-persone"]["filter"] == {"field": "tipo", "value": "persona"}
     assert config["aurora-organizzazioni"]["filter"] == {"field": "tipo", "value": "organizzazione"}
     assert "consenso" not in {f["name"] for f in config["aurora-organizzazioni"]["fields"]}
@@ -283,7 +284,8 @@ def decap_server(sample_repository):
         "GIT_REPO_DIRECTORY": str(sample_repository),
         "MODE": "fs",
     }
-    process = subprocess.Popen(["node", str(server)], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    log = open(sample_repository.parent / "decap-server.log", "wb")  # a pipe nobody reads would fill and stall it
+    process = subprocess.Popen(["node", str(server)], env=env, stdout=log, stderr=subprocess.STDOUT)
     for _ in range(100):
         if not port_is_free(LOCAL_BACKEND_PORT):
             break
@@ -291,6 +293,18 @@ def decap_server(sample_repository):
     yield sample_repository
     process.terminate()
     process.wait(10)
+    log.close()
+
+
+def publish(tab, before_choosing=None) -> None:
+    """Pubblica -> Pubblica ora, as a volunteer does, and wait for Decap's «Voce salvata»."""
+    tab.keyboard.press("Escape")  # a menu left open would take the first click
+    tab.get_by_role("button", name="Pubblica").first.click()
+    tab.get_by_text("Pubblica ora").wait_for()
+    if before_choosing:
+        before_choosing()
+    tab.get_by_text("Pubblica ora").click()
+    tab.get_by_text("Voce salvata").last.wait_for()
 
 
 def saved(tab, path: Path, needle: str, what: str) -> str:
@@ -303,7 +317,18 @@ def saved(tab, path: Path, needle: str, what: str) -> str:
     raise AssertionError(f"{path.name}: {what} not saved: {text!r}")
 
 
-def test_a_volunteer_writes_a_story_in_the_browser(decap_server, run, serve_dir, browser):
+GUIDE_IMAGES = PROJECT / "docs/img/redazione"
+
+
+def snapshot(tab, tmp_path: Path, name: str) -> None:
+    """A screenshot of the step, for the editors' guide: kept in tmp_path, or written into docs/img/redazione/
+    when PORTALE_SCREENSHOTS=1 (how the guide's pictures are made: see CONTRIBUTING.md)."""
+    folder = GUIDE_IMAGES if os.environ.get("PORTALE_SCREENSHOTS") == "1" else tmp_path
+    folder.mkdir(parents=True, exist_ok=True)
+    tab.screenshot(path=str(folder / f"{name}.png"))
+
+
+def test_a_volunteer_writes_a_story_in_the_browser(decap_server, run, serve_dir, browser, tmp_path):
     repo = decap_server
     code, out = run(["--oggi", "2026-12-06"], cwd=repo)
     assert code == 0, out
@@ -315,22 +340,26 @@ def test_a_volunteer_writes_a_story_in_the_browser(decap_server, run, serve_dir,
         "request",
         lambda r: None if r.url.startswith(("http://127.0.0.1", "data:", "blob:")) else elsewhere.append(r.url),
     )
-    tab.on("dialog", lambda dialog: dialog.accept())  # "leave this entry?" once it is saved
+    tab.on("dialog", lambda dialog: dialog.accept())
+    # "leave this entry?" once it is saved
     tab.goto(base + "admin/")
+    tab.get_by_role("button", name="Accedi").wait_for()
+    snapshot(tab, tmp_path, "1-accedi")
     tab.get_by_role("button", name="Accedi").click()
     tab.get_by_text("Aurora · Storie").first.wait_for()
+    snapshot(tab, tmp_path, "2-raccolte")
 
     tab.goto(base + "admin/#/collections/aurora-storie/new")
     tab.get_by_label("Titolo", exact=True).fill("La merenda in cortile")
     tab.locator("[id^='persone-field']").click()
     tab.keyboard.type("Samuel")
     tab.get_by_text("Samuel Okafor", exact=True).click()
+    snapshot(tab, tmp_path, "3-nuova-storia")
     tab.get_by_role("button", name="Aggiungi parole chiave").click()
     tab.locator("input[id^='tag-field']").last.fill("cortile")
     tab.locator("[data-slate-editor='true']").first.click()
     tab.keyboard.type("Il sabato pomeriggio, in cortile, si fa merenda insieme.")
-    tab.get_by_role("button", name="Pubblica").first.click()
-    tab.get_by_text("Pubblica ora").click()
+    publish(tab, lambda: snapshot(tab, tmp_path, "4-pubblica"))
     written = repo / "content/aurora/storie/la-merenda-in-cortile/index.md"
     text = saved(tab, written, "---\n", "body")
     assert "titolo: La merenda in cortile" in text and "samuel-okafor" in text and "cortile" in text
@@ -348,8 +377,7 @@ def test_a_volunteer_writes_a_story_in_the_browser(decap_server, run, serve_dir,
     tab.keyboard.type("sartor")
     tab.get_by_text("Sartoria (", exact=False).first.click()
     tab.locator("[class*='singleValue']", has_text="Sartoria (").wait_for()  # the choice is in the form
-    tab.get_by_role("button", name="Pubblica").first.click()
-    tab.get_by_text("Pubblica ora").click()
+    publish(tab)
     saved(tab, person, "sartoria", "saperi")
     after = front_matter(person)
     assert after["saperi"] == [
@@ -365,6 +393,46 @@ def test_a_volunteer_writes_a_story_in_the_browser(decap_server, run, serve_dir,
         "ambito": ["web", "foto", "ricerca"],
     }
     assert person.read_text(encoding="utf-8").split("---", 2)[2] == before.split("---", 2)[2]  # the text, untouched
+    # a new person, with the consent the form asks for
+    tab.goto(base + "admin/#/collections/aurora-persone/new")
+    tab.reload()
+    tab.get_by_label("Nome", exact=True).fill("Giulia Ferraris")
+    tab.get_by_label("Data della firma", exact=False).fill("2026-12-01")
+    tab.get_by_label("Numero del modulo", exact=False).fill("modulo 2026/031")
+    tab.locator("[id^='ambito-field']").click()
+    tab.get_by_text("web", exact=True).last.click()
+    tab.keyboard.press("Escape")
+    tab.get_by_role("button", name="Aggiungi saperi").click()
+    tab.locator("[id^='sapere-field']").last.click()
+    tab.get_by_text("Sartoria (", exact=False).first.click()
+    tab.locator("[class*='singleValue']", has_text="Sartoria (").wait_for()
+    snapshot(tab, tmp_path, "6-persona-consenso")
+    publish(tab)
+    saved(tab, repo / "content/aurora/persone/giulia-ferraris.md", "consenso", "the new person")
+    giulia = front_matter(repo / "content/aurora/persone/giulia-ferraris.md")
+    assert giulia["tipo"] == "persona" and giulia["bozza"] is True and giulia["saperi"] == ["sartoria"]
+    assert giulia["consenso"] == {"data": "2026-12-01", "riferimento": "modulo 2026/031", "ambito": ["web"]}
+
+    # a story with a photo: it goes into a bundle, the photo beside the text
+    photo = tmp_path / "cortile.jpg"
+    photo.write_bytes(photo_with_gps())
+    tab.goto(base + "admin/#/collections/aurora-storie/new")
+    tab.reload()
+    tab.get_by_label("Titolo", exact=True).fill("Il cortile in festa")
+    tab.get_by_role("button", name="Scegli un'immagine").click()
+    tab.locator("input[type=file]").set_input_files(str(photo))
+    tab.get_by_text("cortile.jpg").first.wait_for()
+    snapshot(tab, tmp_path, "5-foto")
+    tab.get_by_role("button", name="Prendi selezionato").click()
+    tab.get_by_label("Descrizione dell'immagine", exact=False).fill("Tavoli e lanterne nel cortile di via Cuneo")
+    tab.locator("[data-slate-editor='true']").first.click()
+    tab.keyboard.type("Una sera di giugno il cortile si è riempito di tavoli.")
+    publish(tab)
+    bundle = repo / "content/aurora/storie/il-cortile-in-festa"
+    saved(tab, bundle / "index.md", "immagine", "the story with a photo")
+    with_photo = front_matter(bundle / "index.md")
+    assert with_photo["immagine"] == {"file": "cortile.jpg", "alt": "Tavoli e lanterne nel cortile di via Cuneo"}
+    assert (bundle / "cortile.jpg").read_bytes() == photo.read_bytes()
     context.close()
     assert elsewhere == []
 
@@ -376,3 +444,6 @@ def test_a_volunteer_writes_a_story_in_the_browser(decap_server, run, serve_dir,
     assert "La merenda in cortile" in story and "si fa merenda insieme" in story and "Samuel Okafor" in story
     profile = (repo / "site/aurora/persone/samuel-okafor/index.html").read_text(encoding="utf-8")
     assert "Sartoria" in profile
+    published = sorted((repo / "site/aurora/storie/il-cortile-in-festa").glob("cortile-*.jpg"))
+    assert published and all(has_metadata(p.read_bytes()) == [] for p in published)  # resized, GPS and EXIF gone
+    assert not (repo / "site/aurora/storie/il-cortile-in-festa/cortile.jpg").exists()

@@ -124,7 +124,8 @@ def fields_of(kind: str, territory: str, skills: list[tuple[str, str]]) -> list[
             continue  # only organisations have a site
         item = widget(field, kind, name, links)
         if name == "tipo":
-            item = item | {"widget": "hidden", "default": "organizzazione" if kind == "organizzazione" else "persona"}
+            # set by the collection; "required" would stop the form on a field nobody can see
+            item |= {"widget": "hidden", "default": kind, "required": False}
         if kind == "persona" and name == "consenso":
             item["required"] = True  # the build refuses a person without it
         if name == "bozza":
@@ -132,7 +133,7 @@ def fields_of(kind: str, territory: str, skills: list[tuple[str, str]]) -> list[
         if name == "data" and kind != "persona":
             item["default"] = "{{now}}"
         out.append(item)
-    out.append({"name": "body", "label": "Testo", "widget": "markdown", "hint": LABEL_BODY[kind]})
+    out.append({"name": "body", "label": "Testo", "widget": "markdown", "hint": LABEL_BODY[kind], "required": False})
     return out
 
 
