@@ -108,6 +108,11 @@ def make_parser() -> argparse.ArgumentParser:
         "--senza-bozze", dest="bozze", action="store_false", help="mostra il sito esattamente come sarà pubblicato"
     )
     serve.add_argument("--oggi", type=_date, default=None, help="la data di oggi, AAAA-MM-GG")
+    serve.add_argument(
+        "--redazione",
+        action="store_true",
+        help="anche l'editor nel browser (admin/), che scrive nei file di content/ (serve npm ci --prefix editor)",
+    )
 
     new = sub.add_parser("new", help="crea un nuovo file da compilare: storia, persona, bisogno o azione")
     new.add_argument("tipo", metavar="storia|persona|bisogno|azione", help="che cosa creare")

@@ -325,6 +325,7 @@ def snapshot(tab, tmp_path: Path, name: str) -> None:
     when PORTALE_SCREENSHOTS=1 (how the guide's pictures are made: see CONTRIBUTING.md)."""
     folder = GUIDE_IMAGES if os.environ.get("PORTALE_SCREENSHOTS") == "1" else tmp_path
     folder.mkdir(parents=True, exist_ok=True)
+    tab.wait_for_timeout(400)  # Decap's menus and dialogs fade in
     tab.screenshot(path=str(folder / f"{name}.png"))
 
 

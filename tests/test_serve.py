@@ -284,3 +284,60 @@ def test_serve_refuses_an_output_that_would_mix_drafts_and_the_site_or_loop(make
     code, out = run(["serve", "--port", "0", "--output", "content/anteprima"], cwd=root)
     assert code == 2 and "non può stare dentro content/" in out
     assert not (root / "site").exists() and not (root / "content/anteprima").exists()
+
+
+def listening_addresses(port: int) -> set[str]:
+    """The IPv4 addresses with a socket listening on `port`, read from /proc/net/tcp (Linux)."""
+    found = set()
+    for line in Path("/proc/net/tcp").read_text().splitlines()[1:]:
+        local, state = line.split()[1], line.split()[3]
+        address, hex_port = local.split(":")
+        if state == "0A" and int(hex_port, 16) == port:  # 0A: LISTEN
+            found.add(".".join(str(int(address[i : i + 2], 16)) for i in (6, 4, 2, 0)))
+    return found
+
+
+def test_serve_redazione_runs_the_web_editor_s_local_backend_on_127_0_0_1_and_stops_with_it(serve):
+    from portale.cms.config import LOCAL_BACKEND_PORT
+
+    server = serve({}, "--redazione")
+    server.wait_for_line("Redazione su ")
+    status, page = server.get("admin/")
+    assert status == 200 and "decap-cms.js" in page
+    request = urllib.request.Request(
+        f"http://127.0.0.1:{LOCAL_BACKEND_PORT}/api/v1",
+        data=json.dumps(
+            {
+                "action": "entriesByFolder",
+                "params": {"branch": "main", "folder": "content/aurora/storie", "extension": "md", "depth": 1},
+            }
+        ).encode(),
+        headers={"Content-Type": "application/json"},
+    )
+    with urllib.request.urlopen(request, timeout=TIMEOUT) as response:
+        entries = json.loads(response.read())
+    assert {e["file"]["path"] for e in entries} == {"content/aurora/storie/la-festa.md"}  # this project's files
+    assert listening_addresses(LOCAL_BACKEND_PORT) == {"127.0.0.1"}
+    # a file the editor saves is rebuilt into the preview
+    revision = server.status()["revisione"]
+    persist = {
+        "action": "persistEntry",
+        "params": {
+            "branch": "main",
+            "entry": {
+                "slug": "nuova",
+                "path": "content/aurora/storie/nuova/index.md",
+                "raw": "---\ntitolo: Nuova\ndata: 2026-01-10\nbozza: true\n---\nDal browser.\n",
+            },
+            "assets": [],
+            "options": {"commitMessage": "Nuova storia", "useWorkflow": False, "status": "draft"},
+        },
+    }
+    urllib.request.urlopen(
+        urllib.request.Request(request.full_url, data=json.dumps(persist).encode(), headers=request.headers),
+        timeout=TIMEOUT,
+    ).read()
+    server.wait_for_build(revision)
+    assert "Dal browser." in server.get("aurora/storie/nuova/")[1]
+    server.stop()
+    assert listening_addresses(LOCAL_BACKEND_PORT) == set()  # decap-server stopped with serve

@@ -26,11 +26,13 @@ import markdown
 
 from portale.build import workspace
 from portale.content.problems import GUIDE
+from portale.editors import backend
 from portale.editors.watch import Preview, Status
 
 PREFIX = "/__anteprima/"  # the preview's own URLs; no content slug starts with "_"
 SCRIPT = Path(__file__).with_name("anteprima.js")
 SSE_PING_SECONDS = 10
+mimetypes.add_type("text/yaml", ".yml")  # the web editor's config.yml (admin/), which Decap asks to be YAML
 
 
 def resolve_request(out: Path, raw_path: str) -> Path | None:
@@ -226,11 +228,23 @@ def run_serve(root: Path, args) -> int:
             f"non riesco ad aprire la porta {args.port} ({exc.strerror}) — è già in uso? prova --port {args.port + 1} oppure --port 0"
         )
         return 2
+    editor = None
+    if getattr(args, "redazione", False):
+        try:
+            editor = backend.start_backend(root)
+        except backend.BackendError as exc:
+            server.server_close()
+            print(exc)
+            return 2
     server.daemon_threads = True
     preview.rebuild("prima costruzione")
     url = f"http://127.0.0.1:{server.server_address[1]}/"
     shown = out.relative_to(root) if out.is_relative_to(root) else out
     print(f"Anteprima{' con le bozze' if args.bozze else ''} su {url} (cartella {shown}/, da non pubblicare)")
+    if editor is not None:
+        print(
+            f"Redazione su {url}admin/ : premi «Accedi», i file salvati finiscono in content/ e l'anteprima si aggiorna."
+        )
     print("Controllo content/ e templates/: salva un file e la pagina si aggiorna. Ctrl+C per chiudere.")
     stop = threading.Event()
     watcher = threading.Thread(target=preview.watch, args=(stop,), daemon=True)
@@ -245,4 +259,6 @@ def run_serve(root: Path, args) -> int:
         stop.set()
         server.stopping = True
         server.server_close()
+        if editor is not None:
+            backend.stop_backend(editor)
     return 0
