@@ -448,3 +448,35 @@ def test_a_volunteer_writes_a_story_in_the_browser(decap_server, run, serve_dir,
     published = sorted((repo / "site/aurora/storie/il-cortile-in-festa").glob("cortile-*.jpg"))
     assert published and all(has_metadata(p.read_bytes()) == [] for p in published)  # resized, GPS and EXIF gone
     assert not (repo / "site/aurora/storie/il-cortile-in-festa/cortile.jpg").exists()
+
+
+def test_what_the_form_cannot_check_reaches_the_pull_request_as_an_annotation(make_site, run):
+    # as the editor writes them: block lists, the form's field order
+    pseudonym = (
+        "---\nnome: Maria Gallo\ntipo: persona\nconsenso:\n  data: 2026-01-05\n  riferimento: modulo 2026/004\n"
+        "  ambito:\n    - web\nvisibilita: pseudonimo\npseudonimo: Nonna Lina\nsaperi:\n  - sartoria\n---\nUna vita.\n"
+    )
+    story = (
+        "---\ntitolo: La merenda\ndata: 2026-01-10\npersone:\n  - maria-gallo\nbozza: false\n---\n"
+        "Ieri Maria Gallo ha portato la torta.\n"
+    )
+    need = (
+        "---\ntitolo: Orli per la recita\ndata: 2026-01-10\nsaperi:\n  - sartorie\nstato: aperto\n---\nServe aiuto.\n"
+    )
+    root = make_site(
+        {
+            "content/aurora/persone/maria-gallo.md": pseudonym,
+            "content/aurora/storie/la-merenda/index.md": story,
+            "content/aurora/bisogni/orli.md": need,
+        }
+    )
+    code, out = run(["check", "--format", "github"], cwd=root)
+    assert code == 1, out
+    lines = out.splitlines()
+    assert any(
+        line.startswith("::error file=content/aurora/bisogni/orli.md,line=5,") and "sartoria" in line for line in lines
+    ), out
+    named = [line for line in lines if "file=content/aurora/storie/la-merenda/index.md,line=8," in line]
+    assert named and "Nonna Lina" in named[0], out  # the real name in the text, on its line
+    # the editor names a new person's file after `nome`: for a pseudonym, the build asks to rename it
+    assert any(line.startswith("::error file=content/aurora/persone/maria-gallo.md,line=1,") for line in lines), out
