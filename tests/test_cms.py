@@ -480,3 +480,8 @@ def test_what_the_form_cannot_check_reaches_the_pull_request_as_an_annotation(ma
     assert named and "Nonna Lina" in named[0], out  # the real name in the text, on its line
     # the editor names a new person's file after `nome`: for a pseudonym, the build asks to rename it
     assert any(line.startswith("::error file=content/aurora/persone/maria-gallo.md,line=1,") for line in lines), out
+
+
+def test_the_schemas_kept_in_the_repository_are_up_to_date():
+    kept = {p.name: p.read_text(encoding="utf-8") for p in (PROJECT / cms_schema.REPOSITORY_FOLDER).glob("*.json")}
+    assert kept == cms_schema.schema_files(), "run: python -m portale.cms.jsonschema"

@@ -207,9 +207,11 @@ def backend(settings: dict) -> dict[str, Any]:
     """The backend the editor commits through, from portale.yml's `redazione:` block. No secret is ever here:
     sign-in happens in the browser (OAuth, or a token typed by the editor)."""
     out: dict[str, Any] = {"name": settings.get("backend", "github")}
-    for key, decap in (("repo", "repo"), ("branch", "branch"), ("base_url", "base_url"), ("api_root", "api_root")):
+    for key in ("repo", "branch", "base_url", "api_root", "app_id"):
         if settings.get(key):
-            out[decap] = settings[key]
+            out[key] = settings[key]
+    if out["name"] in ("gitea", "gitlab") and "app_id" in out:
+        out["auth_type"] = "pkce"  # sign-in in the browser, no secret anywhere
     out.setdefault("branch", "main")
     if out["name"] in ("github", "gitea", "gitlab") and "repo" not in out:
         out["repo"] = "organizzazione/portale-dei-saperi"  # a placeholder the guide tells maintainers to change

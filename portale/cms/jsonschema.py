@@ -14,6 +14,7 @@ from portale.content import schema
 from portale.content.labels import LABELS
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
+REPOSITORY_FOLDER = "editor/schemi"  # the copy kept in the repository
 # the kinds with a schema, and the file names they are published under
 KINDS = {
     "storia": schema.STORIA,
@@ -96,3 +97,21 @@ def schema_files(base_url: str = "") -> dict[str, str]:
         f"{kind}.schema.json": json.dumps(kind_schema(kind, base_url), ensure_ascii=False, indent=2) + "\n"
         for kind in KINDS
     }
+
+
+def main(argv: list[str] | None = None) -> int:
+    """`python -m portale.cms.jsonschema [folder]`: write the schemas into the repository (editor/schemi/ by
+    default), for the editors' tools that read them there; tests/test_cms.py fails while they are out of date."""
+    import sys
+    from pathlib import Path
+
+    args = sys.argv[1:] if argv is None else argv
+    folder = Path(args[0] if args else REPOSITORY_FOLDER)
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, text in schema_files().items():
+        (folder / name).write_text(text, encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -344,6 +344,7 @@ PORTALE = {
             "branch": TextField(max_length=100),
             "base_url": UrlField(),  # the sign-in (OAuth) server, when the backend needs one
             "api_root": UrlField(),  # a Gitea or Forgejo server's API, https://.../api/v1
+            "app_id": TextField(max_length=100),  # the public id of the OAuth application (Gitea, Forgejo, GitLab)
             "flusso": ChoiceField(["semplice", "revisione"]),  # revisione: each edit becomes a pull request
         },
         example="redazione: {backend: github, repo: rete-portinerie/portale, flusso: revisione}",
