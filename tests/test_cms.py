@@ -360,7 +360,7 @@ def test_a_volunteer_writes_a_story_in_the_browser(decap_server, run, serve_dir,
     tab.locator("input[id^='tag-field']").last.fill("cortile")
     tab.locator("[data-slate-editor='true']").first.click()
     tab.keyboard.type("Il sabato pomeriggio, in cortile, si fa merenda insieme.")
-    publish(tab, lambda: snapshot(tab, tmp_path, "4-pubblica"))
+    publish(tab, lambda: snapshot(tab, tmp_path, "6-pubblica"))
     written = repo / "content/aurora/storie/la-merenda-in-cortile/index.md"
     text = saved(tab, written, "---\n", "body")
     assert "titolo: La merenda in cortile" in text and "samuel-okafor" in text and "cortile" in text
@@ -407,7 +407,8 @@ def test_a_volunteer_writes_a_story_in_the_browser(decap_server, run, serve_dir,
     tab.locator("[id^='sapere-field']").last.click()
     tab.get_by_text("Sartoria (", exact=False).first.click()
     tab.locator("[class*='singleValue']", has_text="Sartoria (").wait_for()
-    snapshot(tab, tmp_path, "6-persona-consenso")
+    tab.get_by_label("Nome", exact=True).scroll_into_view_if_needed()  # the consent block, under the name
+    snapshot(tab, tmp_path, "4-persona-consenso")
     publish(tab)
     saved(tab, repo / "content/aurora/persone/giulia-ferraris.md", "consenso", "the new person")
     giulia = front_matter(repo / "content/aurora/persone/giulia-ferraris.md")
