@@ -59,7 +59,7 @@ def test_an_import_against_the_layers_fails(tmp_path, module, wrong_import, brok
 
 def test_every_layer_says_what_it_holds_and_may_import():
     layers = sorted(path.parent.name for path in (PROJECT / "portale").glob("*/__init__.py"))
-    assert layers == ["build", "common", "content", "editors", "pages", "search"]
+    assert layers == ["build", "cms", "common", "content", "editors", "pages", "search"]
     for name in layers:
         doc = ast.get_docstring(ast.parse((PROJECT / "portale" / name / "__init__.py").read_text(encoding="utf-8")))
         assert doc and "Imports:" in doc, f"portale/{name}/__init__.py: no docstring naming what it may import"
