@@ -39,7 +39,7 @@ LABELS: dict[str, dict[str, Label]] = {
     "storia": {
         "titolo": Label("Titolo", "il titolo della storia"),
         "data": Label("Data", "la data della storia, AAAA-MM-GG"),
-        "persone": Label("Persone", "chi compare: i nomi dei file in persone/, es. [anna-rossi, dora/ciclofficina]"),
+        "persone": Label("Persone", "chi compare: i nomi dei file in persone/, es. [nome-cognome, dora/nome-associazione]"),
         "categoria": Label("Categoria", CATEGORY_HINT),
         "tag": Label("Parole chiave", TAG_HINT.format("mercato, cucina")),
         "sommario": Label("Sommario", SUMMARY_HINT),
@@ -97,9 +97,9 @@ LABELS: dict[str, dict[str, Label]] = {
         "bisogni": Label("Bisogni", "i bisogni a cui risponde: i nomi dei file in bisogni/, es. [aiuto-compiti]"),
         "partecipanti": Label(
             "Partecipanti",
-            "chi partecipa, una voce per persona: - {chi: anna-rossi, sapere: cucina-etnica, ruolo: cucina}",
+            "chi partecipa, una voce per persona: - {chi: nome-cognome, sapere: cucina-etnica, ruolo: cucina}",
         ),
-        "partecipanti.chi": Label("Chi", "il nome del file della persona in persone/, es. anna-rossi"),
+        "partecipanti.chi": Label("Chi", "il nome del file della persona in persone/, es. nome-cognome"),
         "partecipanti.sapere": Label("Con quale sapere", "uno slug di content/saperi.yml che la persona offre"),
         "partecipanti.ruolo": Label("Che cosa fa", "in una riga, es. insegna a cucire"),
         "partner": Label(
