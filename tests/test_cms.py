@@ -268,13 +268,23 @@ def port_is_free(port: int) -> bool:
 def sample_repository(tmp_path):
     repo = tmp_path / "portale"
     shutil.copytree(SAMPLE, repo / "content")
-    for command in (["init", "-q", "-b", "main"], ["add", "-A"], ["commit", "-qm", "sample"]):
-        subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@example.org", *command], cwd=repo, check=True)
+    shutil.copy(PROJECT / ".gitignore", repo / ".gitignore")  # site/ and .cache/ stay out of every commit
+    for command in (
+        ["init", "-q", "-b", "main"],
+        ["config", "user.name", "Volontaria"],
+        ["config", "user.email", "volontaria@example.org"],
+        ["add", "-A"],
+        ["commit", "-qm", "sample"],
+    ):
+        subprocess.run(["git", *command], cwd=repo, check=True)
     return repo
 
 
 @pytest.fixture
-def decap_server(sample_repository):
+def decap_server(sample_repository, request):
+    """decap-server over the sample repository: mode "fs" writes files (as `serve --redazione` does), mode "git"
+    commits and keeps each proposal on its own branch (the editorial workflow, as a pull request on GitHub)."""
+    mode = getattr(request, "param", "fs")
     server = admin.EDITOR / "node_modules/decap-server/dist/index.js"
     assert server.is_file(), "the web editor is not installed: npm ci --prefix editor (scripts/test.sh does it)"
     assert port_is_free(LOCAL_BACKEND_PORT), f"port {LOCAL_BACKEND_PORT} is taken: decap-server needs it"
@@ -282,7 +292,7 @@ def decap_server(sample_repository):
         "PORT": str(LOCAL_BACKEND_PORT),
         "BIND_HOST": "127.0.0.1",
         "GIT_REPO_DIRECTORY": str(sample_repository),
-        "MODE": "fs",
+        "MODE": mode,
     }
     log = open(sample_repository.parent / "decap-server.log", "wb")  # a pipe nobody reads would fill and stall it
     process = subprocess.Popen(["node", str(server)], env=env, stdout=log, stderr=subprocess.STDOUT)
@@ -294,6 +304,21 @@ def decap_server(sample_repository):
     process.terminate()
     process.wait(10)
     log.close()
+
+
+def open_form(tab, url: str, first_field: str) -> None:
+    """Open an entry's form afresh (Decap keeps the last form when only the address's #fragment changes), signing
+    in again if the reload asks for it."""
+    tab.goto(url)
+    tab.reload()
+    sign_in = tab.get_by_role("button", name="Accedi")
+    field = tab.get_by_label(first_field, exact=True)
+    sign_in.or_(field).first.wait_for()
+    if sign_in.is_visible():
+        sign_in.click()
+        tab.get_by_text("Aurora · Storie").first.wait_for()
+        tab.goto(url)
+    field.wait_for()
 
 
 def publish(tab, before_choosing=None) -> None:
@@ -370,9 +395,7 @@ def test_a_volunteer_writes_a_story_in_the_browser(decap_server, run, serve_dir,
     person = repo / "content/aurora/persone/samuel-okafor.md"
     before = person.read_text(encoding="utf-8")
     assert "saperi: [alfabetizzazione-digitale, spid-e-servizi-online," in before
-    tab.goto(base + "admin/#/collections/aurora-persone/entries/samuel-okafor")
-    tab.reload()  # a fresh editor: Decap keeps the last entry's form when only the address's #fragment changes
-    tab.get_by_label("Nome", exact=True).wait_for()
+    open_form(tab, base + "admin/#/collections/aurora-persone/entries/samuel-okafor", "Nome")
     tab.get_by_role("button", name="Aggiungi saperi").click()
     tab.locator("[id^='sapere-field']").last.click()
     tab.keyboard.type("sartor")
@@ -395,8 +418,7 @@ def test_a_volunteer_writes_a_story_in_the_browser(decap_server, run, serve_dir,
     }
     assert person.read_text(encoding="utf-8").split("---", 2)[2] == before.split("---", 2)[2]  # the text, untouched
     # a new person, with the consent the form asks for
-    tab.goto(base + "admin/#/collections/aurora-persone/new")
-    tab.reload()
+    open_form(tab, base + "admin/#/collections/aurora-persone/new", "Nome")
     tab.get_by_label("Nome", exact=True).fill("Giulia Ferraris")
     tab.get_by_label("Data della firma", exact=False).fill("2026-12-01")
     tab.get_by_label("Numero del modulo", exact=False).fill("modulo 2026/031")
@@ -418,8 +440,7 @@ def test_a_volunteer_writes_a_story_in_the_browser(decap_server, run, serve_dir,
     # a story with a photo: it goes into a bundle, the photo beside the text
     photo = tmp_path / "cortile.jpg"
     photo.write_bytes(photo_with_gps())
-    tab.goto(base + "admin/#/collections/aurora-storie/new")
-    tab.reload()
+    open_form(tab, base + "admin/#/collections/aurora-storie/new", "Titolo")
     tab.get_by_label("Titolo", exact=True).fill("Il cortile in festa")
     tab.get_by_role("button", name="Scegli un'immagine").click()
     tab.locator("input[type=file]").set_input_files(str(photo))
@@ -486,3 +507,49 @@ def test_what_the_form_cannot_check_reaches_the_pull_request_as_an_annotation(ma
 def test_the_schemas_kept_in_the_repository_are_up_to_date():
     kept = {p.name: p.read_text(encoding="utf-8") for p in (PROJECT / cms_schema.REPOSITORY_FOLDER).glob("*.json")}
     assert kept == cms_schema.schema_files(), "run: python -m portale.cms.jsonschema"
+
+
+@pytest.mark.parametrize("decap_server", ["git"], indirect=True)
+def test_with_the_review_flow_a_story_becomes_a_proposal_on_its_own_branch(
+    decap_server, run, serve_dir, browser, tmp_path
+):
+    repo = decap_server
+    code, out = run(["--oggi", "2026-12-06"], cwd=repo)  # the sample's portale.yml asks for flusso: revisione
+    assert code == 0, out
+    base = serve_dir(repo / "site")
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="it-IT")
+    tab = context.new_page()
+    tab.on("dialog", lambda dialog: dialog.accept())
+    tab.goto(base + "admin/")
+    tab.get_by_role("button", name="Accedi").click()
+    tab.get_by_text("Aurora · Storie").first.wait_for()
+    tab.goto(base + "admin/#/collections/aurora-storie/new")
+    tab.get_by_label("Titolo", exact=True).fill("Una merenda ogni mese")
+    tab.locator("[data-slate-editor='true']").first.click()
+    tab.keyboard.type("Proviamo a fare merenda in cortile il primo sabato del mese.")
+    tab.get_by_role("button", name="Salva").first.click()
+    tab.get_by_text("Voce salvata").last.wait_for()
+    tab.get_by_role("button", name="Stato: Bozza").click()
+    tab.get_by_text("In revisione").first.wait_for()
+    snapshot(tab, tmp_path, "7-revisione")
+    tab.get_by_text("In revisione").first.click()
+    branch = "cms/aurora-storie/una-merenda-ogni-mese/index"
+    path = "content/aurora/storie/una-merenda-ogni-mese/index.md"
+
+    def git(*args):
+        return subprocess.run(["git", *args], cwd=repo, capture_output=True, text=True).stdout.strip()
+
+    for _ in range(100):
+        if git("config", f"branch.{branch}.description") == "decap-cms/pending_review":
+            break
+        tab.wait_for_timeout(100)
+    context.close()
+    assert git("config", f"branch.{branch}.description") == "decap-cms/pending_review"
+    assert git("branch", "--show-current") == "main" and not (repo / path).exists()  # main is untouched
+    assert git("log", "-1", "--format=%an", branch) == "Volontaria"  # a commit of its own, on the proposal's branch
+    proposal = git("show", f"{branch}:{path}")
+    assert "titolo: Una merenda ogni mese" in proposal and "bozza: true" in proposal
+    review = tmp_path / "revisione"
+    subprocess.run(["git", "worktree", "add", "-q", str(review), branch], cwd=repo, check=True)
+    code, out = run(["check"], cwd=review)  # what the pull request's CI runs
+    assert code == 0, out

@@ -39,7 +39,9 @@ LABELS: dict[str, dict[str, Label]] = {
     "storia": {
         "titolo": Label("Titolo", "il titolo della storia"),
         "data": Label("Data", "la data della storia, AAAA-MM-GG"),
-        "persone": Label("Persone", "chi compare: i nomi dei file in persone/, es. [nome-cognome, dora/nome-associazione]"),
+        "persone": Label(
+            "Persone", "chi compare: i nomi dei file in persone/, es. [nome-cognome, dora/nome-associazione]"
+        ),
         "categoria": Label("Categoria", CATEGORY_HINT),
         "tag": Label("Parole chiave", TAG_HINT.format("mercato, cucina")),
         "sommario": Label("Sommario", SUMMARY_HINT),
