@@ -51,7 +51,7 @@ def content_security_policy(backend: dict) -> str:
     apis |= {origin(backend[key]) for key in ("api_root", "base_url") if backend.get(key)}
     hosts = " ".join(sorted(apis))
     return (
-        "default-src 'self'; script-src 'self' 'unsafe-eval' 'wasm-unsafe-eval'; style-src 'self' 'unsafe-inline'; "
+        "default-src 'self'; script-src 'self' 'unsafe-eval'; style-src 'self' 'unsafe-inline'; "
         f"img-src 'self' data: blob: {hosts}; font-src 'self' data:; connect-src 'self' blob: {hosts}; "
         "frame-src 'self' blob:; worker-src 'self' blob:; object-src 'none'; base-uri 'self'; form-action 'self'"
     )
