@@ -16,6 +16,7 @@ import yaml
 from portale.cms import config as cms_config
 from portale.cms.jsonschema import schema_files
 
+DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)  # the C emitter: a third of the time on every build
 EDITOR = Path(__file__).resolve().parents[2] / "editor"  # package.json, package-lock.json, node_modules/
 DIST = EDITOR / "node_modules" / "decap-cms" / "dist"
 SCRIPT = "decap-cms.js"
@@ -77,7 +78,9 @@ def admin_files(
         site_url=site_url,
     )
     files: dict[str, bytes | Path] = {"admin/index.html": page.encode()}
-    files["admin/config.yml"] = yaml.safe_dump(config, allow_unicode=True, sort_keys=False, width=120).encode()
+    files["admin/config.yml"] = yaml.dump(
+        config, Dumper=DUMPER, allow_unicode=True, sort_keys=False, width=120
+    ).encode()
     for name, text in schema_files(site_url).items():
         files[f"admin/schemi/{name}"] = text.encode()
     files |= script
