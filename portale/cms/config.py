@@ -9,7 +9,6 @@ actions made in the editor are bundles (`storie/<slug>/index.md`), so an uploade
 
 from __future__ import annotations
 
-import functools
 from typing import Any
 
 from portale.content import schema
@@ -42,18 +41,12 @@ def relation(collection: str, search: str, multiple: bool = False) -> dict[str, 
     }
 
 
-@functools.lru_cache(maxsize=4)
-def _skill_options(skills: tuple[tuple[str, str], ...]) -> list[dict[str, str]]:
-    # one list for every select: config.yml writes it once and refers to it (a YAML anchor)
-    return [{"label": name, "value": slug} for slug, name in skills]
-
-
 def skill_choice(skills: list[tuple[str, str]]) -> dict[str, Any]:
     """The saperi of saperi.yml, by name, for a select that stores the slug. A relation widget would read
     saperi.yml through the backend, but Decap 3.16's search finds nothing two lists deep (categorie -> saperi):
     the list opened, and emptied as soon as a volunteer typed. The config is made at every build, so the
     choices follow saperi.yml all the same."""
-    return {"widget": "select", "options": _skill_options(tuple(skills))}
+    return {"widget": "select", "options": [{"label": name, "value": slug} for slug, name in skills]}
 
 
 def relations(territory: str, skills: list[tuple[str, str]]) -> dict[str, dict[str, Any]]:
