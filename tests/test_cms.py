@@ -441,8 +441,9 @@ def test_a_volunteer_writes_a_story_in_the_browser(decap_server, run, serve_dir,
     tab.get_by_label("Nome", exact=True).scroll_into_view_if_needed()  # the consent block, under the name
     snapshot(tab, tmp_path, "4-persona-consenso")
     publish(tab)
-    saved(tab, repo / "content/aurora/persone/giulia-ferraris.md", "consenso", "the new person")
-    giulia = front_matter(repo / "content/aurora/persone/giulia-ferraris.md")
+    giulia_file = repo / "content/aurora/persone/giulia-ferraris/index.md"  # a bundle, ready for her photo
+    saved(tab, giulia_file, "consenso", "the new person")
+    giulia = front_matter(giulia_file)
     assert giulia["tipo"] == "persona" and giulia["bozza"] is True and giulia["saperi"] == ["sartoria"]
     assert giulia["consenso"] == {"data": "2026-12-01", "riferimento": "modulo 2026/031", "ambito": ["web"]}
 
@@ -562,3 +563,46 @@ def test_with_the_review_flow_a_story_becomes_a_proposal_on_its_own_branch(
     subprocess.run(["git", "worktree", "add", "-q", str(review), branch], cwd=repo, check=True)
     code, out = run(["check"], cwd=review)  # what the pull request's CI runs
     assert code == 0, out
+
+
+FORMAT_PROBE = """
+global.CMS = { registerCustomFormat: (name, ext, format) => { global.format = format; } };
+global.jsyaml = require(process.argv[1]);
+require(process.argv[2]);
+const input = require("fs").readFileSync(0, "utf8");
+const data = format.fromFile(input);
+data.saperi.push({ sapere: "sartoria" });
+data.azione = "il-banco/index";
+data.persone = ["anna-rossi", "chen-wei/index"];
+process.stdout.write(JSON.stringify({ read: format.fromFile(input), written: format.toFile(data, ["nome", "saperi"]) }));
+"""
+
+
+def test_the_editor_s_front_matter_format_keeps_short_saperi_dates_and_bundle_references():
+    """cms/redazione.js, run by Node as the browser runs it: what Decap's own format could not open."""
+    node = shutil.which("node")
+    assert node and admin.YAML_SCRIPT.is_file(), "npm ci --prefix editor (scripts/test.sh does it)"
+    text = (
+        "---\nnome: Chen Wei\nsaperi: [sartoria-su-misura, {sapere: cucina-etnica, descrizione: ravioli}]\n"
+        "consenso: {data: 2025-03-01, riferimento: modulo 7, ambito: [web]}\nfine: 19:00\n---\nIl testo.\n\nResta.\n"
+    )
+    result = subprocess.run(
+        [node, "-e", FORMAT_PROBE, str(admin.YAML_SCRIPT), str(admin.OWN_SCRIPT)],
+        input=text,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    out = json.loads(result.stdout)
+    assert out["read"]["saperi"] == [
+        {"sapere": "sartoria-su-misura"},
+        {"sapere": "cucina-etnica", "descrizione": "ravioli"},
+    ]
+    assert out["read"]["consenso"]["data"] == "2025-03-01" and out["read"]["fine"] == "19:00"  # text, not dates
+    assert out["read"]["body"] == "Il testo.\n\nResta.\n"
+    written = out["written"]
+    assert written.endswith("---\nIl testo.\n\nResta.\n") and written.startswith("---\nnome: Chen Wei\nsaperi:\n")
+    data = yaml.safe_load(written.split("---")[1])
+    assert data["saperi"] == ["sartoria-su-misura", {"sapere": "cucina-etnica", "descrizione": "ravioli"}, "sartoria"]
+    assert data["azione"] == "il-banco" and data["persone"] == ["anna-rossi", "chen-wei"]
+    assert "  data: 2025-03-01\n" in written and "fine: '19:00'\n" in written  # read back as text by the build

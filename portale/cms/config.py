@@ -3,8 +3,8 @@
 
 Collections, for each territory: Storie, Persone (tipo persona, with the consent block required), Organizzazioni,
 Bisogni, Azioni; then the network's Dizionario (parole.yml). Persons and organisations share `persone/`: two
-collections filtered on `tipo`, plus a hidden one with both, which the relation widgets pick from. Stories and
-actions made in the editor are bundles (`storie/<slug>/index.md`), so an uploaded image lands beside the text.
+collections filtered on `tipo`, plus a hidden one with both, which the relation widgets pick from. Every text
+made in the editor is a bundle (`storie/<slug>/index.md`), so an uploaded image lands beside it.
 """
 
 from __future__ import annotations
@@ -25,7 +25,9 @@ FOLDERS = {
     "bisogno": ("bisogni", "Bisogni", "bisogno"),
     "azione": ("azioni", "Azioni", "azione"),
 }
-BUNDLES = {"storia", "azione"}  # made as <slug>/index.md, images beside the text
+# every text made in the editor is a bundle, <slug>/index.md, so that its photo lands beside it; files written
+# by hand as <slug>.md are listed and saved where they are
+BUNDLE = {"path": "{{slug}}/index", "media_folder": "", "public_folder": ""}
 SUMMARIES = {"storia": "{{titolo}}", "persona": "{{nome}}", "organizzazione": "{{nome}}"}
 SUMMARIES |= {"bisogno": "{{titolo}} ({{stato}})", "azione": "{{titolo}} ({{stato}})"}
 
@@ -164,8 +166,7 @@ def collection(kind: str, territory: str, territory_name: str, skills: list[tupl
     }
     if kind in ("persona", "organizzazione"):
         out["filter"] = {"field": "tipo", "value": kind}
-    if kind in BUNDLES:
-        out |= {"path": "{{slug}}/index", "media_folder": "", "public_folder": ""}
+    out |= BUNDLE
     return out
 
 
@@ -180,6 +181,7 @@ def hidden_collections(territory: str) -> list[dict[str, Any]]:
             "format": FORMAT,
             "hide": True,
             "create": False,
+            **BUNDLE,
             "identifier_field": "nome",
             "fields": [{"name": "nome", "label": "Nome", "widget": "string"}],
         }

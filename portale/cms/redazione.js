@@ -3,11 +3,33 @@
    plain slug and sometimes a group of keys: `saperi: [sartoria, {sapere: cucina, descrizione: ...}]`, which the
    build allows. Here a plain slug is read as {sapere: slug}, and written back as a plain slug when it has no
    descrizione, so a file written by hand keeps its short form. YAML 1.2 core schema (js-yaml): dates and times
-   such as 2026-03-14 and 19:00 stay text, as the build's validation expects. */
+   such as 2026-03-14 and 19:00 stay text, as the build's validation expects. A reference picked from a bundle
+   (Decap's slug "il-banco/index") is written as the build names it ("il-banco"). */
 (function () {
   "use strict";
   var FENCE = /^---[ \t]*\r?\n([\s\S]*?)\r?\n---[ \t]*(?:\r?\n|$)/;
   var SHORT = { saperi: "sapere" };  // list key -> the key a plain item stands for
+  // keys whose values name another file by slug; Decap's slug of a bundle is "<slug>/index", the build's "<slug>"
+  var REFERENCES = ["persone", "azione", "bisogni", "chi"];
+
+  function bare(value) {
+    return typeof value === "string" ? value.replace(/\/index$/, "") : value;
+  }
+
+  function unbundle(data) {
+    if (Array.isArray(data)) return data.map(unbundle);
+    if (!data || typeof data !== "object") return data;
+    var out = {};
+    Object.keys(data).forEach(function (key) {
+      var value = data[key];
+      if (REFERENCES.indexOf(key) >= 0) {
+        out[key] = Array.isArray(value) ? value.map(bare) : bare(value);
+      } else {
+        out[key] = unbundle(value);
+      }
+    });
+    return out;
+  }
 
   function empty(value) {
     return value === null || value === undefined || value === "" ||
@@ -47,6 +69,7 @@
         });
       }
     });
+    out = unbundle(out);
     var body = data.body || "";
     return "---\n" + jsyaml.dump(out, { schema: jsyaml.CORE_SCHEMA, lineWidth: -1 }) + "---\n" + body;
   }
