@@ -606,3 +606,13 @@ def test_the_editor_s_front_matter_format_keeps_short_saperi_dates_and_bundle_re
     assert data["saperi"] == ["sartoria-su-misura", {"sapere": "cucina-etnica", "descrizione": "ravioli"}, "sartoria"]
     assert data["azione"] == "il-banco" and data["persone"] == ["anna-rossi", "chen-wei"]
     assert "  data: 2025-03-01\n" in written and "fine: '19:00'\n" in written  # read back as text by the build
+
+
+def test_without_the_npm_package_admin_says_how_to_install_it_and_the_site_is_the_same(make_site, run, monkeypatch):
+    monkeypatch.setattr(admin, "DIST", Path("/nonexistent/decap-cms/dist"))
+    root = make_site()
+    code, out = run(["--oggi", "2026-01-15"], cwd=root)
+    assert code == 0, out
+    page = (root / "site/admin/index.html").read_text(encoding="utf-8")
+    assert "<script" not in page and "npm ci --prefix editor" in page
+    assert sorted(p.name for p in (root / "site/admin").iterdir()) == ["config.yml", "index.html", "schemi"]

@@ -24,8 +24,10 @@ YAML_SCRIPT = EDITOR / "node_modules" / "js-yaml" / "dist" / "js-yaml.min.js"  #
 OWN_SCRIPT = Path(__file__).with_name("redazione.js")  # the front-matter format the collections use
 
 
-def cms_files(folder: Path = DIST) -> dict[str, Path]:
-    """The CMS's script, the chunks it loads on demand (same folder) and its WebAssembly, without source maps."""
+def cms_files() -> dict[str, Path]:
+    """The CMS's script, the chunks it loads on demand (same folder) and its WebAssembly, without source maps;
+    nothing when `npm ci --prefix editor` has not been run."""
+    folder = DIST
     if not (folder / SCRIPT).is_file() or not YAML_SCRIPT.is_file():
         return {}
     files: dict[str, Path] = {
