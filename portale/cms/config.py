@@ -3,8 +3,8 @@
 
 Collections, for each territory: Storie, Persone (tipo persona, with the consent block required), Organizzazioni,
 Bisogni, Azioni; then the network's Dizionario (parole.yml). Persons and organisations share `persone/`: two
-collections filtered on `tipo`, plus a hidden one with both, which the relation widgets pick from. Every text
-made in the editor is a bundle (`storie/<slug>/index.md`), so an uploaded image lands beside it.
+collections filtered on `tipo`, plus a hidden one with both, which the relation widgets pick from. A story made
+in the editor is a bundle (`storie/<slug>/index.md`), so an uploaded image lands beside it.
 """
 
 from __future__ import annotations
@@ -14,6 +14,9 @@ from typing import Any
 from portale.content import schema
 from portale.content.labels import LABELS
 
+# Decap 3.16's Gitea backend refuses the editorial workflow (the editor would not load): there, review happens on
+# pull requests opened by hand, as the guide says
+REVIEWING_BACKENDS = {"github", "gitlab", "git-gateway"}
 LOCAL_BACKEND_PORT = 8081  # decap-server's default; `serve --redazione` starts it there, on 127.0.0.1
 FORMAT = "portale-md"  # registered by cms/redazione.js: YAML front matter that keeps `saperi: [slug]` short
 
@@ -25,9 +28,12 @@ FOLDERS = {
     "bisogno": ("bisogni", "Bisogni", "bisogno"),
     "azione": ("azioni", "Azioni", "azione"),
 }
-# every text made in the editor is a bundle, <slug>/index.md, so that its photo lands beside it; files written
-# by hand as <slug>.md are listed and saved where they are
+# a story made in the editor is a bundle, <slug>/index.md, so that its photo lands beside it; stories written by
+# hand as <slug>.md are listed and saved where they are. People, needs and actions stay <slug>.md: the relation
+# widgets store Decap's slug, which for a bundle would be "<slug>/index" and never match the file's reference.
 BUNDLE = {"path": "{{slug}}/index", "media_folder": "", "public_folder": ""}
+BUNDLES = {"storia"}
+FORMATS = {"persona": "portale-md-saperi", "organizzazione": "portale-md-saperi"}  # cms/redazione.js
 SUMMARIES = {"storia": "{{titolo}}", "persona": "{{nome}}", "organizzazione": "{{nome}}"}
 SUMMARIES |= {"bisogno": "{{titolo}} ({{stato}})", "azione": "{{titolo}} ({{stato}})"}
 
@@ -157,7 +163,7 @@ def collection(kind: str, territory: str, territory_name: str, skills: list[tupl
         "folder": f"content/{territory}/{folder}",
         "create": True,
         "extension": "md",
-        "format": FORMAT,
+        "format": FORMATS.get(kind, FORMAT),
         "slug": "{{slug}}",
         "summary": SUMMARIES[kind],
         "identifier_field": "nome" if kind in ("persona", "organizzazione") else "titolo",
@@ -166,7 +172,8 @@ def collection(kind: str, territory: str, territory_name: str, skills: list[tupl
     }
     if kind in ("persona", "organizzazione"):
         out["filter"] = {"field": "tipo", "value": kind}
-    out |= BUNDLE
+    if kind in BUNDLES:
+        out |= BUNDLE
     return out
 
 
@@ -181,7 +188,6 @@ def hidden_collections(territory: str) -> list[dict[str, Any]]:
             "format": FORMAT,
             "hide": True,
             "create": False,
-            **BUNDLE,
             "identifier_field": "nome",
             "fields": [{"name": "nome", "label": "Nome", "widget": "string"}],
         }
@@ -214,6 +220,8 @@ def backend(settings: dict) -> dict[str, Any]:
             out[key] = settings[key]
     if out["name"] in ("gitea", "gitlab") and "app_id" in out:
         out["auth_type"] = "pkce"  # sign-in in the browser, no secret anywhere
+    if out["name"] == "gitea" and "api_root" in out and "base_url" not in out:
+        out["base_url"] = "/".join(out["api_root"].split("/", 3)[:3])  # sign in on the same server
     out.setdefault("branch", "main")
     if out["name"] in ("github", "gitea", "gitlab") and "repo" not in out:
         out["repo"] = "organizzazione/portale-dei-saperi"  # a placeholder the guide tells maintainers to change
@@ -230,7 +238,7 @@ def cms_config(
     """The whole config.yml as data. `territories` and `skills` are [(slug, name)], in the archive's order;
     `local` lets the editor talk to decap-server on this computer when it answers (Decap tries it first)."""
     config: dict[str, Any] = {"backend": backend(settings)}
-    if settings.get("flusso") == "revisione":
+    if settings.get("flusso") == "revisione" and config["backend"]["name"] in REVIEWING_BACKENDS:
         config["publish_mode"] = "editorial_workflow"
     if local:
         config["local_backend"] = {"url": f"http://127.0.0.1:{LOCAL_BACKEND_PORT}/api/v1"}
@@ -238,7 +246,9 @@ def cms_config(
         "locale": "it",
         "site_url": site_url,
         "display_url": site_url,
-        "media_folder": "content/_caricamenti",  # only for files not saved with a text; the build says to move them
+        # only for files uploaded from the Media library, outside any text: the loader skips "_" folders, so they
+        # are never published; the guide says to add a photo from the text's own image field
+        "media_folder": "content/_caricamenti",
         "public_folder": "",
         "slug": {"encoding": "ascii", "clean_accents": True, "sanitize_replacement": "-"},
         "collections": [],

@@ -1,8 +1,9 @@
 """JSON Schemas (draft 2020-12) of each content kind's front matter, made from content/schema.py.
 
 Editors' tools read them: the VS Code YAML extension, `check-jsonschema` on a YAML file. They say what a form can
-say (types, required keys, choices, lengths); what needs the whole archive (an unknown slug, a surname in a
-pseudonym's story) stays with `build.py check`.
+say (types, required keys, choices, lengths, a person's consent); what needs the whole archive (an unknown slug, a
+surname in a pseudonym's story) and rules across keys (`pseudonimo` with `visibilita: pseudonimo`, `sito` only for
+organisations) stay with `build.py check`.
 """
 
 from __future__ import annotations
@@ -40,7 +41,7 @@ def field_schema(field: schema.Field, labels: dict, key: str) -> dict[str, Any]:
     if isinstance(field, schema.UrlField):
         out |= {"type": "string", "format": "uri", "pattern": "^https?://[^/\\s]+"}
     elif isinstance(field, schema.TextField):
-        out["type"] = "string"
+        out["type"] = ["string", "number"]  # `titolo: 1984` is text to the build
         if field.max_length:
             out["maxLength"] = field.max_length
         if field.required:
@@ -57,9 +58,7 @@ def field_schema(field: schema.Field, labels: dict, key: str) -> dict[str, Any]:
         item = field_schema(field.item, labels, key)
         for name in ("title", "description"):
             item.pop(name, None)  # said once, on the list
-        out |= {"type": "array", "items": item}
-        if field.required:
-            out["minItems"] = 1
+        out |= {"type": "array", "items": item}  # the build accepts an empty list, as `build.py new` writes it
     elif isinstance(field, schema.MapField):
         out |= object_schema(field.fields, labels, key + ".")
         if field.scalar_key:  # `saperi: [sartoria]` stands for `saperi: [{sapere: sartoria}]`
@@ -71,10 +70,25 @@ def field_schema(field: schema.Field, labels: dict, key: str) -> dict[str, Any]:
     return out
 
 
+def nullable(node: dict[str, Any]) -> dict[str, Any]:
+    """An optional key may be left empty (`sommario:`): the build ignores it."""
+    if "type" in node:
+        kinds = node["type"] if isinstance(node["type"], list) else [node["type"]]
+        return node | {"type": [*kinds, "null"]}
+    if "enum" in node:
+        return node | {"enum": [*node["enum"], None]}
+    return node | {"anyOf": [*node["anyOf"], {"type": "null"}]}
+
+
 def object_schema(fields: dict[str, schema.Field], labels: dict, prefix: str = "") -> dict[str, Any]:
     return {
         "type": "object",
-        "properties": {name: field_schema(f, labels, prefix + name) for name, f in fields.items()},
+        "properties": {
+            name: field_schema(f, labels, prefix + name)
+            if f.required
+            else nullable(field_schema(f, labels, prefix + name))
+            for name, f in fields.items()
+        },
         "required": [name for name, f in fields.items() if f.required],
         "additionalProperties": False,  # the build warns on an unknown key: the editor's tool flags it at once
     }

@@ -8,7 +8,7 @@
 (function () {
   "use strict";
   var FENCE = /^---[ \t]*\r?\n([\s\S]*?)\r?\n---[ \t]*(?:\r?\n|$)/;
-  var SHORT = { saperi: "sapere" };  // list key -> the key a plain item stands for
+  var SHORT = { saperi: "sapere" };  // in a person's file: list key -> the key a plain item stands for
   // keys whose values name another file by slug; Decap's slug of a bundle is "<slug>/index", the build's "<slug>"
   var REFERENCES = ["persone", "azione", "bisogni", "chi"];
 
@@ -37,15 +37,18 @@
       (typeof value === "object" && !Array.isArray(value) && Object.keys(value).length === 0);
   }
 
-  function fromFile(text) {
+  function read(short) { return function (text) { return fromFile(text, short); }; }
+  function write(short) { return function (data, sortedKeys) { return toFile(data, sortedKeys, short); }; }
+
+  function fromFile(text, short) {
     var match = FENCE.exec(text);
     var data = match ? jsyaml.load(match[1], { schema: jsyaml.CORE_SCHEMA }) || {} : {};
-    Object.keys(SHORT).forEach(function (key) {
+    Object.keys(short).forEach(function (key) {
       if (Array.isArray(data[key])) {
         data[key] = data[key].map(function (item) {
           var long = {};
           if (typeof item !== "string") return item;
-          long[SHORT[key]] = item;
+          long[short[key]] = item;
           return long;
         });
       }
@@ -54,18 +57,18 @@
     return data;
   }
 
-  function toFile(data, sortedKeys) {
+  function toFile(data, sortedKeys, short) {
     var out = {};
     var order = (sortedKeys || []).concat(Object.keys(data));
     order.forEach(function (key) {
       if (key === "body" || key in out || empty(data[key])) return;
       out[key] = data[key];
     });
-    Object.keys(SHORT).forEach(function (key) {
+    Object.keys(short).forEach(function (key) {
       if (Array.isArray(out[key])) {
         out[key] = out[key].map(function (item) {
-          var rest = Object.keys(item || {}).filter(function (k) { return k !== SHORT[key] && !empty(item[k]); });
-          return item && typeof item === "object" && rest.length === 0 ? item[SHORT[key]] : item;
+          var rest = Object.keys(item || {}).filter(function (k) { return k !== short[key] && !empty(item[k]); });
+          return item && typeof item === "object" && rest.length === 0 ? item[short[key]] : item;
         });
       }
     });
@@ -74,5 +77,7 @@
     return "---\n" + jsyaml.dump(out, { schema: jsyaml.CORE_SCHEMA, lineWidth: -1 }) + "---\n" + body;
   }
 
-  CMS.registerCustomFormat("portale-md", "md", { fromFile: fromFile, toFile: toFile });
+  // people's files: saperi may be plain slugs; elsewhere (a need's saperi) a list of plain slugs stays as it is
+  CMS.registerCustomFormat("portale-md", "md", { fromFile: read({}), toFile: write({}) });
+  CMS.registerCustomFormat("portale-md-saperi", "md", { fromFile: read(SHORT), toFile: write(SHORT) });
 })();
