@@ -43,12 +43,14 @@ def origin(url: str) -> str:
 
 
 def content_security_policy(backend: dict) -> str:
-    """What Decap needs and nothing more: its own scripts (it compiles its config's schema, hence 'unsafe-eval'),
-    the styles it injects, images from the repository being edited (blob:, data:), and the backend's API."""
+    """What Decap needs and nothing more: its own scripts (it does not start without 'unsafe-eval'), the styles it
+    injects, images from the repository being edited (blob:, data:, the backend's hosts) and the backend's API.
+    The local backend's loopback address stays in the published policy too: the same page serves `serve
+    --redazione`. A <meta> policy cannot forbid framing (frame-ancestors): that needs the host's header."""
     port = cms_config.LOCAL_BACKEND_PORT
     apis = {f"http://127.0.0.1:{port}", f"http://localhost:{port}"}
     if backend["name"] == "github":
-        apis |= {"https://api.github.com", "https://raw.githubusercontent.com"}
+        apis |= {"https://api.github.com", "https://raw.githubusercontent.com", "https://avatars.githubusercontent.com"}
     elif backend["name"] == "gitlab":
         apis.add("https://gitlab.com")
     apis |= {origin(backend[key]) for key in ("api_root", "base_url") if backend.get(key)}

@@ -49,12 +49,20 @@ def relation(collection: str, search: str, multiple: bool = False) -> dict[str, 
     }
 
 
+# where the form differs from a file typed by hand (labels.py's hints speak of the file)
+FORM_HINTS = {
+    "bozza": "acceso: il testo è salvato ma non compare sul sito; spegnilo quando è pronto da pubblicare",
+    "saperi": "scegli per nome dall'elenco dei saperi della rete (content/saperi.yml)",
+}
+
+
 def skill_choice(skills: list[tuple[str, str]]) -> dict[str, Any]:
     """The saperi of saperi.yml, by name, for a select that stores the slug. A relation widget would read
     saperi.yml through the backend, but Decap 3.16's search finds nothing two lists deep (categorie -> saperi):
     the list opened, and emptied as soon as a volunteer typed. The config is made at every build, so the
     choices follow saperi.yml all the same."""
-    return {"widget": "select", "options": [{"label": name, "value": slug} for slug, name in skills]}
+    options = [{"label": name, "value": slug} for slug, name in skills]
+    return {"widget": "select", "options": options, "hint": FORM_HINTS["saperi"]}
 
 
 def relations(territory: str, skills: list[tuple[str, str]]) -> dict[str, dict[str, Any]]:
@@ -138,6 +146,7 @@ def fields_of(kind: str, territory: str, skills: list[tuple[str, str]]) -> list[
             item["required"] = True  # the build refuses a person without it
         if name == "bozza":
             item["default"] = True  # a new text is a draft until someone publishes it
+            item["hint"] = FORM_HINTS["bozza"]
         if name == "data" and kind != "persona":
             item["default"] = "{{now}}"
         out.append(item)
@@ -199,6 +208,9 @@ def network_collections() -> list[dict[str, Any]]:
     dictionary = {
         "name": "dizionario",
         "label": "Dizionario delle parole",
+        # Decap rewrites the whole YAML file from its data
+        "description": "Salvando da qui, i commenti scritti a mano in content/parole.yml si perdono: le "
+        "spiegazioni sono nella guida della redazione.",
         "files": [
             {
                 "name": "parole",

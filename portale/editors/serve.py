@@ -237,6 +237,20 @@ def run_serve(root: Path, args) -> int:
             print(exc)
             return 2
     server.daemon_threads = True
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, _interrupt)  # `kill` closes it like Ctrl+C, decap-server too
+    try:
+        return _serve(preview, server, editor, root, out, args)
+    except KeyboardInterrupt:  # during the first build
+        server.server_close()
+        print("Anteprima chiusa.")
+        return 0
+    finally:
+        if editor is not None:
+            backend.stop_backend(editor)
+
+
+def _serve(preview: Preview, server, editor, root: Path, out: Path, args) -> int:
     preview.rebuild("prima costruzione")
     url = f"http://127.0.0.1:{server.server_address[1]}/"
     shown = out.relative_to(root) if out.is_relative_to(root) else out
@@ -249,8 +263,6 @@ def run_serve(root: Path, args) -> int:
     stop = threading.Event()
     watcher = threading.Thread(target=preview.watch, args=(stop,), daemon=True)
     watcher.start()
-    if threading.current_thread() is threading.main_thread():
-        signal.signal(signal.SIGTERM, _interrupt)  # `kill` closes it like Ctrl+C
     try:
         server.serve_forever(poll_interval=0.2)
     except KeyboardInterrupt:
@@ -259,6 +271,4 @@ def run_serve(root: Path, args) -> int:
         stop.set()
         server.stopping = True
         server.server_close()
-        if editor is not None:
-            backend.stop_backend(editor)
     return 0
