@@ -90,13 +90,7 @@ def write_site(work: Workspace, planned: Planned) -> BuildResult:
         | opendata.export_data(archive, calendar_files["agenda.ics"])
         | calendar_files
         | feeds.render_feeds(archive, [page.output for page in pages if page.listed])
-        | admin.admin_files(  # the web editor, for the volunteers
-            archive.portal.editor,
-            archive.portal.base_url,
-            [(t.slug, t.name) for t in archive.territories],
-            [(s.slug, f"{s.name} ({s.category.name})") for s in archive.skills.values()],
-            work.templates,
-        )
+        | admin.admin_files(archive, render.make_environment(work.templates, work.jinja))  # the web editor
     )
     work.write_files(files, [territory.slug for territory in archive.territories])
     if sheets := render.pdf_sheets(pages):  # `stampa`: the sheets just written, with their stylesheet, as PDF

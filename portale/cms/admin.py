@@ -15,6 +15,7 @@ import jinja2
 
 from portale.cms import config as cms_config
 from portale.cms.jsonschema import schema_files
+from portale.content.model import Archive
 
 CONFIG_HEAD = "# Made by build.py from portale/content/schema.py and labels.py: change those, not this file.\n"
 EDITOR = Path(__file__).resolve().parents[2] / "editor"  # package.json, package-lock.json, node_modules/
@@ -38,10 +39,6 @@ def cms_files() -> dict[str, Path]:
     return files | {"admin/js-yaml.min.js": YAML_SCRIPT, "admin/redazione.js": OWN_SCRIPT}
 
 
-def origin(url: str) -> str:
-    return "/".join(url.split("/", 3)[:3])  # https://host[:port]
-
-
 def content_security_policy(backend: dict) -> str:
     """What Decap needs and nothing more: its own scripts (it does not start without 'unsafe-eval'), the styles it
     injects, images from the repository being edited (blob:, data:, the backend's hosts) and the backend's API.
@@ -53,7 +50,7 @@ def content_security_policy(backend: dict) -> str:
         apis |= {"https://api.github.com", "https://raw.githubusercontent.com", "https://avatars.githubusercontent.com"}
     elif backend["name"] == "gitlab":
         apis.add("https://gitlab.com")
-    apis |= {origin(backend[key]) for key in ("api_root", "base_url") if backend.get(key)}
+    apis |= {cms_config.origin(backend[key]) for key in ("api_root", "base_url") if backend.get(key)}
     hosts = " ".join(sorted(apis))
     return (
         "default-src 'self'; script-src 'self' 'unsafe-eval'; style-src 'self' 'unsafe-inline'; "
@@ -62,19 +59,16 @@ def content_security_policy(backend: dict) -> str:
     )
 
 
-def admin_files(
-    settings: dict,
-    site_url: str,
-    territories: list[tuple[str, str]],
-    skills: list[tuple[str, str]],
-    templates: Path,
-) -> dict:
-    """Output path -> bytes or a file to link, for the whole admin/ folder; empty when the editor is off."""
+def admin_files(archive: Archive, env: jinja2.Environment) -> dict:
+    """Output path -> bytes or a file to link, for the whole admin/ folder; empty when the editor is off. `env` is
+    the build's Jinja environment (pages.render.make_environment), for templates/admin.html."""
+    settings, site_url = archive.portal.editor, archive.portal.base_url
     if settings.get("attiva") is False:
         return {}
+    territories = [(t.slug, t.name) for t in archive.territories]
+    skills = [(s.slug, f"{s.name} ({s.category.name})") for s in archive.skills.values()]
     config = cms_config.cms_config(settings, site_url, territories, skills)
     script = cms_files()
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(templates), autoescape=True)
     page = env.get_template("admin.html").render(
         csp=content_security_policy(config["backend"]),
         installed=bool(script),

@@ -13,6 +13,7 @@ from typing import Any
 
 from portale.content import schema
 from portale.content.labels import LABELS
+from portale.content.load import FOLDER_OF
 
 # Decap 3.16's Gitea backend refuses the editorial workflow (the editor would not load): there, review happens on
 # pull requests opened by hand, as the guide says
@@ -20,13 +21,14 @@ REVIEWING_BACKENDS = {"github", "gitlab", "git-gateway"}
 LOCAL_BACKEND_PORT = 8081  # decap-server's default; `serve --redazione` starts it there, on 127.0.0.1
 FORMAT = "portale-md"  # registered by cms/redazione.js: YAML front matter that keeps `saperi: [slug]` short
 
-# kind -> (folder, collection label, singular label)
-FOLDERS = {
-    "storia": ("storie", "Storie", "storia"),
-    "persona": ("persone", "Persone", "persona"),
-    "organizzazione": ("persone", "Organizzazioni", "organizzazione"),
-    "bisogno": ("bisogni", "Bisogni", "bisogno"),
-    "azione": ("azioni", "Azioni", "azione"),
+# the collections of a territory, in the menu's order: kind -> label, whose lower case names the collection
+# (aurora-storie); organisations are persons' files too
+COLLECTIONS = {
+    "storia": "Storie",
+    "persona": "Persone",
+    "organizzazione": "Organizzazioni",
+    "bisogno": "Bisogni",
+    "azione": "Azioni",
 }
 # a story made in the editor is a bundle, <slug>/index.md, so that its photo lands beside it; stories written by
 # hand as <slug>.md are listed and saved where they are. People, needs and actions stay <slug>.md: the relation
@@ -84,8 +86,8 @@ def widget(field: schema.Field, kind: str, key: str, links: dict, inside_optiona
     """The Decap widget (and its options) of one field; `key` is its dotted name. Decap checks a required key
     inside an optional group even when the group is left empty (a story without an image could not be saved):
     there the form marks nothing required, and the build, which refuses an image without `alt`, says so."""
-    labels = LABELS["persona" if kind == "organizzazione" else kind]
     base_kind = "persona" if kind == "organizzazione" else kind
+    labels = LABELS[base_kind]
     out: dict[str, Any] = {"name": key.rsplit(".", 1)[-1], "label": key.rsplit(".", 1)[-1]}
     if key in labels:
         out["label"], out["hint"] = labels[key].label, labels[key].hint
@@ -164,11 +166,11 @@ LABEL_BODY = {
 
 
 def collection(kind: str, territory: str, territory_name: str, skills: list[tuple[str, str]]) -> dict[str, Any]:
-    folder, label, singular = FOLDERS[kind]
+    folder = FOLDER_OF["persona" if kind == "organizzazione" else kind]
     out: dict[str, Any] = {
-        "name": f"{territory}-{folder if kind != 'organizzazione' else 'organizzazioni'}",
-        "label": f"{territory_name} · {label}",
-        "label_singular": singular,
+        "name": f"{territory}-{COLLECTIONS[kind].lower()}",
+        "label": f"{territory_name} · {COLLECTIONS[kind]}",
+        "label_singular": kind,
         "folder": f"content/{territory}/{folder}",
         "create": True,
         "extension": "md",
@@ -186,21 +188,19 @@ def collection(kind: str, territory: str, territory_name: str, skills: list[tupl
     return out
 
 
-def hidden_collections(territory: str) -> list[dict[str, Any]]:
+def people_collection(territory: str) -> dict[str, Any]:
     """Every person and organisation of a territory, for the relation widgets: not shown in the menu."""
-    return [
-        {
-            "name": f"{territory}-schede",
-            "label": f"{territory}: tutte le schede",
-            "folder": f"content/{territory}/persone",
-            "extension": "md",
-            "format": FORMAT,
-            "hide": True,
-            "create": False,
-            "identifier_field": "nome",
-            "fields": [{"name": "nome", "label": "Nome", "widget": "string"}],
-        }
-    ]
+    return {
+        "name": f"{territory}-schede",
+        "label": f"{territory}: tutte le schede",
+        "folder": f"content/{territory}/{FOLDER_OF['persona']}",
+        "extension": "md",
+        "format": FORMAT,
+        "hide": True,
+        "create": False,
+        "identifier_field": "nome",
+        "fields": [{"name": "nome", "label": "Nome", "widget": "string"}],
+    }
 
 
 def network_collections() -> list[dict[str, Any]]:
@@ -223,6 +223,10 @@ def network_collections() -> list[dict[str, Any]]:
     return [dictionary]
 
 
+def origin(url: str) -> str:
+    return "/".join(url.split("/", 3)[:3])  # https://host[:port]
+
+
 def backend(settings: dict) -> dict[str, Any]:
     """The backend the editor commits through, from portale.yml's `redazione:` block. No secret is ever here:
     sign-in happens in the browser (OAuth, or a token typed by the editor)."""
@@ -233,7 +237,7 @@ def backend(settings: dict) -> dict[str, Any]:
     if out["name"] in ("gitea", "gitlab") and "app_id" in out:
         out["auth_type"] = "pkce"  # sign-in in the browser, no secret anywhere
     if out["name"] == "gitea" and "api_root" in out and "base_url" not in out:
-        out["base_url"] = "/".join(out["api_root"].split("/", 3)[:3])  # sign in on the same server
+        out["base_url"] = origin(out["api_root"])  # sign in on the same server
     out.setdefault("branch", "main")
     if out["name"] in ("github", "gitea", "gitlab") and "repo" not in out:
         out["repo"] = "organizzazione/portale-dei-saperi"  # a placeholder the guide tells maintainers to change
@@ -245,16 +249,14 @@ def cms_config(
     site_url: str,
     territories: list[tuple[str, str]],
     skills: list[tuple[str, str]] = (),
-    local: bool = True,
 ) -> dict:
-    """The whole config.yml as data. `territories` and `skills` are [(slug, name)], in the archive's order;
-    `local` lets the editor talk to decap-server on this computer when it answers (Decap tries it first)."""
+    """The whole config.yml as data. `territories` and `skills` are [(slug, name)], in the archive's order. The
+    editor talks to decap-server on this computer when it answers (Decap tries it first: `serve --redazione`)."""
     config: dict[str, Any] = {"backend": backend(settings)}
     if settings.get("flusso") == "revisione" and config["backend"]["name"] in REVIEWING_BACKENDS:
         config["publish_mode"] = "editorial_workflow"
-    if local:
-        config["local_backend"] = {"url": f"http://127.0.0.1:{LOCAL_BACKEND_PORT}/api/v1"}
     config |= {
+        "local_backend": {"url": f"http://127.0.0.1:{LOCAL_BACKEND_PORT}/api/v1"},
         "locale": "it",
         "site_url": site_url,
         "display_url": site_url,
@@ -266,8 +268,8 @@ def cms_config(
         "collections": [],
     }
     for slug, name in territories:
-        for kind in FOLDERS:
+        for kind in COLLECTIONS:
             config["collections"].append(collection(kind, slug, name, list(skills)))
-        config["collections"].extend(hidden_collections(slug))
+        config["collections"].append(people_collection(slug))
     config["collections"].extend(network_collections())
     return config

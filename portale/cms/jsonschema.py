@@ -16,14 +16,8 @@ from portale.content.labels import LABELS
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 REPOSITORY_FOLDER = "editor/schemi"  # the copy kept in the repository
-# the kinds with a schema, and the file names they are published under
-KINDS = {
-    "storia": schema.STORIA,
-    "persona": schema.PERSONA,
-    "bisogno": schema.BISOGNO,
-    "azione": schema.AZIONE,
-    "parole": schema.PAROLE,
-}
+# the kinds an editor writes (territorio.md is the network's to set up), each published as <kind>.schema.json
+KINDS = {kind: fields for kind, fields in schema.BY_KIND.items() if kind != "territorio"} | {"parole": schema.PAROLE}
 TITLES = {
     "storia": "Una storia (content/<territorio>/storie/)",
     "persona": "Una persona o un'organizzazione (content/<territorio>/persone/)",

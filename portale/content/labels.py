@@ -21,18 +21,19 @@ CATEGORY_HINT = "facoltativa: terzo-settore, scuola, commercio, impresa, abitant
 TAG_HINT = "parole chiave dal dizionario content/parole.yml, es. [{}]"
 SUMMARY_HINT = "una o due frasi per gli elenchi (al massimo 300 caratteri)"
 
-IMAGE = {
-    "immagine": Label("Immagine", "facoltativa, in una {cartella}: {{file: foto.jpg, alt: cosa si vede nella foto}}"),
-    "immagine.file": Label("File dell'immagine", "la foto, JPEG, PNG o WebP, nella cartella accanto al testo"),
-    "immagine.alt": Label(
-        "Descrizione dell'immagine",
-        "che cosa si vede, per chi non vede la foto (obbligatoria con l'immagine, al massimo 300 caratteri)",
-    ),
-}
 
-
-def _image(where: str) -> dict[str, Label]:
-    return {k: Label(v.label, v.hint.format(cartella=where)) for k, v in IMAGE.items()}
+def _image(where: str, extra: str = "") -> dict[str, Label]:
+    """The image group's labels, for a text kept `where`."""
+    return {
+        "immagine": Label(
+            "Immagine", f"facoltativa, in una {where}: {{file: foto.jpg, alt: cosa si vede nella foto}}{extra}"
+        ),
+        "immagine.file": Label("File dell'immagine", "la foto, JPEG, PNG o WebP, nella cartella accanto al testo"),
+        "immagine.alt": Label(
+            "Descrizione dell'immagine",
+            "che cosa si vede, per chi non vede la foto (obbligatoria con l'immagine, al massimo 300 caratteri)",
+        ),
+    }
 
 
 LABELS: dict[str, dict[str, Label]] = {
@@ -72,10 +73,7 @@ LABELS: dict[str, dict[str, Label]] = {
         "saperi.sapere": Label("Sapere", "uno slug di content/saperi.yml, es. sartoria"),
         "saperi.descrizione": Label("Come lo offre", "facoltativa: in una frase, che cosa sa fare e quando"),
         "tag": Label("Parole chiave", TAG_HINT.format("cucito, intercultura")),
-        **{
-            k: Label(v.label, v.hint + (" (serve anche ambito: foto)" if k == "immagine" else ""))
-            for k, v in _image("scheda a cartella").items()
-        },
+        **_image("scheda a cartella", " (serve anche ambito: foto)"),
         "sito": Label("Sito web", "solo per le organizzazioni: l'indirizzo web, https://..."),
         "bozza": Label("Bozza", "togli questa riga (o scrivi false) quando la scheda è pronta da pubblicare"),
     },

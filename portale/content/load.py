@@ -22,6 +22,7 @@ MAX_FILE_BYTES = 1024 * 1024  # a story of a million bytes is a mistake (a paste
 
 # Folders of a territory and the kind of content each holds.
 KIND_FOLDERS = {"storie": "storia", "persone": "persona", "bisogni": "bisogno", "azioni": "azione"}
+FOLDER_OF = {kind: folder for folder, kind in KIND_FOLDERS.items()}  # storia -> storie
 # The files of content/ itself: the portal, the vocabulary of saperi, the dictionary and the services' vocabulary.
 TOP_FILES = ("portale.yml", "saperi.yml", "parole.yml", "servizi.yml")
 

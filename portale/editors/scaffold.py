@@ -17,10 +17,9 @@ from pathlib import Path
 
 from portale.content import schema
 from portale.content.labels import LABELS
-from portale.content.load import KIND_FOLDERS
+from portale.content.load import FOLDER_OF as FOLDERS
 from portale.content.slugs import collision_key, slugify
 
-FOLDERS = {kind: folder for folder, kind in KIND_FOLDERS.items()}  # storia -> storie
 MAX_SLUG = 80
 
 # key -> the value `new` writes ("{titolo}" and "{oggi}" are filled in; "" leaves the key empty). The comment

@@ -229,7 +229,7 @@ def run_serve(root: Path, args) -> int:
         )
         return 2
     editor = None
-    if getattr(args, "redazione", False):
+    if args.redazione:
         try:
             editor = backend.start_backend(root)
         except backend.BackendError as exc:
