@@ -87,7 +87,11 @@ def make_environment(templates: Path, compiled: Path | None = None) -> jinja2.En
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        extensions=["jinja2.ext.i18n"],
     )
+    # Interface strings are gettext messages (templates/locale/); Italian, the source language, until a page asks for
+    # another. newstyle: `_("… %(n)s", n=x)` formats, and autoescapes, in the template.
+    env.install_null_translations(newstyle=True)
     env.filters["data_it"] = italian_date
     env.filters["km_it"] = italian_km
     env.filters["categoria_it"] = lambda slug: CATEGORY_NAMES.get(slug, slug)
