@@ -190,7 +190,7 @@ def test_the_translations_render_in_the_templates():
 # Attributes a reader meets (read aloud, shown as a tooltip, as text in place of an image).
 READ_ATTRIBUTES = {"aria-label", "alt", "title", "placeholder", "label", "summary"}
 # Letters that are not Italian sentences: a file extension, a unit, code shown as code.
-ALLOWED_WORDS = {"ics", "csv", "json", "jsonld", "UTF", "JSON", "CSV", "LD", "km", "m"}
+ALLOWED_WORDS = {"ics", "csv", "json", "jsonld", "UTF", "JSON", "CSV", "LD", "PDF", "km", "m"}
 WORD = re.compile(r"[^\W\d_]{2,}")
 HOLE = "x0"  # where an expression or a tag of Jinja's sat: a valid tag-name tail, never a word (one letter)
 
@@ -201,9 +201,19 @@ class _Text(HTMLParser):
         self.found: list[str] = []
         self.skip = 0  # inside <script>, <style>, <code>
 
+        self.href: str | None = None  # of the open <a>: a link that shows its own address (saperi.csv) is no word
+        self.columns = False  # inside <dl class="colonne">: the <dt> are the open data's column names, identifiers
+        self.tag = ""
+
     def handle_starttag(self, tag, attrs):
+        self.tag = tag
+        attributes = dict(attrs)
         if tag in ("script", "style", "code"):
             self.skip += 1
+        if tag == "a":
+            self.href = attributes.get("href")
+        if tag == "dl":
+            self.columns = "colonne" in (attributes.get("class") or "").split()
         for name, value in attrs:
             if name in READ_ATTRIBUTES and value:
                 self.found.append(value)
@@ -211,10 +221,18 @@ class _Text(HTMLParser):
     def handle_endtag(self, tag):
         if tag in ("script", "style", "code") and self.skip:
             self.skip -= 1
+        if tag == "a":
+            self.href = None
+        if tag == "dl":
+            self.columns = False
+        self.tag = ""
 
     def handle_data(self, data):
-        if not self.skip:
-            self.found.append(data)
+        if self.skip or (self.href is not None and data.strip() == self.href):
+            return
+        if self.columns and self.tag == "dt":
+            return
+        self.found.append(data)
 
 
 def literal_text(source: str) -> list[str]:
@@ -257,7 +275,9 @@ def literal_strings(source: str) -> list[str]:
 
 
 # Constants that are not words for a reader: the `sizes` of responsive images.
-ALLOWED_CONSTANTS = {"(min-width: 48rem) 44rem, calc(100vw - 2rem)", "(min-width: 24rem) 20rem, calc(100vw - 2rem)"}
+ALLOWED_CONSTANTS = {
+    "Data Package",  # a standard's name (dati.html), not Italian
+    "(min-width: 48rem) 44rem, calc(100vw - 2rem)", "(min-width: 24rem) 20rem, calc(100vw - 2rem)"}
 
 
 def test_the_checks_find_italian_outside_gettext():
@@ -265,6 +285,12 @@ def test_the_checks_find_italian_outside_gettext():
     assert literal_text('<nav aria-label="Sezioni">{{ x }}</nav>') == ["Sezioni"]
     assert literal_text('<h2>{{ _("Storie") }}</h2><a class="salta" href="#contenuto">{{ n }}</a>') == []
     assert literal_text("{% if a %} · tel. {{ p }}{% endif %}") == ["tel"]
+    assert literal_text('<a href="saperi.csv">saperi.csv</a> <code>npm ci</code> <a href="x">Scarica</a>') == ["Scarica"]
+    assert literal_text('<dl class="colonne"><dt>sapere_nome</dt><dd>il nome</dd></dl><dl><dt>Orari</dt></dl>') == [
+        "il",
+        "nome",
+        "Orari",
+    ]
     assert literal_strings("{{ 'un altro' if n == 1 else 'altri' }}") == ["un altro"]
     assert literal_strings("{% with etichetta = 'Storia' %}{% endwith %}") == ["Storia"]
     assert literal_strings("{{ _('Storie di %(x)s', x=t) }}{{ url(t.slug ~ '/storie/') }}{{ 'chiuso' }}") == []
