@@ -160,6 +160,17 @@ def page_keys(pages: list, sources: Sources, base: str) -> list[str | None]:
                 names[source.rel].append(person)
                 named[person].append(source.rel)
 
+    # A text's page shows the titles of its other versions and the people of its original: it reads them all.
+    original_of = {s.rel: s.original.rel for s in sources.files if s.original is not None}
+    translations_of: dict[str, list[str]] = defaultdict(list)
+    for translation, original in sorted(original_of.items()):
+        translations_of[original].append(translation)
+
+    def versions(rel: str) -> tuple[str, list[str]]:
+        """The original's file, and every version's file (the original first)."""
+        first = original_of.get(rel, rel)
+        return first, [first, *translations_of[first]]
+
     def with_territories(rels: list[str]) -> list[str]:
         return rels + sorted({territory_file.get(rel.split("/")[1], "") for rel in rels})
 
@@ -193,13 +204,14 @@ def page_keys(pages: list, sources: Sources, base: str) -> list[str | None]:
                 read_digests[id(page.reads)] = digest.hexdigest()
             rels = [own, "#territories", f"={page.shows}", f"={read_digests[id(page.reads)]}"]
         elif page.template == "storia.html":
-            source = ctx["story"].source
-            rels = [source, own] + with_territories(names[source] + ([tells[source]] if source in tells else []))
+            source, family = versions(ctx["story"].source)
+            rels = family + [own] + with_territories(names[source] + ([tells[source]] if source in tells else []))
         elif page.template == "azione.html":
-            source = ctx["action"].source
-            rels = [source, own] + with_territories(sorted(names[source] + around[source]))
+            source, family = versions(ctx["action"].source)
+            rels = family + [own] + with_territories(sorted(names[source] + around[source]))
         elif page.template == "persona.html":
-            rels = [ctx["person"].source, own] + with_territories(sorted(named[ctx["person"].source]))
+            source, family = versions(ctx["person"].source)
+            rels = family + [own] + with_territories(sorted(named[source]))
         elif page.template == "bisogno-stampa.html":
             rels = [ctx["need"].source, own]
         elif page.template in FORMS:
@@ -209,7 +221,7 @@ def page_keys(pages: list, sources: Sources, base: str) -> list[str | None]:
             # its own body too
             rels = group("people and needs", lambda: people_and_needs, listed)
             if page.template == "bisogno.html":
-                rels = rels + [ctx["need"].source]
+                rels = rels + versions(ctx["need"].source)[1]
         elif page.template in TERRITORY_WIDE and territory:
             rels = group(territory.slug, lambda slug=territory.slug: sorted(by_territory[slug]), listed)
         else:

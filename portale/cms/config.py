@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from portale.content import schema
+from portale.content import languages, schema
 from portale.content.labels import LABELS
 from portale.content.load import FOLDER_OF
 
@@ -103,6 +103,11 @@ def widget(field: schema.Field, kind: str, key: str, links: dict, inside_optiona
         out |= {"widget": "number", "value_type": "float", "min": field.low, "max": field.high}
     elif isinstance(field, schema.ChoiceField):
         out |= {"widget": "select", "options": list(field.choices)}
+    elif isinstance(field, schema.LanguageField):
+        options = [
+            {"label": f"{languages.italian_name(c)} ({languages.autonym(c)})", "value": c} for c in languages.COMMON
+        ]
+        out |= {"widget": "select", "options": options}
     elif isinstance(field, schema.TextField):
         out["widget"] = "text" if field.multiline or field.max_length > 300 else "string"
         if key.endswith("immagine.file"):

@@ -48,6 +48,8 @@ def field_schema(field: schema.Field, labels: dict, key: str) -> dict[str, Any]:
         out |= {"type": "number", "minimum": field.low, "maximum": field.high}
     elif isinstance(field, schema.ChoiceField):
         out["enum"] = list(field.choices)
+    elif isinstance(field, schema.LanguageField):  # BCP 47; the build checks the code is a known language
+        out |= {"type": "string", "pattern": "^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$"}
     elif isinstance(field, schema.ListField):
         item = field_schema(field.item, labels, key)
         for name in ("title", "description"):

@@ -53,6 +53,10 @@ LABELS: dict[str, dict[str, Label]] = {
         "audio.file": Label("File audio", "la registrazione, MP3 o OGG, nella cartella della storia"),
         "audio.trascrizione": Label("Trascrizione", "il testo detto nella registrazione, per chi non può ascoltarla"),
         "azione": Label("Azione", "facoltativa: l'azione che la storia racconta, il nome del file in azioni/"),
+        "lingua": Label(
+            "Lingua",
+            "facoltativa: il codice della lingua in cui è scritto il testo, se non è l'italiano (ar, zh, ro, fr, en, pms…)",
+        ),
         "bozza": Label("Bozza", "togli questa riga (o scrivi false) quando la storia è pronta da pubblicare"),
     },
     "persona": {
@@ -75,6 +79,14 @@ LABELS: dict[str, dict[str, Label]] = {
         "tag": Label("Parole chiave", TAG_HINT.format("cucito, intercultura")),
         **_image("scheda a cartella", " (serve anche ambito: foto)"),
         "sito": Label("Sito web", "solo per le organizzazioni: l'indirizzo web, https://..."),
+        "nome_in_altre_scritture": Label(
+            "Il nome in altre scritture",
+            "facoltativo: il nome come si scrive in arabo, in cinese…, per nasconderlo anche nelle traduzioni",
+        ),
+        "lingua": Label(
+            "Lingua",
+            "facoltativa: il codice della lingua in cui è scritto il testo, se non è l'italiano (ar, zh, ro, fr, en, pms…)",
+        ),
         "bozza": Label("Bozza", "togli questa riga (o scrivi false) quando la scheda è pronta da pubblicare"),
     },
     "bisogno": {
@@ -88,6 +100,10 @@ LABELS: dict[str, dict[str, Label]] = {
         "sommario": Label("Sommario", SUMMARY_HINT),
         "categoria": Label("Categoria", CATEGORY_HINT),
         "tag": Label("Parole chiave", TAG_HINT.format("scuola, doposcuola")),
+        "lingua": Label(
+            "Lingua",
+            "facoltativa: il codice della lingua in cui è scritto il testo, se non è l'italiano (ar, zh, ro, fr, en, pms…)",
+        ),
         "bozza": Label("Bozza", "togli questa riga (o scrivi false) quando il bisogno è pronto da pubblicare"),
     },
     "azione": {
@@ -118,6 +134,10 @@ LABELS: dict[str, dict[str, Label]] = {
         "sommario": Label("Sommario", SUMMARY_HINT),
         "tag": Label("Parole chiave", TAG_HINT.format("cucito, intercultura")),
         **_image("azione a cartella"),
+        "lingua": Label(
+            "Lingua",
+            "facoltativa: il codice della lingua in cui è scritto il testo, se non è l'italiano (ar, zh, ro, fr, en, pms…)",
+        ),
         "bozza": Label("Bozza", "togli questa riga (o scrivi false) quando l'azione è pronta da pubblicare"),
     },
     "parole": {

@@ -12,7 +12,7 @@ import pickle
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from portale.content import frontmatter
+from portale.content import frontmatter, languages
 from portale.content.dictionary import Dictionary
 from portale.content.frontmatter import Map, YamlProblem
 from portale.content.memo import Memo, code_version, hash_key
@@ -38,6 +38,9 @@ class Source:
     body_line: int
     digest: str  # sha256 of the file's bytes
     bundle: Path | None = None  # folder of a page bundle (storie/<slug>/index.md), for images and audio
+    # A translation's language, from its file name (storie/<slug>.ar.md, storie/<slug>/index.ar.md); "" for an original.
+    translation: str = ""
+    original: Source | None = None  # a translation's original, found by validate.check (never remembered)
     duplicate_keys: list[tuple[int, str]] = field(default_factory=list)
     data: dict = field(default_factory=dict)  # checked front matter, filled by validate.check
     memo_key: str = ""  # what the file's results are remembered by in the build cache (memo.py)
@@ -56,6 +59,10 @@ class Source:
         if self.parsed_meta is None:
             self.parsed_meta = pickle.loads(self.pickled_meta)
         return self.parsed_meta
+
+    def language(self, default: str) -> str:
+        """The language the text is written in: a translation's file name says it, an original its `lingua`."""
+        return languages.normalise(self.translation) if self.translation else self.data.get("lingua", default)
 
     def recall(self, part: str, signature: str | None = None) -> dict | None:
         """A part of the file's memo entry (memo.py): None when there is none, or none made under `signature`."""
@@ -103,6 +110,11 @@ class Sources:
     vocabulary_data: dict = field(default_factory=dict)
     words: Dictionary | None = None  # the checked dictionary, filled by validate.check
     services_data: dict = field(default_factory=dict)  # checked servizi.yml, filled by validate.check
+
+    @property
+    def originals(self) -> list[Source]:
+        """The files that are not translations: what a reference (a person, a need, an action) names."""
+        return [s for s in self.files if not s.translation]
 
 
 def read_sources(content: Path, memo: Memo | None = None) -> Sources:
@@ -187,6 +199,13 @@ def read_sources(content: Path, memo: Memo | None = None) -> Sources:
                         source = _read_markdown(index, kind, folder.name, entry.name, rel, problems, memo, bundle=entry)
                         if source:
                             files.append(source)
+                        for translated in sorted(entry.glob("index.*.md")):
+                            language = translated.name[len("index.") : -len(".md")]
+                            source = _read_markdown(
+                                translated, kind, folder.name, entry.name, rel, problems, memo, entry, language
+                            )
+                            if source:
+                                files.append(source)
                     else:
                         problems.append(
                             Problem(
@@ -198,7 +217,8 @@ def read_sources(content: Path, memo: Memo | None = None) -> Sources:
                             )
                         )
                 elif entry.suffix == ".md":
-                    source = _read_markdown(entry, kind, folder.name, entry.stem, rel, problems, memo)
+                    slug, _, language = entry.stem.partition(".")  # a slug has no dot: <slug>.<lingua>.md translates
+                    source = _read_markdown(entry, kind, folder.name, slug, rel, problems, memo, translation=language)
                     if source:
                         files.append(source)
                 else:
@@ -367,6 +387,7 @@ def _read_markdown(
     problems: list[Problem],
     memo: Memo,
     bundle: Path | None = None,
+    translation: str = "",
 ) -> Source | None:
     where = rel(path)
 
@@ -385,6 +406,7 @@ def _read_markdown(
             slug=slug,
             digest=digest,
             bundle=bundle,
+            translation=translation,
             memo_key=memo_key,
             memo_entry=entry,
             **entry["load"],
@@ -423,6 +445,7 @@ def _read_markdown(
         body_line=parsed.body_line,
         digest=digest,
         bundle=bundle,
+        translation=translation,
         duplicate_keys=parsed.duplicate_keys,
         memo_key=memo_key,
         memo_entry={} if memo.enabled else None,

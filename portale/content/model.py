@@ -8,8 +8,9 @@ people without a consent record covering the web, or whose consent was revoked.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
+from portale.content import languages
 from portale.content.appointments import Appointment, Occurrence, read_appointments
 from portale.content.dictionary import Dictionary, slug_of
 from portale.content.load import Source, Sources
@@ -28,6 +29,7 @@ class Portal:
     base_url: str  # always ends with "/"
     contacts: dict
     editor: dict = field(default_factory=dict)  # portale.yml's `redazione:` (cms/config.py)
+    language: str = "it"  # portale.yml's `lingua`: of the interface, and of the texts that do not say theirs
 
 
 @dataclass
@@ -144,8 +146,23 @@ def _walk(word: Word, relation: str) -> list[Word]:
     return list(seen.values())[1:]
 
 
+class Versions:
+    """A text and its translations (storie/<slug>.ar.md): the same text in other languages, each a copy of the original
+    with its own title, summary and body, published at <original's path>/<lingua>/."""
+
+    @property
+    def versions(self) -> list:
+        """The original first, then its translations."""
+        first = self.original or self
+        return [first, *first.translations]
+
+    @property
+    def version_dir(self) -> str:
+        return f"{self.language.lower()}/" if self.original is not None else ""
+
+
 @dataclass
-class Person:
+class Person(Versions):
     territory: Territory
     slug: str
     name: str  # the name as shown: first name only or pseudonym when visibilita asks for it
@@ -161,10 +178,14 @@ class Person:
     stories: list[Story] = field(default_factory=list)
     words: list[Word] = field(default_factory=list)
     actions: list[Action] = field(default_factory=list)  # those it takes part in, or is a partner of
+    language: str = "it"  # BCP 47 (content/languages.py)
+    translator: str = ""  # a translation's `tradotto_da`
+    original: Person | None = field(default=None, compare=False, repr=False)  # set on a translation
+    translations: list[Person] = field(default_factory=list, compare=False, repr=False)  # an original's, by language
 
     @property
     def path(self) -> str:
-        return f"{self.territory.slug}/persone/{self.slug}/"
+        return f"{self.territory.slug}/persone/{self.slug}/{self.version_dir}"
 
 
 @dataclass
@@ -176,7 +197,7 @@ class Mention:
 
 
 @dataclass
-class Story:
+class Story(Versions):
     territory: Territory
     slug: str
     title: str
@@ -191,14 +212,18 @@ class Story:
     image: Picture | None = None
     audio: Audio | None = None
     action: Action | None = None  # the action it tells
+    language: str = "it"  # BCP 47 (content/languages.py)
+    translator: str = ""  # a translation's `tradotto_da`
+    original: Story | None = field(default=None, compare=False, repr=False)  # set on a translation
+    translations: list[Story] = field(default_factory=list, compare=False, repr=False)  # an original's, by language
 
     @property
     def path(self) -> str:
-        return f"{self.territory.slug}/storie/{self.slug}/"
+        return f"{self.territory.slug}/storie/{self.slug}/{self.version_dir}"
 
 
 @dataclass
-class Need:
+class Need(Versions):
     territory: Territory
     slug: str
     title: str
@@ -214,10 +239,14 @@ class Need:
     words: list[Word] = field(default_factory=list)
     actions: list[Action] = field(default_factory=list)  # the actions answering it
     solved_by: Action | None = None  # the first concluded action answering it: the need is met
+    language: str = "it"  # BCP 47 (content/languages.py)
+    translator: str = ""  # a translation's `tradotto_da`
+    original: Need | None = field(default=None, compare=False, repr=False)  # set on a translation
+    translations: list[Need] = field(default_factory=list, compare=False, repr=False)  # an original's, by language
 
     @property
     def path(self) -> str:
-        return f"{self.territory.slug}/bisogni/{self.slug}/"
+        return f"{self.territory.slug}/bisogni/{self.slug}/{self.version_dir}"
 
     @property
     def met(self) -> bool:
@@ -248,7 +277,7 @@ ACTION_STATES = {"in-corso": "In corso", "proposta": "Proposte", "conclusa": "Co
 
 
 @dataclass
-class Action:
+class Action(Versions):
     """What a need, some saperi and a few people become together: an action co-designed at a portineria."""
 
     territory: Territory
@@ -267,14 +296,18 @@ class Action:
     stories: list[Story] = field(default_factory=list)  # the stories telling it
     words: list[Word] = field(default_factory=list)
     image: Picture | None = None
+    language: str = "it"  # BCP 47 (content/languages.py)
+    translator: str = ""  # a translation's `tradotto_da`
+    original: Action | None = field(default=None, compare=False, repr=False)  # set on a translation
+    translations: list[Action] = field(default_factory=list, compare=False, repr=False)  # an original's, by language
 
     @property
     def path(self) -> str:
-        return f"{self.territory.slug}/azioni/{self.slug}/"
+        return f"{self.territory.slug}/azioni/{self.slug}/{self.version_dir}"
 
     @property
     def calendar_path(self) -> str:
-        return self.path + "calendario.ics"
+        return (self.original or self).path + "calendario.ics"  # a translation's appointments are the original's
 
     def occurrences(self, since: dt.date, before: dt.date) -> list[Occurrence]:
         """Its meetings from `since` to before `before`, repetitions expanded, in time order."""
@@ -363,6 +396,7 @@ def build_archive(sources: Sources, *, drafts: bool = False, today: dt.date | No
         base_url=base_url if base_url.endswith("/") else base_url + "/",
         contacts={k: v for k, v in portal_data.get("contatti", {}).items() if not k.startswith("_")},
         editor={k: v for k, v in portal_data.get("redazione", {}).items() if not k.startswith("_")},
+        language=portal_data.get("lingua", languages.DEFAULT),
     )
     categories, skills = _vocabulary(sources.vocabulary_data)
     archive = Archive(portal, categories, skills, [], today, drafts)
@@ -376,8 +410,21 @@ def build_archive(sources: Sources, *, drafts: bool = False, today: dt.date | No
         return drafts or not source.data.get("bozza", False)
 
     by_kind: dict[str, list[Source]] = {"territorio": [], "storia": [], "persona": [], "bisogno": [], "azione": []}
+    translated: dict[tuple[str, str, str], list[Source]] = {}  # (kind, territory, slug) -> its translations
     for source in sources.files:
-        by_kind[source.kind].append(source)
+        if source.translation:
+            translated.setdefault((source.kind, source.territory, source.slug), []).append(source)
+        else:
+            by_kind[source.kind].append(source)
+    default_language = sources.portal_data.get("lingua", languages.DEFAULT)
+
+    def versions(text: Text, source: Source) -> None:
+        """The text's language, and its published translations."""
+        text.language = source.language(default_language)
+        for other in translated.get((source.kind, source.territory, source.slug), []):
+            if published(other):
+                text.translations.append(_translation(text, source, other, today, archive.errors))
+        text.translations.sort(key=lambda t: t.language)
 
     archive.service_kinds = _service_kinds(sources.services_data)
     territories: dict[str, Territory] = {}
@@ -391,6 +438,7 @@ def build_archive(sources: Sources, *, drafts: bool = False, today: dt.date | No
         if not published(source) or not consent_allows(source.data, "web", today):
             continue
         person = _person(source, territories[source.territory], skills, today, archive.errors)
+        versions(person, source)
         people[(source.territory, source.slug)] = person
         territories[source.territory].people.append(person)
         words.tag(person, "people", source)
@@ -426,12 +474,14 @@ def build_archive(sources: Sources, *, drafts: bool = False, today: dt.date | No
             if story not in person.stories:
                 person.stories.append(story)
         words.tag(story, "stories", source)
+        versions(story, source)  # after its mentions: a translation shares them, or narrows them
         territory.stories.append(story)
 
     for source in by_kind["bisogno"]:
         if not published(source):
             continue
         need = _need(source, territories[source.territory], skills, today, archive.errors)
+        versions(need, source)
         territories[source.territory].needs.append(need)
         words.tag(need, "needs", source)
 
@@ -442,6 +492,7 @@ def build_archive(sources: Sources, *, drafts: bool = False, today: dt.date | No
             continue
         action = _action(source, territories[source.territory], archive.errors)
         _join_action(action, source, people, needs, skills, archive.warnings)
+        versions(action, source)
         actions[(source.territory, source.slug)] = action
         territories[source.territory].actions.append(action)
         words.tag(action, "actions", source)
@@ -559,6 +610,33 @@ def _check_media_consent(
                     warning=True,
                 )
             )
+
+
+def _translation(text: Text, original: Source, source: Source, today: dt.date, errors: list[Problem]) -> Text:
+    """A copy of the published `text` in the language of `source` (storie/<slug>.<lingua>.md): its own title, summary,
+    body and, when it gives one, picture description; the people, tags, dates and links of the original. It shares
+    the original's lists (the original is what pages list), so nothing added to the copy is listed twice."""
+    data = source.data
+    changes: dict = {
+        "language": languages.normalise(source.translation),
+        "translator": data.get("tradotto_da", ""),
+        "original": text,
+        "translations": [],
+        "summary": data.get("sommario", ""),
+        "body_html": _body(source, errors),
+        "draft": data.get("bozza", False),
+        "source": source.rel,
+    }
+    if isinstance(text, Person):
+        changes["role"] = data.get("ruolo", text.role)
+    else:
+        changes["title"] = data["titolo"]
+    if "immagine" in data and text.image is not None:  # the original's picture, described in this language
+        changes["image"] = _image(source)
+    if isinstance(text, Story) and "persone" in data:  # validation: only people the original names
+        own = set(data["persone"])
+        changes["mentions"] = [m for ref, m in zip(original.data.get("persone", []), text.mentions) if ref in own]
+    return replace(text, **changes)
 
 
 def _action(source: Source, territory: Territory, errors: list[Problem]) -> Action:

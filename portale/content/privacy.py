@@ -29,6 +29,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from portale.content import languages
 from portale.content.frontmatter import Map, Seq, Text
 from portale.content.load import Source, Sources
 from portale.content.memo import code_version, hash_key
@@ -38,7 +39,7 @@ from portale.content.slugs import slugify, strip_accents
 NEUTRAL_MENTION = "una persona della comunità"
 
 # Keys that hold names or references, never redacted (they are not published as text).
-UNREDACTED_KEYS = {"nome", "pseudonimo", "consenso", "persone", "azione", "bisogni"}
+UNREDACTED_KEYS = {"nome", "nome_in_altre_scritture", "pseudonimo", "consenso", "persone", "azione", "bisogni"}
 # Keys of the items of a list that are references too: an action's participant is `chi` (its `ruolo` is text).
 UNREDACTED_ITEM_KEYS = {"chi"}
 # Particles of a surname that identify nobody on their own.
@@ -89,6 +90,10 @@ def shown_name(data: dict) -> str:
     return data["nome"]
 
 
+def _nfc(text: str) -> str:
+    return unicodedata.normalize("NFC", text)
+
+
 def fold(text: str) -> str:
     """Lower case without accents: "Nicolò" -> "nicolo"."""
     return strip_accents(text).casefold()
@@ -136,11 +141,21 @@ def shields(sources: Sources, today: dt.date) -> list[Shield]:
         hidden = sorted(
             {fold(w) for w in words if fold(w) not in shown_words and len(fold(w)) >= 3 and fold(w) not in PARTICLES}
         )
-        full = (
-            re.compile(r"(?<![^\W\d_])" + r"[\s\u00a0]+".join(_letters_pattern(w) for w in words) + r"(?![^\W\d_])")
+        spellings = (
+            [  # the name in the latin alphabet, then as written in other scripts
+                r"(?<![^\W\d_])" + r"[\s\u00a0]+".join(_letters_pattern(w) for w in words) + r"(?![^\W\d_])"
+            ]
             if len(words) >= 2
-            else None
+            else []
         )
+        # Another script's spelling is matched anywhere, without word boundaries: Arabic joins "and" or "to" to the
+        # name that follows (وفاطمة), Chinese has no spaces between words.
+        spellings += [
+            r"[\s\u00a0]+".join(map(re.escape, other.split()))
+            for other in map(_nfc, data.get("nome_in_altre_scritture", []))
+            if len(other.replace(" ", "")) >= 2
+        ]
+        full = re.compile("|".join(spellings)) if spellings else None
         hidden_re = (
             re.compile(r"(?<![^\W\d_])(?:" + "|".join(map(re.escape, hidden)) + r")(?![^\W\d_])") if hidden else None
         )
@@ -170,6 +185,12 @@ class Sieve:
             return char
 
         names = [(shield, _WORD.findall(shield.person.data["nome"])) for shield in shields]
+        # Other scripts' spellings: found by plain substring, their longest piece (they are few).
+        self.other_scripts = [
+            (max(_nfc(other).split(), key=len), id(shield))
+            for shield in shields
+            for other in shield.person.data.get("nome_in_altre_scritture", [])
+        ]
         for _, words in names:
             for char in "".join(words):
                 if char.isalpha():
@@ -182,6 +203,8 @@ class Sieve:
         self.by_needle: dict[str, list[int]] = {}
         for shield, words in names:
             runs = [run for word in words for run in _LETTERS.findall(word)]
+            if len(words) < 2:  # found by its other scripts' spellings only
+                continue
             needle = max(runs, key=len).translate(self.table)
             self.by_needle.setdefault(needle, []).append(id(shield))
         self.needles = frozenset(self.by_needle)
@@ -202,6 +225,7 @@ class Sieve:
                 )
             for needle in needles:
                 found.update(self.by_needle[needle])
+            found.update(shield for piece, shield in self.other_scripts if piece in text)
         return found
 
     def _mapped(self, run: str) -> str:
@@ -269,8 +293,10 @@ class _Protected:
         return found
 
     def own(self, source: Source) -> set[int]:
+        """The person's own file, or its translation."""
+        person = source.original or source
         return {
-            id(shield) for shield in self.by_person.get((source.territory, source.slug), ()) if shield.person is source
+            id(shield) for shield in self.by_person.get((source.territory, source.slug), ()) if shield.person is person
         }
 
     def among(self, ids: set[int]) -> list[Shield]:
@@ -278,7 +304,10 @@ class _Protected:
 
 
 def named_people(source: Source) -> list[str]:
-    """The people a text names by reference: a story's `persone`, an action's participants."""
+    """The people a text names by reference: a story's `persone`, an action's participants; a translation names
+    its original's, unless it narrows them."""
+    if source.original is not None and "persone" not in source.data:
+        source = source.original
     if source.kind == "storia":
         return source.data.get("persone", [])
     if source.kind == "azione":
@@ -314,13 +343,15 @@ def check(sources: Sources, today: dt.date, sink: list[Problem]) -> None:
     index = _Protected(protected)
     signature = _signature(protected, "check", repr(sorted(allowed_contacts(sources))))
     for source in sources.files:
-        known = source.recall("privacy", signature)  # the same file, checked against the same names
+        # the same file, checked against the same names (a translation: and the same people named by its original)
+        key = signature if source.original is None else hash_key(signature, repr(named_people(source)))
+        known = source.recall("privacy", key)
         if known is not None:
             found = known["problems"]
         else:
             found = []
             _check_source(source, index, sieve, sources, Problems(source.rel, found))
-            source.remember("privacy", {"signature": signature, "problems": found})
+            source.remember("privacy", {"signature": key, "problems": found})
         sink.extend(found)
 
 
@@ -332,8 +363,8 @@ def _check_source(source: Source, protected: _Protected, sieve: Sieve, sources: 
     # sieve suspects, the person's own file, a story listing the person. Looping over every shield for every file
     # grew with people times files (10 s of a cold build at 20,000 stories).
     for shield in protected.among(suspects | listed | protected.own(source)):
-        if source is shield.person and not shield.published:
-            continue  # never published: nothing of it leaves content/
+        if (source.original or source) is shield.person and not shield.published:
+            continue  # never published: nothing of it, nor of its translations, leaves content/
         if shield.full_name and id(shield) in suspects:
             lines = [_line_at(line, text, m.start()) for line, text in texts for m in shield.full_name.finditer(text)]
             if lines:
@@ -351,7 +382,7 @@ def _check_source(source: Source, protected: _Protected, sieve: Sieve, sources: 
                 )
         if shield.hidden is None:
             continue
-        own = source is shield.person
+        own = (source.original or source) is shield.person
         if not own and id(shield) not in listed:
             continue
         _check_hidden_words(source, texts, shield, report, own)
@@ -403,29 +434,34 @@ def redact(sources: Sources, today: dt.date) -> None:
     sieve = Sieve(protected)
     index = _Protected(protected)
 
-    def clean(text: str) -> str:
+    def clean(text: str, language: str) -> str:
         """Each suspected shield in turn, in their order; a replacement changes what is suspected next. Only the
-        suspects are visited: looping over every shield for every text grew with people times texts."""
+        suspects are visited: looping over every shield for every text grew with people times texts. Someone not
+        published becomes a neutral mention in the text's own language."""
         text = unicodedata.normalize("NFC", text)
         suspects, done = sieve.suspects([text]), -1
         while following := [index.order[i] for i in suspects if index.order[i] > done]:
             done = min(following)
             shield = protected[done]
-            replaced = shield.full_name.sub(shield.replacement, text)
+            replacement = shield.replacement if shield.published else languages.neutral_mention(language)
+            replaced = shield.full_name.sub(replacement, text)
             if replaced != text:
                 text, suspects = replaced, sieve.suspects([replaced])
         return text
 
-    def walk(value: Any) -> Any:
+    def walk(value: Any, language: str) -> Any:
         if isinstance(value, str):
-            return clean(value)
+            return clean(value, language)
         if isinstance(value, list):
-            return [walk(v) for v in value]
+            return [walk(v, language) for v in value]
         if isinstance(value, dict):
             return {
-                k: walk(v) if not k.startswith("_") and k not in UNREDACTED_ITEM_KEYS else v for k, v in value.items()
+                k: walk(v, language) if not k.startswith("_") and k not in UNREDACTED_ITEM_KEYS else v
+                for k, v in value.items()
             }
         return value
+
+    default = sources.portal_data.get("lingua", languages.DEFAULT)
 
     for source in sources.files:
         known = source.recall("published", signature)  # markup.render_bodies and inputs add html and prints
@@ -433,8 +469,13 @@ def redact(sources: Sources, today: dt.date) -> None:
             data, body = known["data"], known["body"]
             source.body_html, source.prints = known["html"], known["prints"]
         else:
-            data = {k: v if k in UNREDACTED_KEYS else walk(v) for k, v in source.data.items()} if protected else None
-            body = clean(source.body) if protected else None
+            language = source.language(default)
+            data = (
+                {k: v if k in UNREDACTED_KEYS else walk(v, language) for k, v in source.data.items()}
+                if protected
+                else None
+            )
+            body = clean(source.body, language) if protected else None
             data = None if data == source.data else data  # None: as read (most files), so the memo keeps one copy
             body = None if body == source.body else body
             source.remember(
@@ -506,7 +547,7 @@ def check_allow_list(sources: Sources, sink: list[Problem]) -> None:
     """Every entry of portale.yml `contatti_pubblici` names an existing organisation."""
     raw = sources.portal.get("contatti_pubblici") if sources.portal else None
     report = Problems(sources.portal_rel, sink)
-    kinds = {(s.territory, s.slug): s.data.get("tipo") for s in sources.files if s.kind == "persona"}
+    kinds = {(s.territory, s.slug): s.data.get("tipo") for s in sources.originals if s.kind == "persona"}
     for index, ref in enumerate(sources.portal_data.get("contatti_pubblici", [])):
         line = (
             getattr(raw[index], "line", 0)

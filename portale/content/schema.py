@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
+from portale.content import languages
 from portale.content.frontmatter import Map, Seq, Text
 from portale.content.problems import Problems
 
@@ -202,6 +203,26 @@ class ChoiceField(Field):
         return None
 
 
+class LanguageField(Field):
+    """A BCP 47 language code (content/languages.py), normalised: "ar", "zh-Hans", "pms"."""
+
+    def check(self, value, ctx):
+        text = self.scalar(value, ctx, "un codice di lingua", "ar")
+        if text is None:
+            return None
+        if languages.is_known(text):
+            return languages.normalise(text)
+        close = languages.closest(text)
+        ctx.report.error(
+            _line(value, ctx),
+            f'codice di lingua sconosciuto "{text}"',
+            (f'forse "{close}" ({languages.italian_name(close)})? ' if close else "")
+            + "usa un codice BCP 47 di due o tre lettere: it, ar, zh, ro, fr, en, es, wo, pms (la guida li elenca)",
+            "lingua",
+        )
+        return None
+
+
 class UrlField(TextField):
     schemes = ("http", "https")
 
@@ -323,7 +344,7 @@ PORTALE = {
     "sottotitolo": TextField(max_length=200),
     "descrizione": TextField(max_length=500),
     "base_url": UrlField(required=True),
-    "lingua": ChoiceField(["it"]),
+    "lingua": LanguageField(),  # the language of the texts that do not say theirs, and of the interface
     "contatti": MapField(
         {
             "nome": TextField(),
@@ -436,6 +457,7 @@ STORIA = {
     "immagine": IMAGE,
     "audio": AUDIO,
     "azione": slug_text(),  # the action the story tells: slug, or territorio/slug
+    "lingua": LanguageField(),
     "bozza": BoolField(),
 }
 
@@ -462,6 +484,9 @@ PERSONA = {
     "tag": ListField(TextField(max_length=60), example="[cucina, intercultura]"),
     "immagine": IMAGE,
     "sito": UrlField(),
+    "lingua": LanguageField(),
+    # the name as written in other scripts ("فاطمة العمراني", "陈伟"): hidden like the name itself (privacy.py)
+    "nome_in_altre_scritture": ListField(TextField(max_length=160), example="[فاطمة العمراني]"),
     "bozza": BoolField(),
 }
 
@@ -474,6 +499,7 @@ BISOGNO = {
     "sommario": TextField(max_length=300),
     "categoria": ChoiceField(CATEGORIES),
     "tag": ListField(TextField(max_length=60), example="[scuola, compiti]"),
+    "lingua": LanguageField(),
     "bozza": BoolField(),
 }
 
@@ -509,6 +535,7 @@ AZIONE = {
     "sommario": TextField(max_length=300),
     "tag": ListField(TextField(max_length=60), example="[cucito, intercultura]"),
     "immagine": IMAGE,
+    "lingua": LanguageField(),
     "bozza": BoolField(),
 }
 
@@ -523,6 +550,41 @@ SERVICE_TYPE = MapField(
 )
 SERVIZI = {"servizi": ListField(SERVICE_TYPE, required=True, example="\n  - tipo: spid\n    nome: SPID")}
 
+# A translation (storie/<slug>.<lingua>.md) holds its own words; the rest (date, people, tags, pictures, saperi,
+# appointments) is the original's. `immagine` may give the picture an alt text in the translation's language;
+# `persone` may only narrow the original's (validate.py).
+_TRANSLATED = {
+    "sommario": TextField(max_length=300),
+    "tradotto_da": TextField(max_length=200),  # who translated, and with whom it was checked
+    "lingua": LanguageField(),  # the file name's, if repeated
+    "bozza": BoolField(),
+}
+
+
+class InheritedField(Field):
+    """A key of the original written in its translation: a warning, the original's value holds."""
+
+    def check(self, value, ctx):
+        ctx.report.warn(
+            _line(value, ctx),
+            f'una traduzione prende "{ctx.key}" dal testo originale: questa riga sarà ignorata',
+            f"togli la riga; per cambiare {ctx.key}, cambialo nel file originale",
+            "chiave-ereditata",
+        )
+
+
+TRANSLATION_BY_KIND: dict[str, dict[str, Field]] = {
+    "storia": {
+        "titolo": TextField(required=True, max_length=200),
+        **_TRANSLATED,
+        "persone": ListField(slug_text(), example="[anna-rossi]"),
+        "immagine": IMAGE,
+    },
+    "persona": {"ruolo": TextField(max_length=200), **_TRANSLATED, "immagine": IMAGE},
+    "bisogno": {"titolo": TextField(required=True, max_length=200), **_TRANSLATED},
+    "azione": {"titolo": TextField(required=True, max_length=200), **_TRANSLATED, "immagine": IMAGE},
+}
+
 BY_KIND: dict[str, dict[str, Field]] = {
     "territorio": TERRITORIO,
     "storia": STORIA,
@@ -530,5 +592,7 @@ BY_KIND: dict[str, dict[str, Field]] = {
     "bisogno": BISOGNO,
     "azione": AZIONE,
 }
+for _kind, _fields in TRANSLATION_BY_KIND.items():
+    _fields.update({key: InheritedField() for key in BY_KIND[_kind] if key not in _fields})
 
 Checker = Callable[[Any, Ctx], Any]

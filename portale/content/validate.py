@@ -10,8 +10,8 @@ import datetime as dt
 import difflib
 from collections import defaultdict
 
-from portale.content import appointments, dictionary, markup, media, privacy, schema
-from portale.content.load import Source, Sources
+from portale.content import appointments, dictionary, languages, markup, media, privacy, schema
+from portale.content.load import FOLDER_OF, Source, Sources
 from portale.content.problems import Problem, Problems
 from portale.content.slugs import RESERVED_AT_ROOT, collision_key, is_slug, slugify
 
@@ -66,6 +66,7 @@ def check(sources: Sources, today: dt.date | None = None, memo=None) -> list[Pro
 
     sink.extend(media.check_media(sources, memo))
     _check_duplicates(sources, sink)
+    _check_translations(sources, sink)
     _check_references(sources, vocabulary, sink)
     _check_words(sources, vocabulary, sink)
     _check_actions(sources, vocabulary, sink)
@@ -79,7 +80,10 @@ def _check_file(source: Source, report: Problems) -> None:
     """What a file alone can be checked for; sets `source.data`, the checked front matter."""
     for line, key in source.duplicate_keys:
         report.error(line, f'la chiave "{key}" è ripetuta', "tieni una sola riga con questa chiave", "chiave-ripetuta")
-    source.data = schema.check_mapping(source.meta, schema.BY_KIND[source.kind], report)
+    fields = schema.TRANSLATION_BY_KIND if source.translation else schema.BY_KIND
+    source.data = schema.check_mapping(source.meta, fields[source.kind], report)
+    if source.translation:
+        _check_translation_file(source, report)
     if source.kind != "territorio" and not is_slug(source.slug):
         report.error(
             1,
@@ -99,6 +103,79 @@ def _check_file(source: Source, report: Problems) -> None:
         report.error(
             source.meta.key_lines.get("audio", 1), f"trascrizione: {excess.message}", excess.hint, "testo-complesso"
         )
+
+
+def _check_translation_file(source: Source, report: Problems) -> None:
+    """The language in a translation's file name: a known code, and the same as its `lingua` when it has one."""
+    code = source.translation
+    if not languages.is_known(code):
+        close = languages.closest(code)
+        report.error(
+            1,
+            f'lingua sconosciuta "{code}" nel nome del file',
+            (f'forse "{close}" ({languages.italian_name(close)})? ' if close else "")
+            + f"una traduzione si chiama <slug>.<codice>.md, per esempio {source.slug}.ar.md (la guida elenca i codici)",
+            "lingua",
+        )
+        return
+    said = source.data.get("lingua")
+    if said and said != languages.normalise(code):
+        report.error(
+            source.meta.key_lines.get("lingua", 1),
+            f'"lingua: {said}" non è la lingua del nome del file ({code})',
+            "togli la riga lingua: in una traduzione la lingua è quella del nome del file",
+            "lingua",
+        )
+
+
+def _check_translations(sources: Sources, sink: list[Problem]) -> None:
+    """Each translation has an original (same folder, same slug), in another language, and names no one the original
+    does not: a translation cannot publish a person. Sets `source.original`."""
+    default = sources.portal_data.get("lingua", languages.DEFAULT)
+    originals = {
+        (s.territory, s.kind, s.slug): s for s in sources.files if s.kind != "territorio" and not s.translation
+    }
+    for source in sources.files:
+        if not source.translation:
+            continue
+        report = Problems(source.rel, sink)
+        original = originals.get((source.territory, source.kind, source.slug))
+        if original is None:
+            folder = FOLDER_OF[source.kind]
+            close = difflib.get_close_matches(
+                source.slug, [s for (t, k, s) in originals if t == source.territory and k == source.kind], n=1
+            )
+            report.error(
+                1,
+                f"traduzione senza originale: non c'è content/{source.territory}/{folder}/{source.slug}.md",
+                (
+                    f'forse l\'originale è "{close[0]}": rinomina il file in {close[0]}.{source.translation}.md'
+                    if close
+                    else f"la traduzione ha lo stesso nome dell'originale più la lingua: <slug>.{source.translation}.md"
+                ),
+                "traduzione-orfana",
+            )
+            continue
+        source.original = original
+        code = languages.normalise(source.translation)
+        if code == original.data.get("lingua", default):
+            report.error(
+                1,
+                f"traduzione nella stessa lingua dell'originale ({code}, {languages.italian_name(code)})",
+                f"se è un'altra versione del testo, correggi l'originale; se l'originale è in un'altra lingua, scrivilo in {original.rel} con lingua:",
+                "traduzione-stessa-lingua",
+            )
+        own = source.data.get("persone")
+        if own is not None:
+            theirs = set(original.data.get("persone", []))
+            for index, ref in enumerate(own):
+                if ref not in theirs:
+                    report.error(
+                        _item_line(source, "persone", index),
+                        f'la traduzione nomina "{ref}", che l\'originale non nomina',
+                        f"una traduzione può nominare solo le persone dell'originale: aggiungi la persona in {original.rel} o togli la riga",
+                        "traduzione-persona",
+                    )
 
 
 def _check_vocabulary(sources: Sources, sink: list[Problem]) -> dict:
@@ -161,7 +238,8 @@ def _check_duplicates(sources: Sources, sink: list[Problem]) -> None:
     by_url: dict[tuple, list[Source]] = defaultdict(list)
     for source in sources.files:
         if source.kind != "territorio":
-            by_url[(collision_key(source.territory), source.kind, collision_key(source.slug))].append(source)
+            key = (collision_key(source.territory), source.kind, collision_key(source.slug), source.translation.lower())
+            by_url[key].append(source)
     for group in by_url.values():
         if len(group) > 1:
             group.sort(key=lambda s: s.rel)
@@ -180,7 +258,7 @@ def _check_duplicates(sources: Sources, sink: list[Problem]) -> None:
 
 def _check_references(sources: Sources, vocabulary: dict, sink: list[Problem]) -> None:
     known_skills = vocabulary.get("_known", {})
-    people = {(s.territory, s.slug) for s in sources.files if s.kind == "persona"}
+    people = {(s.territory, s.slug) for s in sources.originals if s.kind == "persona"}
     for source in sources.files:
         report = Problems(source.rel, sink)
         if source.kind == "storia":
@@ -300,9 +378,9 @@ def _looks_like_ref(text: str) -> bool:
 def _check_actions(sources: Sources, vocabulary: dict, sink: list[Problem]) -> None:
     """An action's needs, participants, saperi and partners, and a story's `azione`, name what exists."""
     known_skills = vocabulary.get("_known", {})
-    needs = {(s.territory, s.slug) for s in sources.files if s.kind == "bisogno"}
-    actions = {(s.territory, s.slug) for s in sources.files if s.kind == "azione"}
-    people = {(s.territory, s.slug): s for s in sources.files if s.kind == "persona"}
+    needs = {(s.territory, s.slug) for s in sources.originals if s.kind == "bisogno"}
+    actions = {(s.territory, s.slug) for s in sources.originals if s.kind == "azione"}
+    people = {(s.territory, s.slug): s for s in sources.originals if s.kind == "persona"}
     for source in sources.files:
         report = Problems(source.rel, sink)
         if source.kind == "storia" and "azione" in source.data:
@@ -420,7 +498,7 @@ def _check_service_types(sources: Sources, sink: list[Problem]) -> dict:
 def _check_services(sources: Sources, sink: list[Problem]) -> None:
     """Each service of a portineria has a `tipo` of servizi.yml; its `con`, when a slug, is an organisation."""
     known = sources.services_data.get("_known", {})
-    people = {(s.territory, s.slug): s for s in sources.files if s.kind == "persona"}
+    people = {(s.territory, s.slug): s for s in sources.originals if s.kind == "persona"}
     for source in sources.files:
         if source.kind != "territorio":
             continue

@@ -16,23 +16,10 @@ from typing import Any
 
 import jinja2
 
+from portale.content import languages
 from portale.content.model import Archive, Territory
-from portale.pages import actions, affinity, directory, matching, metadata, numbers, qr, sheets, teams, words
+from portale.pages import actions, affinity, directory, locales, matching, metadata, numbers, qr, sheets, teams, words
 
-MONTHS = [
-    "gennaio",
-    "febbraio",
-    "marzo",
-    "aprile",
-    "maggio",
-    "giugno",
-    "luglio",
-    "agosto",
-    "settembre",
-    "ottobre",
-    "novembre",
-    "dicembre",
-]
 CATEGORY_NAMES = {
     "terzo-settore": "Terzo settore",
     "scuola": "Scuola",
@@ -43,8 +30,9 @@ CATEGORY_NAMES = {
 }
 
 
-def italian_date(value: dt.date) -> str:
-    return f"{value.day} {MONTHS[value.month - 1]} {value.year}"
+@jinja2.pass_context
+def date_in_page_language(context, value: dt.date) -> str:
+    return locales.long_date(value, context["language"])
 
 
 def italian_km(value: float) -> str:
@@ -69,6 +57,7 @@ class Page:
     reads: tuple[str, ...] | None = None
     shows: str = ""
     listed: bool = True  # in the sitemaps; False for a page that only sends the reader elsewhere
+    language: str = ""  # BCP 47; "" for the portal's language (portale.yml `lingua`)
 
     @property
     def output(self) -> str:
@@ -92,7 +81,8 @@ def make_environment(templates: Path, compiled: Path | None = None) -> jinja2.En
     # Interface strings are gettext messages (templates/locale/); Italian, the source language, until a page asks for
     # another. newstyle: `_("… %(n)s", n=x)` formats, and autoescapes, in the template.
     env.install_null_translations(newstyle=True)
-    env.filters["data_it"] = italian_date
+    env.filters["data"] = date_in_page_language
+    env.filters["data_it"] = date_in_page_language
     env.filters["km_it"] = italian_km
     env.filters["categoria_it"] = lambda slug: CATEGORY_NAMES.get(slug, slug)
     env.filters["per_iniziale"] = words.by_initial
@@ -154,10 +144,16 @@ def pages(archive: Archive, pdf: bool = False) -> Iterator[Page]:
         yield Page(f"{t.slug}/cerca/", "cerca.html", {"title": "Cerca", "bundles": search_bundles([t])}, t)
         yield Page(f"{t.slug}/storie/", "storie.html", {"title": f"Storie · {t.name}"}, t)
         for story in t.stories:
-            yield Page(story.path, "storia.html", {"title": story.title, "story": story}, t)
+            for version in story.versions:  # the original, then each translation at <path>/<lingua>/
+                yield Page(
+                    version.path, "storia.html", {"title": version.title, "story": version}, t, **told_in(version)
+                )
         yield Page(f"{t.slug}/persone/", "persone.html", {"title": f"Persone e organizzazioni · {t.name}"}, t)
         for person in t.people:
-            yield Page(person.path, "persona.html", {"title": person.name, "person": person}, t)
+            for version in person.versions:
+                yield Page(
+                    version.path, "persona.html", {"title": person.name, "person": version}, t, **told_in(version)
+                )
         yield Page(f"{t.slug}/bisogni/", "bisogni.html", {"title": f"Bisogni · {t.name}"}, t)
         for need in t.needs:
             nearby, farther = matching.nearest_enough(
@@ -171,7 +167,14 @@ def pages(archive: Archive, pdf: bool = False) -> Iterator[Page]:
                 "affine": affinity.affine_for_need(need, archive) if need.is_open else [],
                 "team": teams.possible_team(need, archive.territories),
             }
-            yield Page(need.path, "bisogno.html", context, t)
+            for version in need.versions:
+                yield Page(
+                    version.path,
+                    "bisogno.html",
+                    {**context, "title": version.title, "need": version},
+                    t,
+                    **told_in(version),
+                )
             if need.is_open:
                 yield Page(
                     f"{need.path}stampa/",
@@ -211,14 +214,21 @@ def pdf_sheets(pages: list[Page]) -> list[Page]:
     return [page for page in pages if page.context.get("pdf") and page.template != "moduli.html"]
 
 
+def told_in(text) -> dict[str, str]:
+    """A text's page speaks the text's language."""
+    return {"language": text.language}
+
+
 def action_pages(archive: Archive, t: Territory) -> Iterator[Page]:
     """A territory's actions by state, each action's page, and its agenda of the months ahead."""
     yield Page(
         f"{t.slug}/azioni/", "azioni.html", {"title": f"Azioni · {t.name}", "groups": actions.by_state(t.actions)}, t
     )
     for action in t.actions:
-        context = {"title": action.title, "action": action, "dates": actions.action_dates(action, archive.today)}
-        yield Page(action.path, "azione.html", context, t)
+        dates = actions.action_dates(action, archive.today)
+        for version in action.versions:
+            context = {"title": version.title, "action": version, "dates": dates}
+            yield Page(version.path, "azione.html", context, t, **told_in(version))
     context = {"title": f"Agenda · {t.name}", "months": actions.agenda(t.actions, archive.today)}
     yield Page(f"{t.slug}/agenda/", "agenda.html", context, t)
 
@@ -351,10 +361,19 @@ def page_renderer(archive: Archive, templates: Path, compiled: Path | None = Non
     env = make_environment(templates, compiled)
     for name in env.list_templates(filter_func=lambda n: n.endswith(".html")):
         env.get_template(name)
-    return lambda page: render_page(env, archive, page)
+    catalogues = locales.Catalogues(templates / "locale")
+    for code in catalogues.available:
+        catalogues.translations(code)
+    return lambda page: render_page(env, archive, page, catalogues)
 
 
-def render_page(env: jinja2.Environment, archive: Archive, page: Page) -> bytes:
+def render_page(
+    env: jinja2.Environment, archive: Archive, page: Page, catalogues: locales.Catalogues | None = None
+) -> bytes:
+    language = page.language or archive.portal.language
+    # The page's interface strings in its language, where its catalogue has them (Italian otherwise).
+    if catalogues is not None:
+        env.install_gettext_translations(catalogues.translations(language), newstyle=True)
     url, absolute = link_maker(page, archive)
     made = {"view": page.context["make_view"]()} if "make_view" in page.context else {}  # only for pages rendered
     context = {
@@ -381,6 +400,12 @@ def render_page(env: jinja2.Environment, archive: Archive, page: Page) -> bytes:
         "shorten": sheets.shorten,
         "limits": sheets.LIMITS,
         "meta": metadata.describe(page, archive),
+        "language": language,
+        "direction": languages.direction(language),
+        "lang_of": languages.normalise,
+        "direction_of": languages.direction,
+        "autonym": languages.autonym,
+        "language_name": languages.italian_name,
         **page.context,
         **made,
     }
