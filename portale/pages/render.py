@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+from markupsafe import Markup, escape
 
 from portale.content import languages
 from portale.content.model import Archive, Territory
@@ -58,6 +59,7 @@ class Page:
     shows: str = ""
     listed: bool = True  # in the sitemaps; False for a page that only sends the reader elsewhere
     language: str = ""  # BCP 47; "" for the portal's language (portale.yml `lingua`)
+    text: Any = None  # the story, person, need or action the page shows (its versions are linked in the head)
 
     @property
     def output(self) -> str:
@@ -216,7 +218,7 @@ def pdf_sheets(pages: list[Page]) -> list[Page]:
 
 def told_in(text) -> dict[str, str]:
     """A text's page speaks the text's language."""
-    return {"language": text.language}
+    return {"language": text.language, "text": text}
 
 
 def action_pages(archive: Archive, t: Territory) -> Iterator[Page]:
@@ -375,6 +377,15 @@ def render_page(
     if catalogues is not None:
         env.install_gettext_translations(catalogues.translations(language), newstyle=True)
     url, absolute = link_maker(page, archive)
+
+    def lang_attrs(code: str) -> Markup:
+        """` lang="ar" dir="rtl"` for a title or name in another language than the page's; nothing otherwise."""
+        code = languages.normalise(code)
+        if code == language:
+            return Markup("")
+        own = languages.direction(code)
+        return Markup(f' lang="{escape(code)}"' + (f' dir="{own}"' if own != languages.direction(language) else ""))
+
     made = {"view": page.context["make_view"]()} if "make_view" in page.context else {}  # only for pages rendered
     context = {
         "archive": archive,
@@ -402,7 +413,7 @@ def render_page(
         "meta": metadata.describe(page, archive),
         "language": language,
         "direction": languages.direction(language),
-        "lang_of": languages.normalise,
+        "lang_attrs": lang_attrs,
         "direction_of": languages.direction,
         "autonym": languages.autonym,
         "language_name": languages.italian_name,

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from portale.common import parallel
-from portale.search.mirror import LANGUAGE, Mirror, mirror_page
+from portale.search.mirror import Mirror, mirror_page
 from portale.search.order import make_deterministic
 from portale.search.seed import damaged_seeds, keep_only_named_by_content, prune_bundle, seed_bundle, seeded_files
 
@@ -74,8 +74,6 @@ def run_pagefind(
             str(source),
             "--output-path",
             str(bundle),
-            "--force-language",
-            LANGUAGE,
             "--silent",
         ]
         seeded = seeded_files(bundle)  # before Pagefind adds its own

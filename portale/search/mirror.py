@@ -1,4 +1,7 @@
-"""The copy of a territory's content pages that Pagefind reads, prepared for Italian.
+"""The copy of a territory's content pages that Pagefind reads, each in its own language.
+
+- each page keeps the language of its `<html lang>`: Pagefind makes one index per language, with that language's
+  stemming (and, for Chinese, word segmentation), and a search page searches the index of its own language;
 
 - elisions written with the typographic apostrophe (l’università, dell’associazione) get the
   ASCII apostrophe, on which Pagefind splits words (it does not split on U+2019), so `università`
@@ -18,7 +21,8 @@ from pathlib import Path
 
 from portale.content.memo import code_version
 
-LANGUAGE = "it"
+LANGUAGE = "it"  # of a page that does not say its own
+_HTML_LANG = re.compile(r'<html\b[^>]*\blang="([^"]+)"')
 BODY_MARKER = b"data-pagefind-body"
 TEXT_START = '<div class="testo">'  # the editor's text in the story, person and need templates
 _BODY_START = re.compile(r"<([a-zA-Z][a-zA-Z0-9]*)\b[^>]*\bdata-pagefind-body\b[^>]*>")
@@ -34,7 +38,9 @@ def prepare_page(html: str) -> str:
     last (see `_text_last`), elisions split so each word is found on its own."""
     body = _marked_element(html)
     if body is not None:
-        html = f'<!DOCTYPE html><html lang="{LANGUAGE}"><head><meta charset="utf-8"></head><body>{_text_last(body)}</body></html>'
+        said = _HTML_LANG.search(html, 0, 500)
+        language = said.group(1) if said else LANGUAGE
+        html = f'<!DOCTYPE html><html lang="{language}"><head><meta charset="utf-8"></head><body>{_text_last(body)}</body></html>'
     return ELISION.sub("'", html)
 
 
