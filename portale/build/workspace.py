@@ -25,7 +25,7 @@ from portale.build.progress import Progress
 from portale.common import parallel
 from portale.content import privacy
 from portale.content.load import Sources
-from portale.content.memo import Memo
+from portale.content.memo import Memo, code_version
 from portale.search import index as search
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
@@ -49,7 +49,9 @@ class Workspace:
         self.progress = progress or Progress.silent()
         self.templates = templates_dir(root)
         self.images = cache_folder(root) / "immagini"  # resized copies of photos, by the hash of the original
-        self.jinja = cache_folder(root) / "jinja"  # compiled templates
+        # compiled templates, by the generator's code: Jinja compiles a filter's call by what the filter is then
+        # (one that reads the page's context is called differently), and keys its bytecode by the template alone
+        self.jinja = cache_folder(root) / "jinja" / code_version()
         self.cache = Cache(cache_folder(root))
         self.memo = Memo(self.cache)
         self.bodies: list[str] = []  # the Markdown cache keys this build used: every other one is deleted (erasure)

@@ -136,5 +136,15 @@ def italian_name(code: str) -> str:
     return Locale("it").languages.get(primary(code), code)
 
 
+@functools.cache
+def name_in(code: str, reader: str) -> str:
+    """The name of language `code` in the language `reader` reads: "الإيطالية" for it in an Arabic page."""
+    code = normalise(code)
+    if code in PRIVATE_USE or primary(reader) == "it":
+        return italian_name(code)
+    locale = babel_locale(reader)
+    return (locale.languages.get(primary(code)) if locale else None) or autonym(code)
+
+
 def neutral_mention(code: str) -> str:
     return NEUTRAL_MENTIONS.get(primary(code), NEUTRAL_MENTIONS[DEFAULT])

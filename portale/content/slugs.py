@@ -25,6 +25,7 @@ RESERVED_IN_TERRITORY = {
     "saperi",
     "tag",
     "parole",
+    "lingue",
 }
 RESERVED_AT_ROOT = RESERVED_IN_TERRITORY
 

@@ -19,16 +19,40 @@ from markupsafe import Markup, escape
 
 from portale.content import languages
 from portale.content.model import Archive, Territory
-from portale.pages import actions, affinity, directory, locales, matching, metadata, numbers, qr, sheets, teams, words
+from portale.pages import (
+    actions,
+    affinity,
+    directory,
+    locales,
+    matching,
+    metadata,
+    numbers,
+    qr,
+    sheets,
+    teams,
+    translations,
+    words,
+)
+
+
+def N_(message: str) -> str:
+    """A message for the catalogues (pybabel extract finds N_), translated where it is shown."""
+    return message
+
 
 CATEGORY_NAMES = {
-    "terzo-settore": "Terzo settore",
-    "scuola": "Scuola",
-    "commercio": "Commercio",
-    "impresa": "Impresa",
-    "abitanti": "Abitanti",
-    "istituzione": "Istituzione",
+    "terzo-settore": N_("Terzo settore"),
+    "scuola": N_("Scuola"),
+    "commercio": N_("Commercio"),
+    "impresa": N_("Impresa"),
+    "abitanti": N_("Abitanti"),
+    "istituzione": N_("Istituzione"),
 }
+
+
+@jinja2.pass_context
+def category_name(context, slug: str) -> str:
+    return context.call(context.resolve("gettext"), CATEGORY_NAMES[slug]) if slug in CATEGORY_NAMES else slug
 
 
 @jinja2.pass_context
@@ -86,7 +110,7 @@ def make_environment(templates: Path, compiled: Path | None = None) -> jinja2.En
     env.filters["data"] = date_in_page_language
     env.filters["data_it"] = date_in_page_language
     env.filters["km_it"] = italian_km
-    env.filters["categoria_it"] = lambda slug: CATEGORY_NAMES.get(slug, slug)
+    env.filters["categoria_it"] = category_name
     env.filters["per_iniziale"] = words.by_initial
     return env
 
@@ -138,12 +162,19 @@ def pages(archive: Archive, pdf: bool = False) -> Iterator[Page]:
     graph = words.WordGraph(archive)
     yield Page("", "home.html", {"title": archive.portal.title})
     yield Page("", "404.html", {"title": "Pagina non trovata"}, filename="404.html", absolute_links=True)
-    yield Page("cerca/", "cerca.html", {"title": "Cerca", "bundles": search_bundles(archive.territories)})
+    yield from search_pages(archive, None)
+    yield Page("lingue/", "lingue.html", {"title": "Storie in altre lingue", "shelves": shelved(archive, None)})
     for territory in archive.territories:
         t = territory
         yield Page(t.path, "territorio.html", {"title": t.name}, t)
         yield Page(t.path, "404.html", {"title": "Pagina non trovata"}, t, filename="404.html", absolute_links=True)
-        yield Page(f"{t.slug}/cerca/", "cerca.html", {"title": "Cerca", "bundles": search_bundles([t])}, t)
+        yield from search_pages(archive, t)
+        yield Page(
+            f"{t.slug}/lingue/",
+            "lingue.html",
+            {"title": f"Storie in altre lingue · {t.name}", "shelves": shelved(archive, t)},
+            t,
+        )
         yield Page(f"{t.slug}/storie/", "storie.html", {"title": f"Storie · {t.name}"}, t)
         for story in t.stories:
             for version in story.versions:  # the original, then each translation at <path>/<lingua>/
@@ -214,6 +245,22 @@ def form_pages(archive: Archive, pdf: bool) -> Iterator[Page]:
 def pdf_sheets(pages: list[Page]) -> list[Page]:
     """The sheets `build.py stampa` also writes as PDF, each beside its page as the file its `pdf` names."""
     return [page for page in pages if page.context.get("pdf") and page.template != "moduli.html"]
+
+
+def search_pages(archive: Archive, t: Territory | None) -> Iterator[Page]:
+    """The search page, and one per other language its texts are in: Pagefind searches the index of the page's own
+    language (`<html lang>`), with that language's stemming or word segmentation."""
+    places = [t] if t else archive.territories
+    offered = translations.search_languages(archive, places)
+    home = f"{t.slug}/cerca/" if t else "cerca/"
+    for code in offered:
+        path = home if code == archive.portal.language else f"{home}{code.lower()}/"
+        context = {"title": "Cerca", "bundles": search_bundles(places), "languages": offered, "search_home": home}
+        yield Page(path, "cerca.html", context, t, language=code)
+
+
+def shelved(archive: Archive, t: Territory | None) -> list[translations.Shelf]:
+    return translations.shelves([t] if t else archive.territories, archive.portal.language)
 
 
 def told_in(text) -> dict[str, str]:
@@ -414,6 +461,9 @@ def render_page(
         "language": language,
         "direction": languages.direction(language),
         "lang_attrs": lang_attrs,
+        # a text as this page's reader best reads it: its version in the page's language, or the original
+        "in_page_language": lambda text: next((v for v in text.versions if v.language == language), text),
+        "language_in_page": lambda code: languages.name_in(code, language),
         "direction_of": languages.direction,
         "autonym": languages.autonym,
         "language_name": languages.italian_name,

@@ -2,7 +2,7 @@
 `<territorio>/pagefind/`, so the folder stays self-contained with working search. The network
 search page merges the territory bundles in the browser (Pagefind multisite, `mergeIndex`).
 
-We run the real Pagefind binary from PyPI (`pagefind-bin`) as a subprocess, one per territory, as
+We run the real Pagefind binary from PyPI (`pagefind-bin-extended`, which segments Chinese) as a subprocess, one per territory, as
 soon as the territory's last page is written (`Indexer`), two side by side while they are small
 (its memory grows with the pages of a bundle). Pagefind reads a copy of the pages prepared for
 Italian (`portale.search.mirror`).
@@ -57,9 +57,10 @@ class IndexResult:
 
 
 def pagefind_executable() -> Path:
-    from pagefind_bin import get_executable
+    """Pagefind's extended build: the same indexer, with word segmentation for Chinese and Japanese."""
+    from pagefind_bin_extended import get_executable
 
-    return get_executable()
+    return Path(get_executable())
 
 
 def run_pagefind(

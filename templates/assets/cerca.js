@@ -7,14 +7,12 @@
 
 const PER_PAGE = 10;
 const MAX_SORTED = 300; // results put in date order across bundles; the rest follow
-const FILTERS = [
-  ["tipo", "Tipo"],
-  ["territorio", "Territorio"],
-  ["categoria", "Categoria"],
-  ["sapere", "Sapere"],
-  ["tag", "Tema"],
-];
-const KIND_NAMES = { storia: "Storie", persona: "Persone e organizzazioni", bisogno: "Bisogni", sapere: "Saperi", parola: "Parole" };
+// The page's words, in its language (the template writes them from the gettext catalogues).
+const T = JSON.parse(document.getElementById("cerca-testi").textContent);
+const FILTERS = ["tipo", "territorio", "categoria", "sapere", "tag"].map((key) => [key, T[key]]);
+const KIND_NAMES = { storia: T.storia, persona: T.persona, bisogno: T.bisogno, sapere: T.sapere_tipo, parola: T.parola, azione: T.azione, servizio: T.servizio };
+const LANGUAGE = document.documentElement.lang || "it";
+const say = (text, values) => text.replace(/\{(\w+)\}/g, (_, key) => values[key]);
 
 const form = document.getElementById("cerca");
 const input = document.getElementById("cerca-q");
@@ -52,6 +50,9 @@ function sharedPrefix(a, b) {
 // result really contains (stems and plurals do: bicicletta/biciclette), or that index found
 // nothing. Each territory has its own index, so each is checked on its own top result.
 async function reallyMatches(query, top) {
+  // Only for words written in the Latin alphabet: Arabic joins articles and prepositions to the word that
+  // follows (السوق, بالسوق) and Chinese has no spaces, so their words cannot be compared this way.
+  if (!/^[\p{Script=Latin}\p{N}\p{P}\s]*$/u.test(query)) return true;
   const data = await top.data();
   const content = (data.raw_content || data.content || "").split(/[\r\n\s]+/g);
   const matched = (data.locations || []).flatMap((at) => words(content[at] || ""));
@@ -100,6 +101,8 @@ function writeAddress(state) {
   if (state.sort) params.set("ordine", state.sort);
   const query = params.toString();
   history.replaceState(null, "", location.pathname + (query ? "?" + query : ""));
+  // the same words, searched in another language's texts
+  for (const link of document.querySelectorAll("a[data-mantieni-ricerca]")) link.search = state.q ? "?" + new URLSearchParams({ q: state.q }) : "";
 }
 
 function formState() {
@@ -137,19 +140,19 @@ async function buildOptions(state) {
   territoryNames = Object.keys(available.territorio || {});
   fields.replaceChildren();
   for (const [key, labelText] of FILTERS) {
-    const values = Object.keys(available[key] || {}).sort((a, b) => a.localeCompare(b, "it"));
+    const values = Object.keys(available[key] || {}).sort((a, b) => a.localeCompare(b, LANGUAGE));
     if (values.length < 2 && !state.filters[key]) continue; // nothing to choose between
     const [wrapper, select] = field(labelText, key, "filtro-" + key);
     select.dataset.filtro = "";
-    select.append(option("", "Tutti", !state.filters[key]));
+    select.append(option("", T.tutti, !state.filters[key]));
     for (const value of values) {
       const text = key === "tipo" ? KIND_NAMES[value] || value : value;
       select.append(option(value, text, state.filters[key] === value));
     }
     fields.append(wrapper);
   }
-  const [wrapper, sort] = field("Ordina", "ordine", "filtro-ordine");
-  sort.append(option("", "per pertinenza", state.sort !== "data"), option("data", "per data, dalla più recente", state.sort === "data"));
+  const [wrapper, sort] = field(T.ordina, "ordine", "filtro-ordine");
+  sort.append(option("", T.pertinenza, state.sort !== "data"), option("data", T.recenti, state.sort === "data"));
   fields.append(wrapper);
   options.hidden = false;
   options.open = Object.keys(state.filters).length > 0 || state.sort === "data"; // closed: results first on a phone
@@ -246,11 +249,11 @@ async function run(state) {
   if (!state.q) {
     list.replaceChildren();
     more.hidden = true;
-    status.textContent = "Scrivi una o più parole e premi «Cerca».";
+    status.textContent = T.scrivi;
     list.setAttribute("aria-busy", "false");
     return;
   }
-  status.textContent = "Sto cercando…";
+  status.textContent = T.cerco;
   list.setAttribute("aria-busy", "true");
   const query = straight(state.q);
   let results = await genuineResults(query, { filters: state.filters, sort: state.sort ? { data: "desc" } : undefined });
@@ -262,18 +265,18 @@ async function run(state) {
   if (mine !== generation) return;
   const count = results.length;
   const quoted = "«" + state.q + "»";
-  status.textContent = count === 0 ? `Nessun risultato per ${quoted}. Prova con un’altra parola o togli i filtri.` : count === 1 ? `1 risultato per ${quoted}.` : `${count} risultati per ${quoted}.`;
+  status.textContent = say(count === 0 ? T.nessuno : count === 1 ? T.uno : T.molti, { q: quoted, n: count.toLocaleString(LANGUAGE) });
   list.setAttribute("aria-busy", "false");
 }
 
 async function start() {
   const state = readAddress();
   input.value = state.q;
-  status.textContent = "Sto preparando la ricerca…";
+  status.textContent = T.preparo;
   bundleCount = await loadBundles();
   noScript.hidden = true; // JavaScript works: the message about it would mislead
   if (!bundleCount) {
-    status.textContent = "Qui non c’è ancora niente da cercare: non sono state pubblicate storie, persone o bisogni.";
+    status.textContent = T.niente;
     return;
   }
   await buildOptions(state);
