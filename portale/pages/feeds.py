@@ -15,6 +15,7 @@ from portale.content.model import Archive, Story, Territory
 
 ATOM = "http://www.w3.org/2005/Atom"
 SITEMAP = "http://www.sitemaps.org/schemas/sitemap/0.9"
+XHTML = "http://www.w3.org/1999/xhtml"  # sitemaps name a page's versions in other languages with xhtml:link
 FEED_ENTRIES = 20
 NO_DATE = dt.date(2000, 1, 1)  # a feed needs <updated> even before its first story
 SKIPPED_PAGES = ("404.html",)
@@ -30,14 +31,15 @@ def render_feeds(archive: Archive, pages: dict[str, bytes]) -> dict[str, bytes]:
         own = [s for s in territory.stories if not s.draft]
         out[f"{territory.slug}/feed.xml"] = atom_feed(archive, territory, own[:FEED_ENTRIES])
     dates = _page_dates(archive)
+    alternates = _alternates(archive)
     published = sorted(
         (p for p in pages if p.endswith("index.html") and p.removesuffix("index.html") not in dates["drafts"]),
         key=lambda p: p.removesuffix("index.html"),
     )
-    out["sitemap.xml"] = sitemap(base, published, dates)
+    out["sitemap.xml"] = sitemap(base, published, dates, alternates)
     for territory in archive.territories:
         out[f"{territory.slug}/sitemap.xml"] = sitemap(
-            base, [p for p in published if p.startswith(territory.path)], dates
+            base, [p for p in published if p.startswith(territory.path)], dates, alternates
         )
     if archive.drafts:  # a preview with drafts must never be indexed
         out["robots.txt"] = b"User-agent: *\nDisallow: /\n"
@@ -61,7 +63,8 @@ def atom_feed(archive: Archive, territory: Territory | None, stories: list[Story
     portal = archive.portal
     base = portal.base_url
     home = base + (territory.path if territory else "")
-    feed = ET.Element("feed", {"xmlns": ATOM, "xml:lang": "it"})  # plain names: ElementTree writes them as they are
+    # plain names: ElementTree writes them as they are
+    feed = ET.Element("feed", {"xmlns": ATOM, "xml:lang": portal.language})
     _sub(
         feed,
         "title",
@@ -88,9 +91,12 @@ def atom_feed(archive: Archive, territory: Territory | None, stories: list[Story
         url = base + story.path
         entry = _sub(feed, "entry")
         entry.set("xml:base", url)  # relative links inside the story body resolve against its page
+        entry.set("xml:lang", story.language)
         _sub(entry, "title", story.title if territory else f"{story.title} ({story.territory.name})")
         _sub(entry, "id", url)
         _sub(entry, "link", rel="alternate", type="text/html", href=url)
+        for version in story.translations:  # the same story in other languages
+            _sub(entry, "link", rel="alternate", type="text/html", hreflang=version.language, href=base + version.path)
         _sub(entry, "published", _stamp(story.date))
         _sub(entry, "updated", _stamp(story.date))
         if story.summary:
@@ -124,21 +130,41 @@ def _page_dates(archive: Archive) -> dict:
     """{page path: date} for dated pages, plus "drafts": the paths of draft pages (never listed)."""
     dates: dict = {"drafts": set()}
     for territory in archive.territories:
-        for item in [*territory.stories, *territory.needs]:
-            dates[item.path] = item.date
-        for item in [*territory.stories, *territory.needs, *territory.people]:
-            if item.draft:
-                dates["drafts"].add(item.path)
+        for text in [*territory.stories, *territory.needs]:
+            for item in text.versions:
+                dates[item.path] = item.date
+        for text in [*territory.stories, *territory.needs, *territory.people]:
+            for item in text.versions:
+                if item.draft:
+                    dates["drafts"].add(item.path)
     return dates
 
 
-def sitemap(base: str, page_files: list[str], dates: dict) -> bytes:
+def _alternates(archive: Archive) -> dict[str, list[tuple[str, str]]]:
+    """{page path: [(language, path) of every version]} for the texts told in more than one language."""
+    found: dict[str, list[tuple[str, str]]] = {}
+    for territory in archive.territories:
+        for text in [*territory.stories, *territory.people, *territory.needs, *territory.actions]:
+            if text.translations:
+                group = [(v.language, v.path) for v in text.versions if not v.draft]
+                for _, path in group:
+                    found[path] = group
+    return found
+
+
+def sitemap(base: str, page_files: list[str], dates: dict, alternates: dict | None = None) -> bytes:
     """Written as text, not with ElementTree: the network's sitemap names every page (a quarter of a second for
-    5,000 pages with ElementTree, on every build)."""
-    lines = ["<?xml version='1.0' encoding='utf-8'?>", f'<urlset xmlns="{SITEMAP}">']
+    5,000 pages with ElementTree, on every build). A page in several languages lists each version, itself
+    included, as Google's sitemaps do (xhtml:link hreflang)."""
+    alternates = alternates or {}
+    lines = ["<?xml version='1.0' encoding='utf-8'?>", f'<urlset xmlns="{SITEMAP}" xmlns:xhtml="{XHTML}">']
     for page in page_files:
         path = page.removesuffix("index.html")
         lastmod = f"<lastmod>{dates[path].isoformat()}</lastmod>" if path in dates else ""
-        lines.append(f"<url><loc>{escape(base + path, quote=False)}</loc>{lastmod}</url>")
+        links = "".join(
+            f'<xhtml:link rel="alternate" hreflang="{language}" href="{escape(base + other)}"/>'
+            for language, other in alternates.get(path, ())
+        )
+        lines.append(f"<url><loc>{escape(base + path, quote=False)}</loc>{lastmod}{links}</url>")
     lines.append("</urlset>")
     return "\n".join(lines).encode("utf-8") + b"\n"

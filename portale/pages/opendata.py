@@ -76,9 +76,16 @@ def story_rows(archive: Archive) -> list[dict]:
                 "persone": [m.person.name for m in story.mentions if m.person is not None and not m.person.draft],
                 "tag": [t.label for t in story.words],
                 "url": base + story.path,
+                "lingua": story.language,
+                "traduzioni": _translations(story, base),
             }
         )
     return rows
+
+
+def _translations(text, base: str) -> list[dict]:
+    """A text's published translations: language (BCP 47), title, address."""
+    return [{"lingua": t.language, "titolo": t.title, "url": base + t.path} for t in text.translations if not t.draft]
 
 
 # A cell starting with one of these is a formula to Excel or LibreOffice ("CSV injection"): a name
@@ -221,6 +228,8 @@ def action_rows(archive: Archive) -> list[dict]:
                 "appuntamenti": [_appointment(a) for a in action.appointments],
                 "tag": [w.label for w in action.words],
                 "url": base + action.path,
+                "lingua": action.language,
+                "traduzioni": _translations(action, base),
                 "calendario": base + action.calendar_path,
             }
         )
@@ -268,7 +277,11 @@ def data_package(archive: Archive, files: dict[str, bytes]) -> bytes:
     described = {
         "saperi.csv": ("saperi", "Saperi offerti: una riga per offerta", SKILL_FIELDS),
         "saperi.json": ("saperi-json", "Saperi offerti, in JSON (le stesse righe di saperi.csv)", None),
-        "storie.json": ("storie", "Storie pubblicate: titolo, data, territorio, persone, parole, indirizzo", None),
+        "storie.json": (
+            "storie",
+            "Storie pubblicate: titolo, data, territorio, persone, parole, indirizzo, lingua e traduzioni",
+            None,
+        ),
         "parole.csv": ("parole", "Il dizionario delle parole, con il numero di testi", WORD_FIELDS),
         "parole.jsonld": ("parole-skos", "Il dizionario delle parole come schema di concetti SKOS (JSON-LD)", None),
         "azioni.json": ("azioni", "Azioni pubblicate: stato, bisogni, partecipanti, appuntamenti", None),
