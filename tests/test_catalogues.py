@@ -4,6 +4,8 @@ outside gettext, where no catalogue could reach it."""
 
 from __future__ import annotations
 
+import functools
+import os
 import re
 from html.parser import HTMLParser
 from pathlib import Path
@@ -44,13 +46,19 @@ def template_names() -> list[str]:
     return sorted(p.relative_to(TEMPLATES).as_posix() for p in TEMPLATES.rglob("*.html") if "assets" not in p.parts)
 
 
+@functools.lru_cache(maxsize=1)
 def extracted() -> dict[str, set[str]]:
-    """msgid (the singular for a plural) -> the template files it is extracted from, with babel.cfg's options."""
+    """msgid (the singular for a plural) -> the files it is extracted from, with babel.cfg's options and the
+    keywords of `pybabel extract -k N_` (N_ marks a message in the Python code, translated where it is shown)."""
     with open(ROOT / "babel.cfg", encoding="utf-8") as f:
         method_map, options_map = parse_mapping_cfg(f, str(ROOT / "babel.cfg"))
     found: dict[str, set[str]] = {}
     for filename, _lineno, message, _comments, _context in extract_from_dir(
-        str(ROOT), method_map, options_map, keywords={"_": None, "gettext": None, "ngettext": (1, 2)}
+        str(ROOT),
+        method_map,
+        options_map,
+        keywords={"_": None, "gettext": None, "ngettext": (1, 2), "N_": None},
+        directory_filter=lambda path: os.path.relpath(path, ROOT).split(os.sep)[0] in (".", "templates", "portale"),
     ):
         msgid = message[0] if isinstance(message, (tuple, list)) else message
         if msgid:
@@ -123,7 +131,11 @@ def test_the_text_pages_are_translated_in_full(lang):
     that language too: every string of those pages (and of base.html and the partials they include) is translated."""
     files = used_by(TEXT_PAGES)
     assert {"base.html", "partials/bozza.html", "partials/parole.html"} <= files
-    needed = {msgid for msgid, where in extracted().items() if any(w.split("templates/", 1)[-1] in files for w in where)}
+    found = extracted()
+    needed = {msgid for msgid, where in found.items() if any(w.split("templates/", 1)[-1] in files for w in where)}
+    # Category names come from the Python code (N_) and show on story and person pages.
+    needed |= {msgid for msgid, where in found.items() if any(w.startswith("portale/") for w in where)}
+    assert "Commercio" in needed
     assert len(needed) > 60
     cat = catalogue(LOCALE / lang / "LC_MESSAGES" / "messages.po")
     untranslated = []
