@@ -37,7 +37,7 @@ def test_every_page_kind_is_written(make_site, run):
     ]:
         assert (site / rel).is_file(), rel
     home = read(site, "index.html")
-    assert '<html lang="it">' in home
+    assert '<html lang="it" dir="ltr">' in home
     assert 'href="aurora/"' in home and 'href="dora/"' in home
 
 

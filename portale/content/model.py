@@ -622,7 +622,6 @@ def _translation(text: Text, original: Source, source: Source, today: dt.date, e
         "translator": data.get("tradotto_da", ""),
         "original": text,
         "translations": [],
-        "summary": data.get("sommario", ""),
         "body_html": _body(source, errors),
         "draft": data.get("bozza", False),
         "source": source.rel,
@@ -631,6 +630,7 @@ def _translation(text: Text, original: Source, source: Source, today: dt.date, e
         changes["role"] = data.get("ruolo", text.role)
     else:
         changes["title"] = data["titolo"]
+        changes["summary"] = data.get("sommario", "")
     if "immagine" in data and text.image is not None:  # the original's picture, described in this language
         changes["image"] = _image(source)
     if isinstance(text, Story) and "persone" in data:  # validation: only people the original names
