@@ -413,13 +413,28 @@ def page_renderer(archive: Archive, templates: Path, compiled: Path | None = Non
     catalogues = locales.Catalogues(templates / "locale")
     for code in catalogues.available:
         catalogues.translations(code)
-    return lambda page: render_page(env, archive, page, catalogues)
+    searched = search_languages(archive)
+    return lambda page: render_page(env, archive, page, catalogues, searched)
+
+
+def search_languages(archive: Archive) -> dict[str, list[str]]:
+    """{territory slug, or "" for the network: the languages its search pages are in}."""
+    found = {t.slug: translations.search_languages(archive, [t]) for t in archive.territories}
+    found[""] = translations.search_languages(archive, archive.territories)
+    return found
 
 
 def render_page(
-    env: jinja2.Environment, archive: Archive, page: Page, catalogues: locales.Catalogues | None = None
+    env: jinja2.Environment,
+    archive: Archive,
+    page: Page,
+    catalogues: locales.Catalogues | None = None,
+    searched: dict[str, list[str]] | None = None,
 ) -> bytes:
     language = page.language or archive.portal.language
+    searched = searched if searched is not None else search_languages(archive)
+    home_search = f"{page.territory.slug}/cerca/" if page.territory else "cerca/"
+    in_language = language in searched[page.territory.slug if page.territory else ""][1:]
     # The page's interface strings in its language, where its catalogue has them (Italian otherwise).
     if catalogues is not None:
         env.install_gettext_translations(catalogues.translations(language), newstyle=True)
@@ -461,6 +476,7 @@ def render_page(
         "language": language,
         "direction": languages.direction(language),
         "lang_attrs": lang_attrs,
+        "search_page": home_search + (f"{language.lower()}/" if in_language else ""),  # in the page's language
         # a text as this page's reader best reads it: its version in the page's language, or the original
         "in_page_language": lambda text: next((v for v in text.versions if v.language == language), text),
         "language_in_page": lambda code: languages.name_in(code, language),
