@@ -153,6 +153,7 @@ class Generated:
     """What the benchmark needs to know about a generated archive."""
 
     stories: list[str] = field(default_factory=list)  # content-relative paths
+    translations: list[str] = field(default_factory=list)  # content-relative paths of the stories' translations
     people: list[str] = field(default_factory=list)
     mentions: dict[str, int] = field(default_factory=dict)  # person path -> number of stories naming them
 
@@ -329,6 +330,25 @@ def action_md(rng: random.Random, i: int, people: list[tuple[str, list[str]]], n
     return "---\n" + "\n".join(lines) + f"\n---\n{_paragraph(rng, 100)[0]}\n"
 
 
+TRANSLATED_SHARE = 0.1  # a tenth of the stories have a translation (storie/<slug>.<lingua>.md)
+TRANSLATION_WORDS = {  # a few words of each language, for bodies of the right script and word lengths
+    "ar": "السوق الحي البيت الخبز الشاي المدرسة الجيران الطبخ الكتاب الصباح المساء العمل اللغة الذاكرة".split(),
+    "ro": "piața cartierul casa pâinea ceaiul școala vecinii bucătăria cartea dimineața seara munca limba".split(),
+    "fr": "le marché le quartier la maison le pain le thé l'école les voisins la cuisine le livre".split(),
+    "zh": "市场 街区 房子 面包 茶 学校 邻居 厨房 书 早上 晚上 工作 语言 记忆 故事".split(),
+}
+
+
+def translated_text(rng: random.Random, language: str) -> tuple[str, str]:
+    """A title and a body of about 300 words in `language`."""
+    words = TRANSLATION_WORDS[language]
+    joiner = "" if language == "zh" else " "
+    end = "。" if language == "zh" else "."
+    sentences = [joiner.join(rng.choice(words) for _ in range(rng.randint(8, 16))) + end for _ in range(24)]
+    paragraphs = ["\n".join(sentences[i : i + 6]) for i in range(0, 24, 6)]
+    return joiner.join(rng.choice(words) for _ in range(4)), "\n\n".join(paragraphs) + "\n"
+
+
 def write_archive(root: Path, n: int, seed: int = 8) -> Generated:
     """Write `root/content/` with n stories (about n/10 people, n/50 needs and n/100 actions). Returns what was
     written."""
@@ -400,6 +420,14 @@ def write_archive(root: Path, n: int, seed: int = 8) -> Generated:
         rel = f"{territory}/storie/{slug}.md"
         (content / rel).write_text(f"---\n{head}---\n{story_body(rng)}", encoding="utf-8")
         info.stories.append(rel)
+    translations_rng = random.Random(seed + 3)  # its own sequence: an archive without translations stays the same
+    for rel in list(info.stories):
+        if translations_rng.random() < TRANSLATED_SHARE:
+            language = translations_rng.choice(sorted(TRANSLATION_WORDS))
+            title, body = translated_text(translations_rng, language)
+            target = f"{rel[:-3]}.{language}.md"
+            (content / target).write_text(f"---\ntitolo: {_yaml_text(title)}\n---\n{body}", encoding="utf-8")
+            info.translations.append(target)
     for i in range(max(8, n // 50)):
         territory = slugs[i % len(slugs)]
         title = _title(rng)
