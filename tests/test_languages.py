@@ -176,7 +176,10 @@ def test_each_version_links_to_the_others_by_their_own_names_and_in_the_head(sit
     assert '<span aria-current="page" lang="ar" dir="rtl">العربية</span>' in nav
     head = html.split("</head>")[0]
     for code, path in (("it", ""), ("ar", "ar/"), ("zh", "zh/"), ("x-default", "")):
-        assert f'<link rel="alternate" hreflang="{code}" href="https://saperi.example.org/aurora/storie/la-festa/{path}">' in head
+        assert (
+            f'<link rel="alternate" hreflang="{code}" href="https://saperi.example.org/aurora/storie/la-festa/{path}">'
+            in head
+        )
 
 
 def test_a_translation_has_its_own_words_and_shares_the_people_and_tags(site):
@@ -250,13 +253,18 @@ def test_dates_are_written_as_each_language_writes_them(code, expected):
     assert locales.long_date(dt.date(2026, 3, 14), code) == expected
 
 
-def test_a_page_in_arabic_dates_its_story_in_arabic(site):
-    assert '<time datetime="2025-03-01">١ مارس ٢٠٢٥</time>' in read(site, "site/aurora/storie/la-festa/ar/index.html")
+def test_a_page_in_arabic_dates_its_story_in_arabic_and_never_puts_a_dot_that_reads_as_zero_beside_it(site):
+    html = read(site, "site/aurora/storie/la-festa/ar/index.html")
+    assert '<time datetime="2025-03-01">١ مارس ٢٠٢٥</time>' in html
+    assert " · " not in html and " • " in html  # "·" beside Arabic-Indic digits looks like ٠
+    assert " · " in read(site, "site/aurora/storie/la-festa/zh/index.html")
 
 
 def test_the_stylesheet_mirrors_with_logical_properties():
     css = (Path(__file__).parents[1] / "templates/assets/style.css").read_text(encoding="utf-8")
-    physical = re.findall(r"(?:margin|padding|border)-(?:left|right)|(?<![-\w])(?:left|right)\s*:|float:\s*(?:left|right)", css)
+    physical = re.findall(
+        r"(?:margin|padding|border)-(?:left|right)|(?<![-\w])(?:left|right)\s*:|float:\s*(?:left|right)", css
+    )
     assert physical == []
 
 

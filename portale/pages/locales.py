@@ -23,6 +23,9 @@ from portale.content import languages
 SOURCE_LANGUAGE = "it"
 # Dates use the digits of the language's own numbering system where its readers expect them ("١٤ مارس ٢٠٢٦").
 NATIVE_DIGITS = {"ar": "٠١٢٣٤٥٦٧٨٩", "fa": "۰۱۲۳۴۵۶۷۸۹", "ur": "۰۱۲۳۴۵۶۷۸۹"}
+# Beside those digits the middle dot that separates a page's details ("Storia · 14 marzo 2026") reads as a zero (٠):
+# pages in those languages separate them with a bullet.
+SEPARATOR_BESIDE_NATIVE_DIGITS = "•"
 
 
 class Catalogues:

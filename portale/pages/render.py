@@ -487,4 +487,6 @@ def render_page(
         **made,
     }
     html = env.get_template(page.template).render(context)
+    if languages.primary(language) in locales.NATIVE_DIGITS:
+        html = html.replace(" · ", f" {locales.SEPARATOR_BESIDE_NATIVE_DIGITS} ")
     return html.encode("utf-8")

@@ -202,7 +202,7 @@ function resultItem(data) {
   heading.append(link);
   const details = document.createElement("p");
   details.className = "dati";
-  details.textContent = [meta.tipo, meta.data, meta.territorio].filter(Boolean).join(" · ");
+  details.textContent = [meta.tipo, meta.data, meta.territorio].filter(Boolean).join(T.separatore);
   const excerpt = document.createElement("p");
   excerpt.className = "estratto";
   excerpt.append(...excerptNodes(data.excerpt || ""));
