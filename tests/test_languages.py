@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from conftest import BASE_FILES, person_md, read, site_files_text, story_md, write_project
+from test_search import results, static_server
 
 from portale import cli
 from portale.content import languages
@@ -343,18 +344,8 @@ def test_feeds_sitemaps_and_open_data_carry_the_languages(site):
 
 @pytest.fixture(scope="module")
 def base(site):
-    from test_search import static_server
-
     with static_server(site / "site") as url:
         yield url
-
-
-def titles(page, url: str) -> list[str]:
-    from playwright.sync_api import expect
-
-    page.goto(url)
-    expect(page.locator("#cerca-risultati")).to_have_attribute("aria-busy", "false")
-    return page.locator(".risultato h2").all_inner_texts()
 
 
 def test_each_language_has_its_index_in_the_bundle(site):
@@ -363,27 +354,27 @@ def test_each_language_has_its_index_in_the_bundle(site):
 
 
 def test_an_arabic_word_finds_the_arabic_story(page, base):
-    assert titles(page, base + "aurora/cerca/ar/?q=السميد") == ["عيد شارع كومو"]
-    assert titles(page, base + "cerca/ar/?q=السميد") == ["عيد شارع كومو"]  # the network's search, merged
+    assert results(page, base + "aurora/cerca/ar/?q=السميد") == ["عيد شارع كومو"]
+    assert results(page, base + "cerca/ar/?q=السميد") == ["عيد شارع كومو"]  # the network's search, merged
 
 
 def test_a_chinese_word_finds_the_chinese_story(page, base):
-    assert titles(page, base + "aurora/cerca/zh/?q=缝纫机") == ["科莫街的节日"]
-    assert titles(page, base + "aurora/cerca/zh/?q=孩子们学习") == ["科莫街的节日"]
+    assert results(page, base + "aurora/cerca/zh/?q=缝纫机") == ["科莫街的节日"]
+    assert results(page, base + "aurora/cerca/zh/?q=孩子们学习") == ["科莫街的节日"]
 
 
 def test_an_italian_query_still_stems_as_italian_and_finds_no_other_language(page, base):
-    assert titles(page, base + "aurora/cerca/?q=giovedi") == ["Il pane del giovedì"]
-    assert "Pâinea de joi" not in titles(page, base + "aurora/cerca/?q=pane")
+    assert results(page, base + "aurora/cerca/?q=giovedi") == ["Il pane del giovedì"]
+    assert "Pâinea de joi" not in results(page, base + "aurora/cerca/?q=pane")
 
 
 def test_the_reader_chooses_the_language_and_keeps_the_words(page, base):
-    titles(page, base + "aurora/cerca/?q=festa")
+    results(page, base + "aurora/cerca/?q=festa")
     link = page.locator('a[hreflang="ar"][data-mantieni-ricerca]')
     assert link.inner_text() == "العربية"
     assert link.get_attribute("href").endswith("ar/?q=festa")
     assert page.locator("#cerca-stato").inner_text().startswith("1 risultato")
-    titles(page, base + "aurora/cerca/ar/?q=كومو")
+    results(page, base + "aurora/cerca/ar/?q=كومو")
     assert page.locator("#cerca-stato").inner_text() != ""
     assert "risultat" not in page.locator("#cerca-stato").inner_text()  # the script speaks Arabic here
 

@@ -36,7 +36,7 @@ def test_sample_content_has_every_territory_of_the_seed(sources):
 
 
 def test_each_territory_is_richly_filled(sources):
-    kinds = Counter((s.territory, s.kind) for s in sources.files if not s.data.get("bozza"))
+    kinds = Counter((s.territory, s.kind) for s in sources.originals if not s.data.get("bozza"))
     for territory in TERRITORIES:
         assert kinds[(territory, "territorio")] == 1
         assert kinds[(territory, "storia")] >= 4, territory
@@ -97,3 +97,19 @@ def test_a_long_itinerary_of_the_sample_crosses_three_territories():
     assert trips
     texts = [step.path for step in trips[0].steps[1::2]]
     assert len(texts) >= 3 and len({path.split("/")[0] for path in texts}) >= 3
+
+
+def test_porta_palazzo_and_aurora_tell_stories_in_their_languages(sources):
+    """At least four stories with a translation, in Arabic, Chinese, Romanian and Piemontese, whichever way round."""
+    stories = {(s.territory, s.slug): s for s in sources.originals if s.kind == "storia"}
+    pairs = [
+        (stories[(s.territory, s.slug)], s)
+        for s in sources.files
+        if s.kind == "storia" and s.translation and s.territory in ("porta-palazzo", "aurora")
+    ]
+    languages = {lang for original, t in pairs for lang in (original.language("it"), t.language("it"))}
+    assert {"ar", "zh", "ro", "pms"} <= languages
+    assert len({(o.territory, o.slug) for o, _ in pairs}) >= 4
+    assert any(original.language("it") != "it" for original, _ in pairs)  # an original told in another language
+    for original, translation in pairs:
+        assert len(translation.body.split()) > len(original.body.split()) / 3 or translation.language("it") == "zh"
