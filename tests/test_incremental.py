@@ -41,7 +41,10 @@ EXTRA = {
     "content/servizi.yml": "servizi:\n  - tipo: spid\n    nome: SPID\n    sinonimi: [identità digitale]\n",
     "content/dora/azioni/biciclette.md": ACTION,
     "content/dora/storie/in-cortile.md": story_md("In cortile", extra="azione: biciclette\n"),
+    "content/dora/storie/il-forno.ar.md": "---\ntitolo: فرن ماركو\n---\nخبز الحي.\n",
+    "content/dora/persone/marco.ar.md": "---\nruolo: خبّاز\n---\nسيرة.\n",
 }
+ARABIC_FORNO = "---\ntitolo: فرن ماركو\n---\nخبز الحي.\n"
 
 EDITS = {
     "story body": {
@@ -81,7 +84,9 @@ EDITS = {
     "story deleted": {"content/dora/storie/il-parco.md": None},
     "person deleted with its stories": {
         "content/dora/persone/marco.md": None,
+        "content/dora/persone/marco.ar.md": None,
         "content/dora/storie/il-forno.md": None,
+        "content/dora/storie/il-forno.ar.md": None,
         "content/dora/azioni/biciclette.md": ACTION.replace(
             "  - {chi: marco, sapere: riparazione-biciclette, ruolo: ripara}\n", ""
         ),
@@ -126,6 +131,17 @@ EDITS = {
         "content/dora/storie/in-cortile.md": None,
     },
     "service added to a portineria": {"content/dora/territorio.md": DORA_WITH_SERVICE},
+    "translation added": {"content/aurora/storie/la-festa.zh.md": "---\ntitolo: 节日\n---\n故事。\n"},
+    "translation edited": {"content/dora/storie/il-forno.ar.md": ARABIC_FORNO.replace("خبز", "طعام")},
+    "translation becomes a draft": {
+        "content/dora/storie/il-forno.ar.md": ARABIC_FORNO.replace("---\nخبز", "bozza: true\n---\nخبز")
+    },
+    "original's people change under its translation": {
+        "content/dora/storie/il-forno.md": story_md(
+            "Il forno di Marco", persone="[marco]", extra="tag: [pane, festa]\n"
+        )
+    },
+    "a person's translation deleted": {"content/dora/persone/marco.ar.md": None},
     "portal title": {
         "content/portale.yml": "titolo: Un altro titolo\nbase_url: https://altro.example.org/\nlingua: it\n"
     },

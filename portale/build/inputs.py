@@ -171,7 +171,12 @@ def page_keys(pages: list, sources: Sources, base: str) -> list[str | None]:
         first = original_of.get(rel, rel)
         return first, [first, *translations_of[first]]
 
+    def with_translations(rels: list[str]) -> list[str]:
+        """A listed text shows the languages it is in, a named person is linked in the reader's language."""
+        return rels + [t for rel in rels for t in translations_of.get(rel, ())]
+
     def with_territories(rels: list[str]) -> list[str]:
+        rels = with_translations(rels)
         return rels + sorted({territory_file.get(rel.split("/")[1], "") for rel in rels})
 
     groups: dict[str, list[str]] = {}
@@ -199,7 +204,7 @@ def page_keys(pages: list, sources: Sources, base: str) -> list[str | None]:
             if id(page.reads) not in read_digests:
                 digest = hashlib.sha256()
                 for rel in page.reads:
-                    for r in (rel, *names[rel]):
+                    for r in with_translations([rel, *names[rel]]):
                         digest.update(f"{r}\0{listed.get(r, '-')}\n".encode())
                 read_digests[id(page.reads)] = digest.hexdigest()
             rels = [own, "#territories", f"={page.shows}", f"={read_digests[id(page.reads)]}"]

@@ -7,7 +7,8 @@ Pagefind has run we rewrite those files in sorted order and name them by their n
 
 - `filter/<lang>_<hash>.pf_filter`: [filter name, [[value, [page numbers]], ...]], values sorted;
 - `pagefind.<lang>_<hash>.pf_meta`: its list of [filter name, file hash], sorted by name;
-- `pagefind-entry.json`: the metadata file's new hash.
+- `pagefind-entry.json`: the metadata file's new hash, and its languages (one index per page language, from a hash
+  map too) in the order of their codes.
 
 The files are gzip (no timestamp) of b"pagefind_dcd" + CBOR, as Pagefind writes them; the
 search script finds them by the names written in the metadata and the entry file.
@@ -62,4 +63,5 @@ def make_deterministic(bundle: Path) -> None:
         meta_path.unlink()
         (bundle / f"pagefind.{new_meta_hash}.pf_meta").write_bytes(data)
         info["hash"] = new_meta_hash
+    entry["languages"] = dict(sorted(entry.get("languages", {}).items()))
     entry_path.write_text(json.dumps(entry, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
