@@ -169,8 +169,9 @@ def front_matter(path: Path):
 
 def sample_files():
     for folder, kind in (("storie", "storia"), ("persone", "persona"), ("bisogni", "bisogno"), ("azioni", "azione")):
-        for path in sorted(SAMPLE.glob(f"*/{folder}/*.md")) + sorted(SAMPLE.glob(f"*/{folder}/*/index.md")):
-            yield kind, path
+        for path in sorted(SAMPLE.glob(f"*/{folder}/*.md")) + sorted(SAMPLE.glob(f"*/{folder}/*/index*.md")):
+            translated = path.name.count(".") > 1  # <slug>.<lingua>.md, index.<lingua>.md
+            yield f"traduzione-{kind}" if translated else kind, path
     yield "parole", SAMPLE / "parole.yml"
 
 

@@ -18,12 +18,21 @@ DIALECT = "https://json-schema.org/draft/2020-12/schema"
 REPOSITORY_FOLDER = "editor/schemi"  # the copy kept in the repository
 # the kinds an editor writes (territorio.md is the network's to set up), each published as <kind>.schema.json
 KINDS = {kind: fields for kind, fields in schema.BY_KIND.items() if kind != "territorio"} | {"parole": schema.PAROLE}
+# a translation (storie/<slug>.<lingua>.md): its own keys only; a key it takes from the original is flagged
+KINDS |= {
+    f"traduzione-{kind}": {k: f for k, f in fields.items() if not isinstance(f, schema.InheritedField)}
+    for kind, fields in schema.TRANSLATION_BY_KIND.items()
+}
 TITLES = {
     "storia": "Una storia (content/<territorio>/storie/)",
     "persona": "Una persona o un'organizzazione (content/<territorio>/persone/)",
     "bisogno": "Un bisogno (content/<territorio>/bisogni/)",
     "azione": "Un'azione (content/<territorio>/azioni/)",
     "parole": "Il dizionario delle parole (content/parole.yml)",
+    "traduzione-storia": "La traduzione di una storia (content/<territorio>/storie/<slug>.<lingua>.md)",
+    "traduzione-persona": "La traduzione della scheda di una persona (content/<territorio>/persone/<slug>.<lingua>.md)",
+    "traduzione-bisogno": "La traduzione di un bisogno (content/<territorio>/bisogni/<slug>.<lingua>.md)",
+    "traduzione-azione": "La traduzione di un'azione (content/<territorio>/azioni/<slug>.<lingua>.md)",
 }
 
 
@@ -91,7 +100,7 @@ def object_schema(fields: dict[str, schema.Field], labels: dict, prefix: str = "
 
 
 def kind_schema(kind: str, base_url: str = "") -> dict[str, Any]:
-    body = object_schema(KINDS[kind], LABELS[kind])
+    body = object_schema(KINDS[kind], LABELS[kind.removeprefix("traduzione-")])
     if kind == "persona":  # a person's consent is required; an organisation needs none
         body["if"] = {"properties": {"tipo": {"const": "persona"}}, "required": ["tipo"]}
         body["then"] = {"required": ["consenso"]}

@@ -36,6 +36,7 @@ VALUES: dict[str, dict[str, str]] = {
         "immagine": "",
         "audio": "",
         "azione": "",
+        "lingua": "",
         "bozza": "true",
     },
     "persona": {
@@ -50,6 +51,8 @@ VALUES: dict[str, dict[str, str]] = {
         "tag": "[]",
         "immagine": "",
         "sito": "",
+        "lingua": "",
+        "nome_in_altre_scritture": "",
         "bozza": "true",
     },
     "bisogno": {
@@ -61,6 +64,7 @@ VALUES: dict[str, dict[str, str]] = {
         "sommario": "",
         "categoria": "",
         "tag": "[]",
+        "lingua": "",
         "bozza": "true",
     },
     "azione": {
@@ -74,6 +78,7 @@ VALUES: dict[str, dict[str, str]] = {
         "sommario": "",
         "tag": "[]",
         "immagine": "",
+        "lingua": "",
         "bozza": "true",
     },
 }
