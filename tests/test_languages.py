@@ -358,6 +358,11 @@ def test_an_arabic_word_finds_the_arabic_story(page, base):
     assert results(page, base + "cerca/ar/?q=السميد") == ["عيد شارع كومو"]  # the network's search, merged
 
 
+def test_the_network_search_in_a_language_merges_only_the_bundles_holding_it(site):
+    form = re.search(r"data-indici='([^']*)'", read(site, "site/cerca/ar/index.html")).group(1)
+    assert json.loads(form) == ["../../aurora/pagefind/"]  # dora has nothing in Arabic: not its Italian index
+
+
 def test_a_chinese_word_finds_the_chinese_story(page, base):
     assert results(page, base + "aurora/cerca/zh/?q=缝纫机") == ["科莫街的节日"]
     assert results(page, base + "aurora/cerca/zh/?q=孩子们学习") == ["科莫街的节日"]

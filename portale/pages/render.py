@@ -255,7 +255,11 @@ def search_pages(archive: Archive, t: Territory | None) -> Iterator[Page]:
     home = f"{t.slug}/cerca/" if t else "cerca/"
     for code in offered:
         path = home if code == archive.portal.language else f"{home}{code.lower()}/"
-        context = {"title": "Cerca", "bundles": search_bundles(places), "languages": offered, "search_home": home}
+        # only the bundles holding texts in this language: Pagefind would search another bundle's largest index
+        holding = [
+            p for p in places if code == archive.portal.language or code in translations.search_languages(archive, [p])
+        ]
+        context = {"title": "Cerca", "bundles": search_bundles(holding), "languages": offered, "search_home": home}
         yield Page(path, "cerca.html", context, t, language=code)
 
 
