@@ -113,8 +113,9 @@ def suggest(sources: Sources, source: Source) -> Suggestions:
             result.known.append(Known(entry.slug, entry.headword, best[1], text[best[0]][1]))
     result.known.sort(key=lambda k: (k.line, k.headword.casefold()))
 
-    # candidate entries: frequent here, rare in the archive (tf-idf over every text's body), not in the dictionary
-    documents = [s for s in sources.files if s.kind != "territorio"]
+    # candidate entries: frequent here, rare in the archive (tf-idf over every original's body: translations would
+    # count a story twice), not in the dictionary
+    documents = [s for s in sources.originals if s.kind != "territorio"]
     frequency = Counter(st for s in documents for st in _body_stems(s))
     # a word always written with a capital is a name (Chen, Elena, Biella): not a dictionary word
     lower = {st for (w, _), st in zip(text, stems) if w[:1].islower()}
