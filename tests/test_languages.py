@@ -199,6 +199,10 @@ def test_lists_show_the_original_and_mark_its_languages(site):
     assert "عيد شارع كومو" not in html
     assert '<a href="la-festa/ar/" hreflang="ar" lang="ar" dir="rtl">العربية</a>' in html
     assert '<a href="painea/" lang="ro">Pâinea de joi</a>' in html  # an original in Romanian, said so
+    needs = read(site, "site/aurora/bisogni/index.html")
+    assert '<a href="biciclette/ro/" hreflang="ro" lang="ro" dir="ltr">Română</a>' in needs
+    people = read(site, "site/aurora/persone/index.html")
+    assert '<a href="anna-rossi/ar/" hreflang="ar" lang="ar" dir="rtl">العربية</a>' in people
 
 
 def test_the_page_of_texts_by_language_lists_each_language_and_its_texts(site):
