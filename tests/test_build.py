@@ -54,7 +54,7 @@ def test_territory_home_shows_portineria_stories_people_and_needs(make_site, run
 def test_story_links_the_people_it_names_and_person_links_back(make_site, run):
     root = build(make_site, run)
     story = read(root, "site/aurora/storie/la-festa/index.html")
-    assert '<a href="../../persone/anna-rossi/">Anna Rossi</a>' in story
+    assert '<a href="../../persone/anna-rossi/"><bdi>Anna Rossi</bdi></a>' in story  # a name keeps its direction
     person = read(root, "site/aurora/persone/anna-rossi/index.html")
     assert 'href="../../storie/la-festa/"' in person
     # the backlink from another territory is absolute: it leaves the Aurora site
