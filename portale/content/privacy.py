@@ -279,8 +279,11 @@ class _Protected:
 
 def named_people(source: Source) -> list[str]:
     """The people a text names by reference: a story's `persone`, an action's participants."""
-    if source.kind == "storia":
-        return source.data.get("persone", [])
+    if source.kind in ("storia", "persona"):
+        from portale.content.recordings import people_in_recordings
+
+        own = source.data.get("persone", []) if source.kind == "storia" else []
+        return list(dict.fromkeys([*own, *people_in_recordings(source.data)]))
     if source.kind == "azione":
         return [entry["chi"] for entry in source.data.get("partecipanti", [])]
     return []
@@ -396,10 +399,10 @@ def _check_hidden_words(
             )
 
 
-def redact(sources: Sources, today: dt.date) -> None:
-    """Replace the full names of people who are not fully public in every text that may be published."""
+def name_cleaner(sources: Sources, today: dt.date):
+    """clean(text): the text with the full names of people who are not fully public replaced by what may be shown.
+    Used by `redact` on the sources, and by the model on what is not a source's text (a video's captions)."""
     protected = [s for s in shields(sources, today) if s.full_name]
-    signature = _signature(protected, "redact")
     sieve = Sieve(protected)
     index = _Protected(protected)
 
@@ -415,6 +418,14 @@ def redact(sources: Sources, today: dt.date) -> None:
             if replaced != text:
                 text, suspects = replaced, sieve.suspects([replaced])
         return text
+
+    return clean, protected
+
+
+def redact(sources: Sources, today: dt.date) -> None:
+    """Replace the full names of people who are not fully public in every text that may be published."""
+    clean, protected = name_cleaner(sources, today)
+    signature = _signature(protected, "redact")
 
     def walk(value: Any) -> Any:
         if isinstance(value, str):

@@ -17,7 +17,7 @@ from typing import Any
 import jinja2
 
 from portale.content.model import Archive, Territory
-from portale.pages import actions, affinity, directory, matching, metadata, numbers, qr, sheets, teams, words
+from portale.pages import actions, affinity, directory, figures, matching, metadata, numbers, qr, sheets, teams, words
 
 MONTHS = [
     "gennaio",
@@ -354,6 +354,24 @@ def page_renderer(archive: Archive, templates: Path, compiled: Path | None = Non
     return lambda page: render_page(env, archive, page)
 
 
+def text_language(text: Any, archive: Archive) -> str:
+    """The language of a text (its captions' srclang): its own `lingua`, or the portal's, or Italian."""
+    return getattr(text, "lingua", None) or getattr(archive.portal, "lingua", None) or "it"
+
+
+def body_with_images(env: jinja2.Environment, text: Any, url: Callable[[Any], str]) -> str:
+    """A text's body HTML with the images it writes placed as their published copies (partials/figura.html)."""
+    figure = env.get_template("partials/figura.html")
+    pictures = getattr(text, "body_images", {})
+    return figures.place(
+        text.body_html,
+        pictures,
+        lambda picture, alt, caption, alone: figure.render(
+            picture=picture, alt=alt, caption=caption, alone=alone, url=url
+        ),
+    )
+
+
 def render_page(env: jinja2.Environment, archive: Archive, page: Page) -> bytes:
     url, absolute = link_maker(page, archive)
     made = {"view": page.context["make_view"]()} if "make_view" in page.context else {}  # only for pages rendered
@@ -381,6 +399,9 @@ def render_page(env: jinja2.Environment, archive: Archive, page: Page) -> bytes:
         "shorten": sheets.shorten,
         "limits": sheets.LIMITS,
         "meta": metadata.describe(page, archive),
+        "testo": lambda text: body_with_images(env, text, url),
+        "lingua_di": lambda text: text_language(text, archive),
+        "moment_refs": lambda moments: words.moment_refs(moments, page.territory),
         **page.context,
         **made,
     }
