@@ -418,3 +418,33 @@ def test_a_poster_is_published_without_metadata(make_site, run):
     folder = root / "site/aurora/storie/la-festa"
     assert 'poster="copertina-800.jpg"' in read(folder, "index.html")
     assert all(has_metadata(p.read_bytes()) == [] for p in folder.glob("copertina-*.jpg"))
+
+
+INTERVIEW_EDITS = {
+    "a segment's keywords": {INDEX: interview()[INDEX].replace("{tag: lana, tosatura;", "{tag: filatura;")},
+    "the captions": {
+        BUNDLE + "intervista.vtt": captions_vtt(("00:00:00.000", "00:00:03.000", "Una sola frase, corretta."))
+    },
+    "the speaker's consent for audio withdrawn": {"content/aurora/persone/anna-rossi.md": person_md("Anna Rossi")},
+    "a body image added": {
+        INDEX: interview(body="Testo.\n\n![Il forno](forno.jpg \"Il forno\")\n")[INDEX],
+        BUNDLE + "forno.jpg": photo_with_gps(900, 600, orientation=1),
+    },
+}
+
+
+@pytest.mark.parametrize("edit", list(INTERVIEW_EDITS), ids=list(INTERVIEW_EDITS))
+def test_a_rebuild_after_an_interview_edit_equals_a_cold_build(make_site, run, edit):
+    from conftest import build_digest
+
+    root = make_site(interview())
+    for _ in range(2):
+        assert run([], cwd=root)[0] == 0
+    make_site({**interview(), **INTERVIEW_EDITS[edit]})
+    code, out = run([], cwd=root)
+    assert code == 0, out
+    incremental = build_digest(root / "site")
+    shutil.rmtree(root / "site")
+    shutil.rmtree(root / ".cache")
+    assert run([], cwd=root)[0] == 0
+    assert build_digest(root / "site") == incremental
