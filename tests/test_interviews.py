@@ -448,3 +448,14 @@ def test_a_rebuild_after_an_interview_edit_equals_a_cold_build(make_site, run, e
     shutil.rmtree(root / ".cache")
     assert run([], cwd=root)[0] == 0
     assert build_digest(root / "site") == incremental
+
+
+def test_a_video_that_does_not_say_who_is_in_it_warns_about_the_people_the_story_names(make_site, run):
+    files = interview("video: {file: intervista.mp4, sottotitoli: intervista.vtt}\n")
+    del files["content/aurora/persone/anna-rossi.md"]  # the base file: ambito [web]
+    root = make_site(files)
+    code, out = run([], cwd=root)
+    assert code == 0, out
+    assert f"{INDEX}:5: avviso: la storia ha un video e nomina Anna Rossi, il cui consenso non comprende" in out
+    root = make_site(interview("video: {file: intervista.mp4, sottotitoli: intervista.vtt}\n"))
+    assert "consenso non comprende" not in run([], cwd=root)[1]

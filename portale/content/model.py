@@ -597,6 +597,20 @@ def _story_video(
     video = recordings.video_of(source, clean)
     if isinstance(video, Video):
         video.speakers = speakers or [m.person for m in story.mentions if m.person]
+        if not speakers:  # who is in it is not said: those the story names may be, the editor checks
+            for person in video.speakers:
+                data = people_data[(person.territory.slug, person.slug)]
+                if not all(consent_allows(data, scope, today) for scope in VIDEO_SCOPES):
+                    warnings.append(
+                        Problem(
+                            source.rel,
+                            source.meta.key_lines.get("video", 1),
+                            f"la storia ha un video e nomina {person.name}, il cui consenso non comprende «foto» e «audio»",
+                            f"se {person.name} si vede o si sente nel video, aggiungi foto e audio a consenso.ambito nella sua scheda (con un nuovo modulo firmato) e scrivilo in video.persone; altrimenti scrivi in video.persone chi c'è",
+                            "consenso-media",
+                            warning=True,
+                        )
+                    )
     recordings.give_anchors([r for r in (video, story.audio) if isinstance(r, Audio)])
     return video
 
