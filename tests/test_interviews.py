@@ -427,7 +427,7 @@ INTERVIEW_EDITS = {
     },
     "the speaker's consent for audio withdrawn": {"content/aurora/persone/anna-rossi.md": person_md("Anna Rossi")},
     "a body image added": {
-        INDEX: interview(body="Testo.\n\n![Il forno](forno.jpg \"Il forno\")\n")[INDEX],
+        INDEX: interview(body='Testo.\n\n![Il forno](forno.jpg "Il forno")\n')[INDEX],
         BUNDLE + "forno.jpg": photo_with_gps(900, 600, orientation=1),
     },
 }
@@ -459,3 +459,13 @@ def test_a_video_that_does_not_say_who_is_in_it_warns_about_the_people_the_story
     assert f"{INDEX}:5: avviso: la storia ha un video e nomina Anna Rossi, il cui consenso non comprende" in out
     root = make_site(interview("video: {file: intervista.mp4, sottotitoli: intervista.vtt}\n"))
     assert "consenso non comprende" not in run([], cwd=root)[1]
+
+
+def test_a_deleted_interview_leaves_no_copy_in_the_site_or_the_cache(make_site, run):
+    root = make_site(interview())
+    assert run([], cwd=root)[0] == 0
+    assert list((root / ".cache/immagini").glob("*.mp4"))
+    shutil.rmtree(root / BUNDLE)
+    assert run([], cwd=root)[0] == 0
+    assert not list((root / "site").rglob("*.mp4")) and not list((root / "site").rglob("*.vtt"))
+    assert not list((root / ".cache/immagini").glob("*.mp4"))  # erasure: the stripped copy goes too

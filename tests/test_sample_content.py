@@ -97,3 +97,30 @@ def test_a_long_itinerary_of_the_sample_crosses_three_territories():
     assert trips
     texts = [step.path for step in trips[0].steps[1::2]]
     assert len(texts) >= 3 and len({path.split("/")[0] for path in texts}) >= 3
+
+
+def test_the_sample_tells_in_voice_and_pictures(sources):
+    """Interviews with timed transcripts and keywords, a small synthetic video with captions, images in a text."""
+    import re
+
+    timed = [
+        s.rel
+        for s in sources.files
+        for key in ("audio", "video")
+        if re.search(r"^\[\d\d:\d\d:\d\d\] \{tag: ", s.data.get(key, {}).get("trascrizione", ""), re.M)
+    ]
+    assert len(timed) >= 2, timed
+    videos = [s for s in sources.files if "file" in s.data.get("video", {})]
+    assert videos
+    for story in videos:
+        video = story.bundle / story.data["video"]["file"]
+        captions = (story.bundle / story.data["video"]["sottotitoli"]).read_text(encoding="utf-8")
+        assert video.stat().st_size < 1024 * 1024 and captions.startswith("WEBVTT")
+        assert "sintetico" in captions
+    body_images = {s.rel: s.body.count("![") for s in sources.files if "![" in s.body}
+    assert any(n >= 3 for n in body_images.values()), body_images
+    assert any(re.search(r'!\[[^\]]+\]\([^)]+ "[^"]+"\)', s.body) for s in sources.files)
+    assert not {s.territory for s in sources.files if s.rel in timed or s.rel in body_images} & {
+        "porta-palazzo",
+        "aurora",
+    }
