@@ -426,6 +426,11 @@ INTERVIEW_EDITS = {
         BUNDLE + "intervista.vtt": captions_vtt(("00:00:00.000", "00:00:03.000", "Una sola frase, corretta."))
     },
     "the speaker's consent for audio withdrawn": {"content/aurora/persone/anna-rossi.md": person_md("Anna Rossi")},
+    "the speaker's name (the moment on another person's page)": {
+        "content/aurora/persone/anna-rossi.md": ANNA_CONSENTS["content/aurora/persone/anna-rossi.md"].replace(
+            "Anna Rossi", "Annamaria Rossi"
+        )
+    },
     "a body image added": {
         INDEX: interview(body='Testo.\n\n![Il forno](forno.jpg "Il forno")\n')[INDEX],
         BUNDLE + "forno.jpg": photo_with_gps(900, 600, orientation=1),

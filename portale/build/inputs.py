@@ -9,8 +9,9 @@ A page's key hashes
                       which words and saperi have pages (`Page.shows`), every territory file
     storia.html       the story, its territory, every person it names (published or not), the action it tells, and
                       their territories
-    persona.html      the person, its territory, every story naming them and every action they take part in (in any
-                      territory), and their territories
+    persona.html      the person, its territory, every story naming them (in `persone` or in a recording's segments)
+                      and every action they take part in (in any territory), the people those name, and their
+                      territories
     azione.html       the action, its territory, its participants and partners, the needs it answers, the stories
                       telling it, and their territories
     territorio, storie, persone, bisogni, azioni, agenda, servizi, bacheca, 404 of a territory
@@ -216,7 +217,10 @@ def page_keys(pages: list, sources: Sources, base: str) -> list[str | None]:
             source = ctx["action"].source
             rels = [source, own] + with_territories(sorted(names[source] + around[source]))
         elif page.template == "persona.html":
-            rels = [ctx["person"].source, own] + with_territories(sorted(named[ctx["person"].source]))
+            naming = named[ctx["person"].source]  # and whom those name: an interview's speakers, on its moments
+            rels = [ctx["person"].source, own] + with_territories(
+                sorted({*naming, *(p for r in naming for p in names[r])})
+            )
         elif page.template == "bisogno-stampa.html":
             rels = [ctx["need"].source, own]
         elif page.template in FORMS:
