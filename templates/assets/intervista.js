@@ -16,8 +16,17 @@
   function seek(link, play) {
     var media = player(link);
     if (!media) return false;
-    media.currentTime = parseFloat(link.getAttribute("data-t"));
-    if (play) media.play().catch(function () {});
+    function go() {
+      media.currentTime = parseFloat(link.getAttribute("data-t"));
+      if (play) media.play().catch(function () {});
+    }
+    if (media.readyState) go();
+    else {
+      // preload="none": the time can be set once the player knows the recording's length
+      media.addEventListener("loadedmetadata", go, { once: true });
+      media.preload = "metadata";
+      media.load();
+    }
     mark(link.closest(".segmento"));
     return true;
   }
