@@ -480,3 +480,21 @@ def test_a_deleted_interview_leaves_no_copy_in_the_site_or_the_cache(make_site, 
     assert run([], cwd=root)[0] == 0
     assert not list((root / "site").rglob("*.mp4")) and not list((root / "site").rglob("*.vtt"))
     assert not list((root / ".cache/immagini").glob("*.mp4"))  # erasure: the stripped copy goes too
+
+
+def test_captions_are_checked_for_names_like_every_published_text(make_site, run):
+    captions = captions_vtt(
+        ("00:00:01.000", "00:00:03.000", "Me l'ha insegnato Carla Verdi."),
+        ("00:00:04.000", "00:00:06.000", "La signora Verdi veniva ogni giovedì."),
+    )
+    files = interview(VIDEO.replace("[anna-rossi]", "[anna-rossi, carla]"), {"intervista.vtt": captions}) | {
+        "content/aurora/persone/carla.md": person_md("Carla Verdi", extra="visibilita: solo-nome\n").replace(
+            "[web]", "[web, foto, audio]"
+        )
+    }
+    files[INDEX] = files[INDEX].replace("persone: [anna-rossi]", "persone: [anna-rossi, carla]", 1)
+    root = make_site(files)
+    code, out = run(["check"], cwd=root)
+    assert code == 1
+    assert f'{BUNDLE}intervista.vtt:3: avviso: il nome completo di "aurora/carla" compare nei sottotitoli' in out
+    assert f'{BUNDLE}intervista.vtt:6: compare «verdi», la parte nascosta del nome di "aurora/carla"' in out

@@ -325,6 +325,56 @@ def check(sources: Sources, today: dt.date, sink: list[Problem]) -> None:
             _check_source(source, index, sieve, sources, Problems(source.rel, found))
             source.remember("privacy", {"signature": signature, "problems": found})
         sink.extend(found)
+        video = source.data.get("video")
+        if isinstance(video, dict) and video.get("sottotitoli") and source.bundle is not None:
+            _check_captions(source, video["sottotitoli"], index, sieve, sink)
+
+
+def _check_captions(source: Source, name: str, protected: _Protected, sieve: Sieve, sink: list[Problem]) -> None:
+    """A video's captions are published text too: a full name that will be replaced is a warning, a hidden word of
+    the name of someone the story lists (`solo-nome`, `pseudonimo`) an error, at the caption's line. Not remembered
+    by the memo: the captions are a file of their own, read again on every build (a few KB)."""
+    from portale.content.media import resolve_in_bundle
+    from portale.content.transcripts import read_captions
+
+    path, _ = resolve_in_bundle(source, name)
+    if path is None:
+        return  # media.check_media reports it
+    cues, _, _ = read_captions(path.read_bytes())
+    texts = [(cue.line, unicodedata.normalize("NFC", cue.text)) for cue in cues]
+    report = Problems(f"{source.rel.rsplit('/', 1)[0]}/{name}", sink)
+    suspects = sieve.suspects(text for _, text in texts)
+    listed = protected.listed(source)
+    for shield in protected.among(suspects | listed):
+        for line, text in texts:
+            if shield.full_name and shield.full_name.search(text):
+                report.warn(
+                    line,
+                    f'il nome completo di "{shield.ref}" compare nei sottotitoli: sarà sostituito con «{shield.replacement}»',
+                    "se preferisci un'altra formulazione, correggi tu il sottotitolo",
+                    "nome-sostituito",
+                )
+                text = shield.full_name.sub(lambda m: " " * len(m.group()), text)
+            if shield.hidden is None or id(shield) not in listed:
+                continue
+            match = shield.hidden.search(fold(text))
+            if not match:
+                continue
+            visibility = shield.person.data.get("visibilita", "pubblica")
+            if shield.published and visibility != "pubblica":
+                report.error(
+                    line,
+                    f'compare «{match.group()}», la parte nascosta del nome di "{shield.ref}" (visibilita: {visibility})',
+                    f"correggi il sottotitolo: deve comparire solo «{shield.replacement}»",
+                    "nome-nascosto",
+                )
+            else:
+                report.warn(
+                    line,
+                    f'compare «{match.group()}», parte del nome di "{shield.ref}", che non è pubblicata',
+                    "togli la parola dal sottotitolo se identifica la persona",
+                    "nome-nascosto",
+                )
 
 
 def _check_source(source: Source, protected: _Protected, sieve: Sieve, sources: Sources, report: Problems) -> None:
