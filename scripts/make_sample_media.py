@@ -6,6 +6,12 @@
 - content/borgo-san-paolo/storie/le-sirene-della-lancia/la-prima-sirena.mp3: the transcript read by
   espeak-ng (Debian package `espeak-ng`) and encoded by `lame` (Debian package `lame`): a synthetic
   voice for fictional sample content. Only needed to regenerate the file, never by the build or tests.
+- content/oulx/storie/la-tosatura-all-alpeggio/tosatura.mp4, tosatura.vtt and copertina.jpg: a synthetic video,
+  twelve seconds of pictures drawn with Pillow (a meadow, a flock crossing it, the sun rising) and a tone, encoded
+  by ffmpeg (Debian package `ffmpeg`) as H.264 and AAC, with a title, a date and a place in its metadata (the site
+  strips them); its WebVTT captions; its poster. Said to be synthetic in the captions and the story.
+- content/avigliana/storie/la-palude-all-alba/*.jpg: three drawings with Pillow (the reeds at dawn, a heron, the
+  lake), saved with camera EXIF like phone photos, for the images written in the text of the story.
 
     python scripts/make_sample_media.py
 """
@@ -89,8 +95,111 @@ def speak(text: str, path: Path) -> None:
         )
 
 
+TOSATURA = CONTENT / "oulx/storie/la-tosatura-all-alpeggio"
+PALUDE = CONTENT / "avigliana/storie/la-palude-all-alba"
+VIDEO_SIZE, VIDEO_FPS, VIDEO_SECONDS = (320, 180), 10, 12
+CAPTIONS = [  # (start, end, text): what the synthetic video "says", as a real interview's captions would
+    ("00:00:00.000", "00:00:03.500", "(Video di esempio, sintetico: immagini disegnate e un suono, nessuna voce.)"),
+    ("00:00:04.000", "00:00:07.500", "A giugno si sale all'alpeggio, e prima si tosano le pecore."),
+    ("00:00:08.000", "00:00:11.500", "La lana la laviamo nel torrente, poi la portiamo a cardare."),
+]
+
+
+def draw_meadow(t: float, width: int = 320, height: int = 180) -> Image.Image:
+    """One picture of the synthetic video at `t` (0..1): dawn over a meadow, a flock walking across it."""
+    image = Image.new("RGB", (width, height))
+    draw = ImageDraw.Draw(image)
+    for y in range(height):
+        k = y / height
+        draw.line(
+            [(0, y), (width, y)], fill=(int(90 + 120 * k + 40 * t), int(120 + 90 * k + 30 * t), int(190 - 40 * k))
+        )
+    sun = int(120 - 70 * t)
+    draw.ellipse([230, sun, 262, sun + 32], fill=(250, 220, 120))
+    draw.polygon([(0, 120), (70, 60), (140, 115), (210, 50), (320, 120), (320, 180), (0, 180)], fill=(110, 120, 130))
+    draw.polygon([(190, 70), (210, 50), (232, 72)], fill=(240, 240, 245))  # snow on the peak
+    draw.rectangle([0, 125, width, height], fill=(90, 150, 70))
+    rng = random.Random(3)
+    for i in range(9):  # the flock
+        x = int(-60 + 420 * t + i * 22 + rng.randint(-6, 6)) % (width + 40) - 20
+        y = 140 + (i % 3) * 10
+        draw.ellipse([x, y, x + 18, y + 11], fill=(235, 232, 222))
+        draw.ellipse([x + 14, y + 1, x + 21, y + 7], fill=(60, 55, 50))
+    return image
+
+
+def make_video(folder: Path) -> None:
+    if not shutil.which("ffmpeg"):
+        raise SystemExit("serve ffmpeg: apt-get install ffmpeg")
+    folder.mkdir(parents=True, exist_ok=True)
+    frames = VIDEO_FPS * VIDEO_SECONDS
+    raw = b"".join(draw_meadow(n / frames).tobytes() for n in range(frames))
+    command = [
+        "ffmpeg",
+        "-v",
+        "error",
+        "-y",
+        "-f",
+        "rawvideo",
+        "-pix_fmt",
+        "rgb24",
+        "-s",
+        f"{VIDEO_SIZE[0]}x{VIDEO_SIZE[1]}",
+    ]
+    command += ["-r", str(VIDEO_FPS), "-i", "-", "-f", "lavfi", "-i", f"sine=frequency=330:duration={VIDEO_SECONDS}"]
+    command += ["-c:v", "libx264", "-preset", "veryslow", "-crf", "30", "-pix_fmt", "yuv420p", "-c:a", "aac"]
+    command += ["-b:a", "32k", "-ac", "1", "-shortest", "-movflags", "+faststart"]
+    command += ["-metadata", "title=Alpeggio, prova", "-metadata", "creation_time=2026-06-12T06:10:00Z"]
+    command += ["-metadata", "location=+45.0326+006.8339/", str(folder / "tosatura.mp4")]
+    subprocess.run(command, input=raw, check=True)
+    lines = ["WEBVTT", ""]
+    for start, end, text in CAPTIONS:
+        lines += [f"{start} --> {end}", text, ""]
+    (folder / "tosatura.vtt").write_text("\n".join(lines), encoding="utf-8")
+    draw_meadow(0.55, 960, 540).save(folder / "copertina.jpg", "JPEG", quality=80)
+
+
+def draw_marsh(kind: str, width: int = 1400, height: int = 933) -> Image.Image:
+    """The marsh of the Mareschi at dawn: the reeds, a heron, the lake."""
+    rng = random.Random({"canneto": 1, "airone": 2, "lago": 3}[kind])
+    image = Image.new("RGB", (width, height))
+    draw = ImageDraw.Draw(image)
+    for y in range(height):
+        k = y / height
+        draw.line([(0, y), (width, y)], fill=(int(240 - 90 * k), int(170 - 40 * k), int(120 + 60 * k)))
+    draw.ellipse([width * 0.6, height * 0.25, width * 0.6 + 120, height * 0.25 + 120], fill=(255, 215, 150))
+    water = int(height * (0.55 if kind == "lago" else 0.7))
+    draw.rectangle([0, water, width, height], fill=(70, 95, 120))
+    for y in range(water, height, 9):  # reflections
+        draw.line([(rng.randint(0, width), y), (rng.randint(0, width), y)], fill=(200, 150, 110), width=2)
+    reeds = 260 if kind == "canneto" else 60
+    for _ in range(reeds):
+        x = rng.randint(0, width)
+        top = water - rng.randint(80, 380 if kind == "canneto" else 160)
+        draw.line([(x, water + 20), (x + rng.randint(-25, 25), top)], fill=(60, 55, 35), width=4)
+        draw.ellipse([x - 6, top - 30, x + 6, top + 10], fill=(90, 60, 35))
+    if kind == "airone":
+        x, y = width // 3, water - 260
+        draw.line([(x + 40, y + 170), (x + 30, water + 10)], fill=(70, 50, 40), width=6)
+        draw.line([(x + 60, y + 170), (x + 70, water + 10)], fill=(70, 50, 40), width=6)
+        draw.ellipse([x, y + 60, x + 130, y + 180], fill=(150, 80, 60))
+        draw.line([(x + 110, y + 90), (x + 150, y)], fill=(150, 80, 60), width=16)
+        draw.polygon([(x + 150, y), (x + 215, y + 10), (x + 150, y + 14)], fill=(210, 170, 60))
+    if kind == "lago":
+        draw.polygon(
+            [(0, water), (300, water - 120), (650, water - 40), (1000, water - 150), (width, water)], fill=(60, 80, 70)
+        )
+    return image.filter(ImageFilter.SMOOTH)
+
+
 if __name__ == "__main__":
     save_with_metadata(draw_stall(), PHOTO)
     print(PHOTO, PHOTO.stat().st_size)
     speak(SPOKEN, AUDIO)
     print(AUDIO, AUDIO.stat().st_size)
+    make_video(TOSATURA)
+    for name in ("tosatura.mp4", "tosatura.vtt", "copertina.jpg"):
+        print(TOSATURA / name, (TOSATURA / name).stat().st_size)
+    for kind in ("canneto", "airone", "lago"):
+        save_with_metadata(draw_marsh(kind), PALUDE / f"{kind}.jpg")
+        print(PALUDE / f"{kind}.jpg", (PALUDE / f"{kind}.jpg").stat().st_size)

@@ -11,6 +11,7 @@ command -v java >/dev/null || need_apt+=(default-jre-headless)
 command -v npm >/dev/null || need_apt+=(nodejs npm)                # the web editor: Decap CMS and decap-server
 command -v zbarimg >/dev/null || need_apt+=(zbar-tools)           # reads back the printed QR codes
 command -v pdftoppm >/dev/null || need_apt+=(poppler-utils)       # renders the printed sheets, counts pages
+command -v ffmpeg >/dev/null || need_apt+=(ffmpeg)                 # makes the test videos, strips videos' metadata
 ldconfig -p 2>/dev/null | grep -q libpangoft2-1.0 || need_apt+=(libpango-1.0-0 libpangoft2-1.0-0)  # WeasyPrint
 fc-list 2>/dev/null | grep -qi "Noto Sans" || need_apt+=(fonts-noto-core)  # the sheets' typeface
 if [ ${#need_apt[@]} -gt 0 ]; then

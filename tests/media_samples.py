@@ -3,6 +3,7 @@ a PNG with text chunks, a short WAV. Nothing is downloaded."""
 
 from __future__ import annotations
 
+import functools
 import io
 import math
 import wave
@@ -71,3 +72,55 @@ def has_metadata(data: bytes) -> list[str]:
         if marker in data:
             found.append(marker.decode())
     return found
+
+
+@functools.lru_cache(maxsize=8)
+def short_video(seconds: int = 12, title: str = "Titolo segreto", container: str = "mp4") -> bytes:
+    """A small video made by ffmpeg (Debian's, installed by scripts/test.sh): a test picture and a tone, with a title
+    and a place in its metadata, as a phone writes them. Cached per arguments for the session."""
+    import subprocess
+    import tempfile
+    from pathlib import Path
+
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / f"video.{container}"
+        codecs = (
+            ["-c:v", "libx264", "-pix_fmt", "yuv420p", "-c:a", "aac"]
+            if container == "mp4"
+            else ["-c:v", "libvpx", "-c:a", "libopus"]
+        )
+        subprocess.run(
+            [
+                "ffmpeg",
+                "-v",
+                "error",
+                "-y",
+                "-f",
+                "lavfi",
+                "-i",
+                f"testsrc=size=160x120:rate=10:duration={seconds}",
+                "-f",
+                "lavfi",
+                "-i",
+                f"sine=frequency=440:duration={seconds}",
+                *codecs,
+                "-b:v",
+                "40k",
+                "-b:a",
+                "24k",
+                "-metadata",
+                f"title={title}",
+                "-metadata",
+                "location=+45.0703+007.6869/",
+                "-shortest",
+                str(out),
+            ],
+            check=True,
+        )
+        return out.read_bytes()
+
+
+def captions_vtt(*cues: tuple[str, str, str]) -> bytes:
+    """A WebVTT file of (start, end, text) cues."""
+    body = "".join(f"{start} --> {end}\n{text}\n\n" for start, end, text in cues)
+    return ("WEBVTT\n\n" + body).encode()

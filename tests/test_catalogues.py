@@ -298,7 +298,9 @@ def literal_strings(source: str) -> list[str]:
 # Constants that are not words for a reader: the `sizes` of responsive images.
 ALLOWED_CONSTANTS = {
     "Data Package",  # a standard's name (dati.html), not Italian
-    "(min-width: 48rem) 44rem, calc(100vw - 2rem)", "(min-width: 24rem) 20rem, calc(100vw - 2rem)"}
+    "(min-width: 48rem) 44rem, calc(100vw - 2rem)",
+    "(min-width: 24rem) 20rem, calc(100vw - 2rem)",
+}
 
 
 def test_the_checks_find_italian_outside_gettext():
@@ -306,7 +308,9 @@ def test_the_checks_find_italian_outside_gettext():
     assert literal_text('<nav aria-label="Sezioni">{{ x }}</nav>') == ["Sezioni"]
     assert literal_text('<h2>{{ _("Storie") }}</h2><a class="salta" href="#contenuto">{{ n }}</a>') == []
     assert literal_text("{% if a %} · tel. {{ p }}{% endif %}") == ["tel"]
-    assert literal_text('<a href="saperi.csv">saperi.csv</a> <code>npm ci</code> <a href="x">Scarica</a>') == ["Scarica"]
+    assert literal_text('<a href="saperi.csv">saperi.csv</a> <code>npm ci</code> <a href="x">Scarica</a>') == [
+        "Scarica"
+    ]
     assert literal_text('<dl class="colonne"><dt>sapere_nome</dt><dd>il nome</dd></dl><dl><dt>Orari</dt></dl>') == [
         "il",
         "nome",

@@ -118,17 +118,134 @@ def test_bad_media_is_refused_with_file_and_line(make_site, run, extra, files, e
     assert not (root / "site").exists()
 
 
-def test_image_in_the_body_is_refused_with_its_line(make_site, run):
-    body = (
-        "Primo paragrafo.\n\n![Il banco](mercato.jpg)\n\nFine, con <img src='https://example.org/a.png' alt='fuori'>."
-    )
-    root = make_site(
-        story_bundle("", {"mercato.jpg": photo_with_gps()}) | {BUNDLE + "index.md": story_md("La festa", body=body)}
-    )
+BODY = (
+    "Primo paragrafo.\n\n"
+    '![Il banco del mercato](mercato.jpg "Il banco, alle sei del mattino")\n\n'
+    "Un paragrafo con ![una foto piccola](dettaglio.jpg) in mezzo.\n\n"
+    "![La piazza vuota](piazza.jpg)\n"
+)
+
+
+def test_images_in_the_body_are_published_like_the_lead_image(make_site, run):
+    photos = {
+        name: photo_with_gps(2000, 1500, orientation=1) for name in ("mercato.jpg", "dettaglio.jpg", "piazza.jpg")
+    }
+    root = make_site(story_bundle("", photos) | {BUNDLE + "index.md": story_md("La festa", body=BODY)})
+    code, out = run([], cwd=root)
+    assert code == 0, out
+    folder = root / "site/aurora/storie/la-festa"
+    html = read(folder, "index.html")
+    figure = re.search(r'<figure class="immagine nel-testo">(.*?)</figure>', html).group(1)
+    assert 'srcset="mercato-480.jpg 480w, mercato-800.jpg 800w, mercato-1200.jpg 1200w"' in figure
+    assert 'src="mercato-800.jpg"' in figure and 'width="800" height="600"' in figure
+    assert 'loading="lazy"' in figure and 'alt="Il banco del mercato"' in figure
+    assert figure.endswith("<figcaption>Il banco, alle sei del mattino</figcaption>")
+    assert '<p>Un paragrafo con <img src="dettaglio-800.jpg"' in html  # inline: stays in its paragraph
+    assert '<p class="immagine nel-testo"><img src="piazza-800.jpg"' in html  # alone, without caption: no figure
+    assert "<p><figure" not in html
+    for path in folder.glob("*.jpg"):
+        assert has_metadata(path.read_bytes()) == [], path.name
+    assert not (folder / "mercato.jpg").exists() and not (folder / "piazza.jpg").exists()
+    feed = read(root, "site/aurora/feed.xml")
+    assert "https://saperi.example.org/aurora/storie/la-festa/mercato-800.jpg" in feed
+    assert 'src="mercato.jpg"' not in feed and "src=&quot;mercato.jpg&quot;" not in feed
+
+
+@pytest.mark.parametrize(
+    "body, files, expected",
+    [
+        (
+            "Testo.\n\n![Il banco](manca.jpg)\n",
+            {},
+            ':8: immagine nel testo "manca.jpg" non trovata — metti il file accanto',
+        ),
+        (
+            "Testo.\n\n![Il banco](../altra/foto.jpg)\n",
+            {},
+            ':8: immagine nel testo "../altra/foto.jpg" non trovata — scrivi solo il nome del file',
+        ),
+        (
+            "Testo.\n\n![Il banco](https://example.org/a.jpg)\n",
+            {},
+            ':8: immagine nel testo da un altro sito "https://example.org/a.jpg" — le pagine non caricano niente da altri siti',
+        ),
+        (
+            "Testo.\n\n![](mercato.jpg)\n",
+            {"mercato.jpg": None},
+            ':8: immagine nel testo "mercato.jpg" senza descrizione',
+        ),
+        (
+            "Testo.\n\n<img src='mercato.jpg' alt='Il banco'>\n",
+            {"mercato.jpg": None},
+            ':8: immagine nel testo scritta in HTML ("mercato.jpg") — scrivila in Markdown',
+        ),
+        (
+            'Testo con ![Il banco](mercato.jpg "Didascalia") in mezzo.\n',
+            {"mercato.jpg": None},
+            ':6: immagine con didascalia "mercato.jpg" in mezzo al testo — mettila su una riga da sola',
+        ),
+        (
+            "Testo.\n\n![Il banco](finta.jpg)\n",
+            {"finta.jpg": b"non sono una foto"},
+            ':8: "finta.jpg" non è un\'immagine leggibile',
+        ),
+    ],
+)
+def test_a_bad_image_in_the_body_is_refused_with_file_and_line(make_site, run, body, files, expected):
+    files = {name: data if data is not None else photo_with_gps() for name, data in files.items()}
+    root = make_site(story_bundle("", files) | {BUNDLE + "index.md": story_md("La festa", body=body)})
+    code, out = run([], cwd=root)
+    assert code == 1
+    assert BUNDLE + "index.md" + expected in out, out
+    assert not (root / "site").exists()
+
+
+def test_an_image_in_the_body_of_a_story_that_is_not_a_bundle_is_refused(make_site, run):
+    root = make_site({FESTA: story_md("La festa", body="Testo.\n\n![Il banco](mercato.jpg)\n")})
     code, out = run(["check"], cwd=root)
     assert code == 1
-    assert f'{BUNDLE}index.md:8: immagine nel testo "mercato.jpg"' in out
-    assert "example.org" not in out
+    assert f'{FESTA}:8: immagine nel testo "mercato.jpg" non trovata — i file vanno in una cartella' in out
+
+
+def test_a_persons_body_images_need_consent_for_photos(make_site, run):
+    body = "Una biografia.\n\n![Anna al banco](banco.jpg)\n"
+    files = {
+        "content/aurora/persone/anna-rossi.md": None,
+        "content/aurora/persone/anna-rossi/index.md": person_md("Anna Rossi", "[cucina-etnica]", body=body),
+        "content/aurora/persone/anna-rossi/banco.jpg": photo_with_gps(),
+    }
+    root = make_site(files)
+    code, out = run([], cwd=root)
+    assert code == 0, out
+    anna = root / "site/aurora/persone/anna-rossi"
+    assert "<img" not in read(anna, "index.html") and not list(anna.glob("*.jpg"))
+    assert "Una biografia." in read(anna, "index.html")
+    files["content/aurora/persone/anna-rossi/index.md"] = files["content/aurora/persone/anna-rossi/index.md"].replace(
+        "ambito: [web]", "ambito: [web, foto]"
+    )
+    root = make_site(files)
+    assert run([], cwd=root)[0] == 0
+    assert 'alt="Anna al banco"' in read(anna, "index.html") and list(anna.glob("banco-*.jpg"))
+
+
+def test_a_gallery_is_a_grid_of_pictures_with_their_captions(make_site, run):
+    extra = (
+        "galleria:\n  - {file: uno.jpg, alt: Il forno acceso, didascalia: Il forno alle cinque}\n"
+        "  - {file: due.jpg, alt: Le pagnotte sul bancone}\n"
+    )
+    photos = {"uno.jpg": photo_with_gps(1200, 900, orientation=1), "due.jpg": photo_with_gps(900, 600, orientation=1)}
+    root = make_site(story_bundle(extra, photos))
+    code, out = run([], cwd=root)
+    assert code == 0, out
+    html = read(root, "site/aurora/storie/la-festa/index.html")
+    grid = re.search(r'<section class="galleria".*?</section>', html, re.S).group()
+    assert '<h2 id="sezione-galleria">Galleria</h2>' in grid
+    assert grid.count("<li>") == 2 and "<script" not in grid
+    assert 'alt="Il forno acceso"' in grid and "<figcaption>Il forno alle cinque</figcaption>" in grid
+    assert '<a href="uno-1200.jpg"><img src="uno-480.jpg"' in grid
+    root = make_site(story_bundle("galleria:\n  - {file: tre.jpg}\n", {}))
+    code, out = run(["check"], cwd=root)
+    assert code == 1 and f'{BUNDLE}index.md:6: manca "alt" in "galleria"' in out, out
 
 
 def test_image_reference_through_a_symlink_out_of_the_bundle_is_refused(make_site, run, tmp_path):

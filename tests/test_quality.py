@@ -74,12 +74,23 @@ def html_files(site: Path) -> list[Path]:
 
 
 def one_of_each_kind(kinds: dict[str, list[str]]) -> list[str]:
-    """The first page of each template, and the richest story (image and audio) when there is one."""
+    """The first page of each template, and the richest stories (image, audio, video, an interview's index, images in
+    the text) and a person and a word listing moments of interviews, when the sample has them."""
     chosen = [paths[0] for template, paths in kinds.items() if template != "rimando.html"]
     stories = kinds.get("storia.html", [])
-    for marker in ("<img", "<audio"):  # the rich variants of a story, when the sample has them
+    for marker in ("<img", "<audio", "<video", 'class="indice"', "nel-testo"):  # a story's rich variants in the sample
         chosen += [rel for rel in stories if marker in (SAMPLE_SITE[0] / rel).read_text(encoding="utf-8")][:1]
+    for template in ("persona.html", "parola.html"):
+        listing = [rel for rel in kinds.get(template, []) if "sezione-momenti" in (SAMPLE_SITE[0] / rel).read_text()]
+        chosen += listing[:1]
     return sorted(set(chosen))
+
+
+def test_the_checked_pages_include_every_form_of_an_interview(sample):
+    site, kinds, _ = sample
+    pages = "".join((site / rel).read_text(encoding="utf-8") for rel in one_of_each_kind(kinds))
+    for form in ("<video", "<track", 'class="indice"', '<figure class="immagine nel-testo">', "sezione-momenti"):
+        assert form in pages, form
 
 
 # --- accessibility -----------------------------------------------------------------------
@@ -204,8 +215,17 @@ def test_a_printed_story_has_no_menus_players_or_skip_link(sample, serve_dir, pa
     page.emulate_media(media="print")
     for selector in ("nav", ".salta", "audio"):
         assert not page.locator(selector).first.is_visible(), selector
-    assert page.locator("h1").is_visible() and page.locator(".trascrizione").is_visible()  # the transcript prints
+    assert page.locator("h1").is_visible() and page.locator(".trascrizione").first.is_visible()  # the transcript prints
     assert page.evaluate("getComputedStyle(document.body).color") == "rgb(0, 0, 0)"
+
+
+def test_a_printed_interview_keeps_its_transcript_and_leaves_the_player_out(sample, serve_dir, page):
+    site, kinds, _ = sample
+    video_story = next(rel for rel in kinds["storia.html"] if "<video" in (site / rel).read_text(encoding="utf-8"))
+    page.goto(serve_dir(site) + video_story)
+    page.emulate_media(media="print")
+    assert not page.locator("video").is_visible() and not page.locator(".indice").is_visible()
+    assert page.locator(".segmento h4").first.is_visible() and page.locator(".segmento .testo").first.is_visible()
 
 
 # --- validity ----------------------------------------------------------------------------
@@ -373,15 +393,21 @@ def test_every_story_page_with_its_stylesheet_is_under_30_kb(sample):
     assert kinds["storia.html"] and not heavy, heavy
 
 
-def test_no_javascript_outside_search(sample):
+# The one exception: the interviews' seek-and-highlight script, under 2 KB, on pages with a timed transcript.
+SEEK_SCRIPT = re.compile(r'<script src="(?:\.\./)*assets/intervista\.js" defer>')
+
+
+def test_no_javascript_outside_search_but_the_small_seek_script_of_interviews(sample):
     site, _, _ = sample
+    assert (site / "assets/intervista.js").stat().st_size < 2048
+    assert all((site / t / "assets/intervista.js").stat().st_size < 2048 for t in ("oulx", "borgo-san-paolo"))
     offenders = []
     for path in html_files(site):
         rel = path.relative_to(site).as_posix()
         if set(rel.split("/")[:2]) & set(SEARCH_FOLDERS):
             continue
         html = path.read_text(encoding="utf-8")
-        scripts = re.findall(r"<script\b[^>]*>", html)
+        scripts = [s for s in re.findall(r"<script\b[^>]*>", html) if not SEEK_SCRIPT.fullmatch(s)]
         if any('type="application/ld+json"' not in s for s in scripts) or re.search(r"\son[a-z]+=|javascript:", html):
             offenders.append(rel)
     assert offenders == []

@@ -113,3 +113,30 @@ def test_porta_palazzo_and_aurora_tell_stories_in_their_languages(sources):
     assert any(original.language("it") != "it" for original, _ in pairs)  # an original told in another language
     for original, translation in pairs:
         assert len(translation.body.split()) > len(original.body.split()) / 3 or translation.language("it") == "zh"
+
+
+def test_the_sample_tells_in_voice_and_pictures(sources):
+    """Interviews with timed transcripts and keywords, a small synthetic video with captions, images in a text."""
+    import re
+
+    timed = [
+        s.rel
+        for s in sources.files
+        for key in ("audio", "video")
+        if re.search(r"^\[\d\d:\d\d:\d\d\] \{tag: ", s.data.get(key, {}).get("trascrizione", ""), re.M)
+    ]
+    assert len(timed) >= 2, timed
+    videos = [s for s in sources.files if "file" in s.data.get("video", {})]
+    assert videos
+    for story in videos:
+        video = story.bundle / story.data["video"]["file"]
+        captions = (story.bundle / story.data["video"]["sottotitoli"]).read_text(encoding="utf-8")
+        assert video.stat().st_size < 1024 * 1024 and captions.startswith("WEBVTT")
+        assert "sintetico" in captions
+    body_images = {s.rel: s.body.count("![") for s in sources.files if "![" in s.body}
+    assert any(n >= 3 for n in body_images.values()), body_images
+    assert any(re.search(r'!\[[^\]]+\]\([^)]+ "[^"]+"\)', s.body) for s in sources.files)
+    assert not {s.territory for s in sources.files if s.rel in timed or s.rel in body_images} & {
+        "porta-palazzo",
+        "aurora",
+    }

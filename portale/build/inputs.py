@@ -9,8 +9,9 @@ A page's key hashes
                       which words and saperi have pages (`Page.shows`), every territory file
     storia.html       the story, its territory, every person it names (published or not), the action it tells, and
                       their territories
-    persona.html      the person, its territory, every story naming them and every action they take part in (in any
-                      territory), and their territories
+    persona.html      the person, its territory, every story naming them (in `persone` or in a recording's segments)
+                      and every action they take part in (in any territory), the people those name, and their
+                      territories
     azione.html       the action, its territory, its participants and partners, the needs it answers, the stories
                       telling it, and their territories
     territorio, storie, persone, bisogni, azioni, agenda, servizi, bacheca, 404 of a territory
@@ -27,7 +28,8 @@ A page's key hashes
                       index also lists every territory's board, by name
 
 A sheet's key also says whether it links to its PDF (`build.py stampa`).
-A source's hash covers its text as published (names hidden by privacy.redact already replaced); the images and audio it names are covered by their size and mtime.
+A source's hash covers its text as published (names hidden by privacy.redact already replaced); the images,
+recordings and captions it names (`media_files`) are covered by their size and mtime, never read.
 
 A page of any other kind gets no key and is rendered on every build: a new kind of page is correct before anyone
 teaches this module what it reads. Over-listing inputs only costs a few renders; missing one would leave a page
@@ -43,6 +45,7 @@ from pathlib import Path
 
 from portale.content.load import TOP_FILES, Sources
 from portale.content.memo import code_version
+from portale.content.privacy import named_people
 
 TERRITORY_WIDE = {
     "territorio.html",
@@ -84,11 +87,7 @@ def _fingerprints(source) -> tuple[str, str]:
         if published is not None:
             source.remember("published", {**published, "prints": source.prints})
     full, listed = source.prints
-    names = [
-        value["file"]
-        for key in ("immagine", "audio")
-        if isinstance(value := source.data.get(key), dict) and "file" in value
-    ]
+    names = media_files(source)
     if not names:
         return full, listed
     from portale.content.media import resolve_in_bundle
@@ -99,6 +98,24 @@ def _fingerprints(source) -> tuple[str, str]:
         st = path.stat() if path else None
         parts.append(f"{name}:{st.st_size}:{st.st_mtime_ns}" if st else f"{name}:-")
     return "|".join([full, *parts]), "|".join([listed, *parts])
+
+
+def media_files(source) -> list[str]:
+    """The names of the files beside a text that its pages show: images, gallery, recordings, captions, poster, and
+    the images its body writes."""
+    data = source.data
+    names = [
+        value["file"] for key in ("immagine", "audio") if isinstance(value := data.get(key), dict) and "file" in value
+    ]
+    video = data.get("video")
+    if isinstance(video, dict):
+        names += [video[key] for key in ("file", "sottotitoli", "poster") if key in video]
+    names += [entry["file"] for entry in data.get("galleria", []) if "file" in entry]
+    if "![" in source.body:
+        from portale.content.media import body_images
+
+        names += [image.target for image in body_images(source)]
+    return list(dict.fromkeys(names))
 
 
 def _hash_files(digest, folder: Path, pattern: str) -> None:
@@ -140,8 +157,9 @@ def page_keys(pages: list, sources: Sources, base: str) -> list[str | None]:
     for source in sources.files:
         by_territory[source.territory].append(source.rel)
         refs = []
+        if source.kind in ("storia", "persona"):
+            refs = named_people(source)  # a story's persone, and the people its recordings name
         if source.kind == "storia":
-            refs = source.data.get("persone", [])
             told = action_file.get(ref_of(source.data.get("azione", ""), source.territory))
             if told:
                 tells[source.rel] = told
@@ -216,7 +234,8 @@ def page_keys(pages: list, sources: Sources, base: str) -> list[str | None]:
             rels = family + [own] + with_territories(sorted(names[source] + around[source]))
         elif page.template == "persona.html":
             source, family = versions(ctx["person"].source)
-            rels = family + [own] + with_territories(sorted(named[source]))
+            naming = named[source]  # and whom those name: an interview's speakers, on its moments
+            rels = family + [own] + with_territories(sorted({*naming, *(p for r in naming for p in names[r])}))
         elif page.template == "bisogno-stampa.html":
             rels = [ctx["need"].source, own]
         elif page.template in FORMS:

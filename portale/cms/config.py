@@ -110,10 +110,10 @@ def widget(field: schema.Field, kind: str, key: str, links: dict, inside_optiona
         out |= {"widget": "select", "options": options}
     elif isinstance(field, schema.TextField):
         out["widget"] = "text" if field.multiline or field.max_length > 300 else "string"
-        if key.endswith("immagine.file"):
+        if key.endswith(("immagine.file", "video.poster")) or key == "galleria.file":
             out["widget"] = "image"
             out["choose_url"] = False  # images live beside the text, never on another host
-        elif key.endswith("audio.file"):
+        elif key.endswith(("audio.file", "video.file", "video.sottotitoli")):
             out["widget"] = "file"
             out["choose_url"] = False
     elif isinstance(field, schema.ListField):

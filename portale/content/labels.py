@@ -22,6 +22,30 @@ TAG_HINT = "parole chiave dal dizionario content/parole.yml, es. [{}]"
 SUMMARY_HINT = "una o due frasi per gli elenchi (al massimo 300 caratteri)"
 
 
+def _video(where: str, consent: str) -> dict[str, Label]:
+    """The video group's labels, for a text kept `where`; `consent`: what the people in it must have agreed to."""
+    return {
+        "video": Label(
+            "Video",
+            f"facoltativo, in una {where}: {{file: intervista.mp4, sottotitoli: intervista.vtt}}, "
+            f"oppure {{url: https://..., titolo: ...}} per un video su un altro sito{consent}",
+        ),
+        "video.file": Label("File video", "MP4 (H.264 e AAC) o WebM, nella cartella accanto al testo"),
+        "video.sottotitoli": Label(
+            "Sottotitoli", "obbligatori con il file: i sottotitoli WebVTT (.vtt), fatti per esempio con Subtitle Edit"
+        ),
+        "video.poster": Label("Immagine di copertina", "facoltativa: la foto mostrata prima di avviare il video"),
+        "video.trascrizione": Label(
+            "Trascrizione",
+            "facoltativa: il testo detto, con i tempi [00:03:15] e le parole chiave {tag: lana}; "
+            "senza, l'indice si fa dai sottotitoli",
+        ),
+        "video.persone": Label("Chi parla nel video", "i nomi dei file in persone/ di chi si vede o si sente"),
+        "video.url": Label("Indirizzo del video", "solo per un video su un altro sito: https://..."),
+        "video.titolo": Label("Titolo del video", "con l'indirizzo: il titolo del video, mostrato come link"),
+    }
+
+
 def _image(where: str, extra: str = "") -> dict[str, Label]:
     """The image group's labels, for a text kept `where`."""
     return {
@@ -51,7 +75,17 @@ LABELS: dict[str, dict[str, Label]] = {
             "Audio", "facoltativo, in una storia a cartella: {file: voce.mp3, trascrizione: il testo detto}"
         ),
         "audio.file": Label("File audio", "la registrazione, MP3 o OGG, nella cartella della storia"),
-        "audio.trascrizione": Label("Trascrizione", "il testo detto nella registrazione, per chi non può ascoltarla"),
+        "audio.trascrizione": Label(
+            "Trascrizione",
+            "il testo detto nella registrazione, per chi non può ascoltarla; i tempi [00:03:15] fanno l'indice",
+        ),
+        **_video("storia a cartella", " (chi si vede e parla va in persone, con ambito foto e audio)"),
+        "galleria": Label(
+            "Galleria", "facoltativa, in una storia a cartella: - {file: foto.jpg, alt: cosa si vede, didascalia: ...}"
+        ),
+        "galleria.file": Label("File dell'immagine", "la foto, JPEG, PNG o WebP, nella cartella accanto al testo"),
+        "galleria.alt": Label("Descrizione dell'immagine", "che cosa si vede, per chi non vede la foto (obbligatoria)"),
+        "galleria.didascalia": Label("Didascalia", "facoltativa: la riga scritta sotto la foto"),
         "azione": Label("Azione", "facoltativa: l'azione che la storia racconta, il nome del file in azioni/"),
         "lingua": Label(
             "Lingua",
@@ -78,6 +112,7 @@ LABELS: dict[str, dict[str, Label]] = {
         "saperi.descrizione": Label("Come lo offre", "facoltativa: in una frase, che cosa sa fare e quando"),
         "tag": Label("Parole chiave", TAG_HINT.format("cucito, intercultura")),
         **_image("scheda a cartella", " (serve anche ambito: foto)"),
+        **_video("scheda a cartella", " (serve ambito: foto e audio)"),
         "sito": Label("Sito web", "solo per le organizzazioni: l'indirizzo web, https://..."),
         "nome_in_altre_scritture": Label(
             "Il nome in altre scritture",

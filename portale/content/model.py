@@ -10,15 +10,16 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field, replace
 
-from portale.content import languages
+from portale.content import languages, recordings
 from portale.content.appointments import Appointment, Occurrence, read_appointments
 from portale.content.dictionary import Dictionary, slug_of
 from portale.content.load import Source, Sources
 from portale.content.markup import MarkupTooComplex, render_markdown
-from portale.content.media import AUDIO_TYPES, Audio, Picture, resolve_in_bundle
-from portale.content.privacy import NEUTRAL_MENTION, consent_allows, shown_name
+from portale.content.media import Audio, LinkedVideo, Picture, Video, body_images, resolve_in_bundle
+from portale.content.privacy import NEUTRAL_MENTION, consent_allows, name_cleaner, shown_name
 from portale.content.problems import ContentError, Problem
 from portale.content.slugs import slugify
+from portale.content.transcripts import Segment
 
 
 @dataclass
@@ -99,6 +100,19 @@ class Offer:
     description: str
 
 
+@dataclass
+class Moment:
+    """A segment of a recording as a word or person page lists it: a link straight to that moment of the text."""
+
+    text: Story | Person  # the text the recording belongs to
+    recording: Audio
+    segment: Segment
+
+    @property
+    def path(self) -> str:
+        return f"{self.text.path}#{self.segment.anchor}"
+
+
 @dataclass(eq=False)
 class Word:
     """A word of the analogical dictionary, or a tag that is not in it yet (`in_dictionary` False: no field).
@@ -118,6 +132,7 @@ class Word:
     actions: list[Action] = field(default_factory=list)
     skills: list[Skill] = field(default_factory=list)
     tag_slugs: set[str] = field(default_factory=set)  # the slugs of the tags that name it (old tag/<slug>/ addresses)
+    moments: list[Moment] = field(default_factory=list)  # the segments of recordings carrying it
 
     def texts(self) -> list[Text]:
         """The texts carrying this word directly: stories, people, needs, actions."""
@@ -178,10 +193,17 @@ class Person(Versions):
     stories: list[Story] = field(default_factory=list)
     words: list[Word] = field(default_factory=list)
     actions: list[Action] = field(default_factory=list)  # those it takes part in, or is a partner of
+    video: Video | LinkedVideo | None = None
+    body_images: dict[str, Picture] = field(default_factory=dict)  # by the name the body gives the file
+    moments: list[Moment] = field(default_factory=list)  # the segments of recordings about this person
     language: str = "it"  # BCP 47 (content/languages.py)
     translator: str = ""  # a translation's `tradotto_da`
     original: Person | None = field(default=None, compare=False, repr=False)  # set on a translation
     translations: list[Person] = field(default_factory=list, compare=False, repr=False)  # an original's, by language
+
+    @property
+    def recordings(self) -> list[Audio]:
+        return [self.video] if isinstance(self.video, Video) else []
 
     @property
     def path(self) -> str:
@@ -212,10 +234,18 @@ class Story(Versions):
     image: Picture | None = None
     audio: Audio | None = None
     action: Action | None = None  # the action it tells
+    video: Video | LinkedVideo | None = None
+    gallery: list[Picture] = field(default_factory=list)
+    body_images: dict[str, Picture] = field(default_factory=dict)  # by the name the body gives the file
     language: str = "it"  # BCP 47 (content/languages.py)
     translator: str = ""  # a translation's `tradotto_da`
     original: Story | None = field(default=None, compare=False, repr=False)  # set on a translation
     translations: list[Story] = field(default_factory=list, compare=False, repr=False)  # an original's, by language
+
+    @property
+    def recordings(self) -> list[Audio]:
+        """Its audio and video files, in the order of the page."""
+        return [r for r in (self.video, self.audio) if isinstance(r, Audio)]
 
     @property
     def path(self) -> str:
@@ -238,6 +268,7 @@ class Need(Versions):
     is_open: bool = True
     words: list[Word] = field(default_factory=list)
     actions: list[Action] = field(default_factory=list)  # the actions answering it
+    body_images: dict[str, Picture] = field(default_factory=dict)
     solved_by: Action | None = None  # the first concluded action answering it: the need is met
     language: str = "it"  # BCP 47 (content/languages.py)
     translator: str = ""  # a translation's `tradotto_da`
@@ -296,6 +327,7 @@ class Action(Versions):
     stories: list[Story] = field(default_factory=list)  # the stories telling it
     words: list[Word] = field(default_factory=list)
     image: Picture | None = None
+    body_images: dict[str, Picture] = field(default_factory=dict)
     language: str = "it"  # BCP 47 (content/languages.py)
     translator: str = ""  # a translation's `tradotto_da`
     original: Action | None = field(default=None, compare=False, repr=False)  # set on a translation
@@ -334,6 +366,7 @@ class Territory:
     portinerie: list[Portineria]
     body_html: str
     image: Picture | None = None
+    body_images: dict[str, Picture] = field(default_factory=dict)
     stories: list[Story] = field(default_factory=list)  # newest first
     people: list[Person] = field(default_factory=list)  # by name
     needs: list[Need] = field(default_factory=list)  # newest first
@@ -432,12 +465,16 @@ def build_archive(sources: Sources, *, drafts: bool = False, today: dt.date | No
         territories[source.territory] = _territory(source, archive.errors)
     archive.territories = [territories[k] for k in sorted(territories)]
 
+    cleaner = _LazyCleaner(sources, today)
     people: dict[tuple[str, str], Person] = {}
     people_data = {(source.territory, source.slug): source.data for source in by_kind["persona"]}
     for source in by_kind["persona"]:
         if not published(source) or not consent_allows(source.data, "web", today):
             continue
         person = _person(source, territories[source.territory], skills, today, archive.errors)
+        if consent_allows(source.data, "foto", today):
+            person.body_images = _body_pictures(source)
+        person.video = _person_video(source, person, today, cleaner, archive.warnings)
         versions(person, source)
         people[(source.territory, source.slug)] = person
         territories[source.territory].people.append(person)
@@ -473,6 +510,7 @@ def build_archive(sources: Sources, *, drafts: bool = False, today: dt.date | No
             )
             if story not in person.stories:
                 person.stories.append(story)
+        story.video = _story_video(source, story, people, people_data, today, cleaner, archive.warnings)
         words.tag(story, "stories", source)
         versions(story, source)  # after its mentions: a translation shares them, or narrows them
         territory.stories.append(story)
@@ -511,6 +549,9 @@ def build_archive(sources: Sources, *, drafts: bool = False, today: dt.date | No
                     skill.needs.append(need)
 
     for territory in archive.territories:
+        for text in (*territory.stories, *territory.people):
+            _join_moments(text, people, words)
+    for territory in archive.territories:
         territory.stories.sort(key=story_order)
         territory.people.sort(key=lambda p: (p.name.casefold(), p.slug))
         territory.needs.sort(key=lambda n: (-n.date.toordinal(), n.title.casefold(), n.slug))
@@ -530,6 +571,143 @@ def build_archive(sources: Sources, *, drafts: bool = False, today: dt.date | No
 
 
 MEDIA_SCOPES = {"image": ("foto", "immagine", "nella foto"), "audio": ("audio", "audio", "nella registrazione")}
+VIDEO_SCOPES = ("foto", "audio")  # who is seen and heard in a video
+
+
+class _LazyCleaner:
+    """privacy.name_cleaner, made on first use: only a build with video captions needs it."""
+
+    def __init__(self, sources: Sources, today: dt.date):
+        self.sources, self.today, self.clean = sources, today, None
+
+    def __call__(self, text: str) -> str:
+        if self.clean is None:
+            self.clean = name_cleaner(self.sources, self.today)[0]
+        return self.clean(text)
+
+
+def _video_withheld(source: Source, who: str, warnings: list[Problem]) -> None:
+    warnings.append(
+        Problem(
+            source.rel,
+            source.meta.key_lines.get("video", 1),
+            f"il video non è pubblicato: {who} senza consenso per «foto» e «audio»",
+            "aggiungi foto e audio a consenso.ambito nella scheda (con un nuovo modulo firmato), oppure togli il video",
+            "consenso-video",
+            warning=True,
+        )
+    )
+
+
+def _person_video(
+    source: Source, person: Person, today: dt.date, clean, warnings: list[Problem]
+) -> Video | LinkedVideo | None:
+    """A video in a person's bundle: published only when the person's consent covers pictures and voice."""
+    if "video" not in source.data:
+        return None
+    if not all(consent_allows(source.data, scope, today) for scope in VIDEO_SCOPES):
+        _video_withheld(source, f"la scheda di {person.name} è", warnings)
+        return None
+    video = recordings.video_of(source, clean)
+    if isinstance(video, Video):
+        video.speakers = [person]
+        recordings.give_anchors([video])
+    return video
+
+
+def _story_video(
+    source: Source,
+    story: Story,
+    people: dict[tuple[str, str], Person],
+    people_data: dict,
+    today: dt.date,
+    clean,
+    warnings: list[Problem],
+) -> Video | LinkedVideo | None:
+    """A story's video: published only when everyone `video.persone` names may be seen and heard."""
+    data = source.data.get("video")
+    if not data:
+        recordings.give_anchors(story.recordings)
+        return None
+    speakers = []
+    for ref in data.get("persone", []):
+        owner, _, slug = ref.rpartition("/")
+        key = (owner or source.territory, slug)
+        person = people.get(key)
+        allowed = person is not None and all(consent_allows(people_data[key], s, today) for s in VIDEO_SCOPES)
+        if not allowed:
+            _video_withheld(
+                source,
+                f"una delle persone di video.persone ({ref}) è" if person is None else f"{person.name} è",
+                warnings,
+            )
+            recordings.give_anchors(story.recordings)
+            return None
+        speakers.append(person)
+    video = recordings.video_of(source, clean)
+    if isinstance(video, Video):
+        video.speakers = speakers or [m.person for m in story.mentions if m.person]
+        if not speakers:  # who is in it is not said: those the story names may be, the editor checks
+            for person in video.speakers:
+                data = people_data[(person.territory.slug, person.slug)]
+                if not all(consent_allows(data, scope, today) for scope in VIDEO_SCOPES):
+                    warnings.append(
+                        Problem(
+                            source.rel,
+                            source.meta.key_lines.get("video", 1),
+                            f"la storia ha un video e nomina {person.name}, il cui consenso non comprende «foto» e «audio»",
+                            f"se {person.name} si vede o si sente nel video, aggiungi foto e audio a consenso.ambito nella sua scheda (con un nuovo modulo firmato) e scrivilo in video.persone; altrimenti scrivi in video.persone chi c'è",
+                            "consenso-media",
+                            warning=True,
+                        )
+                    )
+    recordings.give_anchors([r for r in (video, story.audio) if isinstance(r, Audio)])
+    return video
+
+
+def _join_moments(text: Story | Person, people: dict[tuple[str, str], Person], words: WordTable) -> None:
+    """Each segment's keywords become words of the text (listed on the word's page with the moment), and each
+    published person a segment names lists the moment on their page."""
+    for recording in text.recordings:
+        if isinstance(text, Story) and not recording.speakers:
+            recording.speakers = [m.person for m in text.mentions if m.person]
+        for segment in recording.segments:
+            moment = Moment(text, recording, segment)
+            for label in segment.keywords:
+                word = words.word(label)
+                if word is None or word in segment.words:
+                    continue
+                segment.words.append(word)
+                word.moments.append(moment)
+                word.tag_slugs.add(slug_of(label))
+                if word not in text.words:
+                    text.words.append(word)
+                    getattr(word, "stories" if isinstance(text, Story) else "people").append(text)
+            for ref in segment.people:
+                owner, _, slug = ref.rpartition("/")
+                person = people.get((owner or text.territory.slug, slug))
+                if person is not None and person not in segment.mentions:
+                    segment.mentions.append(person)
+                    person.moments.append(moment)
+
+
+def _body_pictures(source: Source) -> dict[str, Picture]:
+    """The images the body shows, by the name it gives them; validation refused every other kind of image."""
+    found: dict[str, Picture] = {}
+    for image in body_images(source):
+        origin, _ = resolve_in_bundle(source, image.target)
+        if origin is not None and image.target not in found:
+            found[image.target] = Picture(origin, image.alt, caption=image.caption)
+    return found
+
+
+def _gallery(source: Source) -> list[Picture]:
+    out = []
+    for entry in source.data.get("galleria", []):
+        origin, _ = resolve_in_bundle(source, entry["file"])
+        if origin is not None:
+            out.append(Picture(origin, entry["alt"], caption=entry.get("didascalia", "")))
+    return out
 
 
 class WordTable:
@@ -653,6 +831,7 @@ def _action(source: Source, territory: Territory, errors: list[Problem]) -> Acti
         source=source.rel,
         appointments=read_appointments(data.get("appuntamenti", [])),
         image=_image(source),
+        body_images=_body_pictures(source),
     )
 
 
@@ -816,16 +995,6 @@ def _image(source: Source) -> Picture | None:
     return Picture(origin, data["alt"]) if origin else None
 
 
-def _audio(source: Source) -> Audio | None:
-    data = source.data.get("audio")
-    if not data:
-        return None
-    origin, _ = resolve_in_bundle(source, data["file"])
-    if origin is None:
-        return None
-    return Audio(origin, render_markdown(data["trascrizione"]), AUDIO_TYPES[origin.suffix.lower()])
-
-
 def _territory(source: Source, errors: list[Problem]) -> Territory:
     data = source.data
     coords = data.get("coordinate")
@@ -849,6 +1018,7 @@ def _territory(source: Source, errors: list[Problem]) -> Territory:
         ],
         body_html=_body(source, errors),
         image=_image(source),
+        body_images=_body_pictures(source),
     )
 
 
@@ -894,7 +1064,9 @@ def _story(source: Source, territory: Territory, errors: list[Problem]) -> Story
         draft=data.get("bozza", False),
         source=source.rel,
         image=_image(source),
-        audio=_audio(source),
+        audio=recordings.audio_of(source),
+        gallery=_gallery(source),
+        body_images=_body_pictures(source),
     )
 
 
@@ -917,4 +1089,5 @@ def _need(
         draft=data.get("bozza", False),
         source=source.rel,
         is_open=status != "chiuso" and (deadline is None or deadline >= today),
+        body_images=_body_pictures(source),
     )

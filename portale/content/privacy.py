@@ -304,12 +304,15 @@ class _Protected:
 
 
 def named_people(source: Source) -> list[str]:
-    """The people a text names by reference: a story's `persone`, an action's participants; a translation names
-    its original's, unless it narrows them."""
+    """The people a text names by reference: a story's `persone`, an action's participants, the people of a story's
+    or person's recordings; a translation names its original's, unless it narrows them."""
     if source.original is not None and "persone" not in source.data:
         source = source.original
-    if source.kind == "storia":
-        return source.data.get("persone", [])
+    if source.kind in ("storia", "persona"):
+        from portale.content.recordings import people_in_recordings
+
+        own = source.data.get("persone", []) if source.kind == "storia" else []
+        return list(dict.fromkeys([*own, *people_in_recordings(source.data)]))
     if source.kind == "azione":
         return [entry["chi"] for entry in source.data.get("partecipanti", [])]
     return []
@@ -353,6 +356,56 @@ def check(sources: Sources, today: dt.date, sink: list[Problem]) -> None:
             _check_source(source, index, sieve, sources, Problems(source.rel, found))
             source.remember("privacy", {"signature": key, "problems": found})
         sink.extend(found)
+        video = source.data.get("video")
+        if isinstance(video, dict) and video.get("sottotitoli") and source.bundle is not None:
+            _check_captions(source, video["sottotitoli"], index, sieve, sink)
+
+
+def _check_captions(source: Source, name: str, protected: _Protected, sieve: Sieve, sink: list[Problem]) -> None:
+    """A video's captions are published text too: a full name that will be replaced is a warning, a hidden word of
+    the name of someone the story lists (`solo-nome`, `pseudonimo`) an error, at the caption's line. Not remembered
+    by the memo: the captions are a file of their own, read again on every build (a few KB)."""
+    from portale.content.media import resolve_in_bundle
+    from portale.content.transcripts import read_captions
+
+    path, _ = resolve_in_bundle(source, name)
+    if path is None:
+        return  # media.check_media reports it
+    cues, _, _ = read_captions(path.read_bytes())
+    texts = [(cue.line, unicodedata.normalize("NFC", cue.text)) for cue in cues]
+    report = Problems(f"{source.rel.rsplit('/', 1)[0]}/{name}", sink)
+    suspects = sieve.suspects(text for _, text in texts)
+    listed = protected.listed(source)
+    for shield in protected.among(suspects | listed):
+        for line, text in texts:
+            if shield.full_name and shield.full_name.search(text):
+                report.warn(
+                    line,
+                    f'il nome completo di "{shield.ref}" compare nei sottotitoli: sarà sostituito con «{shield.replacement}»',
+                    "se preferisci un'altra formulazione, correggi tu il sottotitolo",
+                    "nome-sostituito",
+                )
+                text = shield.full_name.sub(lambda m: " " * len(m.group()), text)
+            if shield.hidden is None or id(shield) not in listed:
+                continue
+            match = shield.hidden.search(fold(text))
+            if not match:
+                continue
+            visibility = shield.person.data.get("visibilita", "pubblica")
+            if shield.published and visibility != "pubblica":
+                report.error(
+                    line,
+                    f'compare «{match.group()}», la parte nascosta del nome di "{shield.ref}" (visibilita: {visibility})',
+                    f"correggi il sottotitolo: deve comparire solo «{shield.replacement}»",
+                    "nome-nascosto",
+                )
+            else:
+                report.warn(
+                    line,
+                    f'compare «{match.group()}», parte del nome di "{shield.ref}", che non è pubblicata',
+                    "togli la parola dal sottotitolo se identifica la persona",
+                    "nome-nascosto",
+                )
 
 
 def _check_source(source: Source, protected: _Protected, sieve: Sieve, sources: Sources, report: Problems) -> None:
@@ -427,14 +480,14 @@ def _check_hidden_words(
             )
 
 
-def redact(sources: Sources, today: dt.date) -> None:
-    """Replace the full names of people who are not fully public in every text that may be published."""
+def name_cleaner(sources: Sources, today: dt.date):
+    """clean(text): the text with the full names of people who are not fully public replaced by what may be shown.
+    Used by `redact` on the sources, and by the model on what is not a source's text (a video's captions)."""
     protected = [s for s in shields(sources, today) if s.full_name]
-    signature = _signature(protected, "redact")
     sieve = Sieve(protected)
     index = _Protected(protected)
 
-    def clean(text: str, language: str) -> str:
+    def clean(text: str, language: str = languages.DEFAULT) -> str:
         """Each suspected shield in turn, in their order; a replacement changes what is suspected next. Only the
         suspects are visited: looping over every shield for every text grew with people times texts. Someone not
         published becomes a neutral mention in the text's own language."""
@@ -448,6 +501,14 @@ def redact(sources: Sources, today: dt.date) -> None:
             if replaced != text:
                 text, suspects = replaced, sieve.suspects([replaced])
         return text
+
+    return clean, protected
+
+
+def redact(sources: Sources, today: dt.date) -> None:
+    """Replace the full names of people who are not fully public in every text that may be published."""
+    clean, protected = name_cleaner(sources, today)
+    signature = _signature(protected, "redact")
 
     def walk(value: Any, language: str) -> Any:
         if isinstance(value, str):

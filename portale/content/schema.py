@@ -338,6 +338,31 @@ AUDIO = MapField(
     {"file": TextField(required=True), "trascrizione": TextField(required=True, multiline=True)},
     example="audio: {file: intervista.mp3, trascrizione: ...}",
 )
+# A video of the bundle (file, its captions, required, and a poster), or one hosted elsewhere (url, titolo): which
+# keys go together is checked by media.check_media, with the file's line.
+VIDEO = MapField(
+    {
+        "file": TextField(),
+        "sottotitoli": TextField(),
+        "poster": TextField(),
+        "trascrizione": TextField(multiline=True),
+        "persone": ListField(slug_text(), example="[anna-rossi]"),
+        "url": UrlField(),
+        "titolo": TextField(max_length=200),
+    },
+    example="video: {file: intervista.mp4, sottotitoli: intervista.vtt}",
+)
+GALLERY = ListField(
+    MapField(
+        {
+            "file": TextField(required=True),
+            "alt": TextField(required=True, max_length=300),
+            "didascalia": TextField(max_length=300),
+        },
+        example="- {file: foto.jpg, alt: descrizione della foto}",
+    ),
+    example="\n  - file: foto.jpg\n    alt: descrizione della foto",
+)
 
 PORTALE = {
     "titolo": TextField(required=True, max_length=120),
@@ -456,6 +481,8 @@ STORIA = {
     "sommario": TextField(max_length=300),
     "immagine": IMAGE,
     "audio": AUDIO,
+    "video": VIDEO,
+    "galleria": GALLERY,
     "azione": slug_text(),  # the action the story tells: slug, or territorio/slug
     "lingua": LanguageField(),
     "bozza": BoolField(),
@@ -483,6 +510,7 @@ PERSONA = {
     ),
     "tag": ListField(TextField(max_length=60), example="[cucina, intercultura]"),
     "immagine": IMAGE,
+    "video": VIDEO,
     "sito": UrlField(),
     "lingua": LanguageField(),
     # the name as written in other scripts ("فاطمة العمراني", "陈伟"): hidden like the name itself (privacy.py)

@@ -95,14 +95,14 @@ def _check_file(source: Source, report: Problems) -> None:
         _check_person(source, report)
     if source.kind == "azione":
         appointments.read_appointments(source.data.get("appuntamenti", []), source.meta.get("appuntamenti"), report)
-    media.check_body_images(source, report)
     for excess in markup.check_budget(source.body):
         report.error(source.body_line + excess.line - 1, excess.message, excess.hint, "testo-complesso")
-    transcript = source.data.get("audio", {}).get("trascrizione")
-    for excess in markup.check_budget(transcript or ""):
-        report.error(
-            source.meta.key_lines.get("audio", 1), f"trascrizione: {excess.message}", excess.hint, "testo-complesso"
-        )
+    for key in ("audio", "video"):
+        transcript = source.data.get(key, {}).get("trascrizione")
+        for excess in markup.check_budget(transcript or ""):
+            report.error(
+                source.meta.key_lines.get(key, 1), f"trascrizione: {excess.message}", excess.hint, "testo-complesso"
+            )
 
 
 def _check_translation_file(source: Source, report: Problems) -> None:

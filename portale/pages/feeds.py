@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import datetime as dt
 import xml.etree.ElementTree as ET
+from functools import partial
 from html import escape
 
+from portale.content.media import Video
 from portale.content.model import Archive, Story, Territory
+from portale.pages import figures
 
 ATOM = "http://www.w3.org/2005/Atom"
 SITEMAP = "http://www.sitemaps.org/schemas/sitemap/0.9"
@@ -114,10 +117,23 @@ def _entry_html(story: Story, base: str) -> str:
         parts.append(
             f'<p><img src="{escape(base + variant.path)}" width="{variant.width}" height="{variant.height}" alt="{escape(story.image.alt)}"></p>'
         )
-    parts.append(story.body_html)
+    parts.append(figures.place(story.body_html, story.body_images, partial(_feed_figure, base)))
     if story.audio is not None:
         parts.append(f'<p><a href="{base + story.audio.path}">Ascolta la registrazione</a></p>')
+    if isinstance(story.video, Video):
+        parts.append(f'<p><a href="{base + story.video.path}">Guarda il video</a></p>')
+    elif story.video is not None:
+        parts.append(f'<p><a href="{escape(story.video.url)}">{escape(story.video.title)}</a></p>')
     return "\n".join(parts)
+
+
+def _feed_figure(base: str, picture, alt: str, caption: str, alone: bool) -> str:
+    """An image of the body in a feed entry: one copy, at its absolute address (a reader may show it anywhere)."""
+    v = picture.main
+    img = f'<img src="{escape(base + v.path)}" width="{v.width}" height="{v.height}" alt="{escape(alt)}">'
+    if alone and caption:
+        return f"<figure>{img}<figcaption>{escape(caption)}</figcaption></figure>"
+    return f"<p>{img}</p>" if alone else img
 
 
 def _latest_content_date(archive: Archive, territory: Territory | None) -> dt.date:

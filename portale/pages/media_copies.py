@@ -1,10 +1,15 @@
-"""Stage: the published copies of a bundle's images and audio, made after the model and before the pages.
+"""Stage: the published copies of a bundle's images, audio and video, made after the model and before the pages.
 
-`publish_media(archive)` gives every published image and audio file:
-- an image becomes a few resized copies (Pillow), EXIF orientation applied first, then rebuilt
-  from its pixels alone, so no EXIF, GPS, XMP, ICC profile, comment or PNG text survives;
-- an audio file is copied without its tags (only its container type is checked, by `portale.content.media`).
-Originals never reach the site.
+`publish_media(archive)` gives every published image and recording:
+- an image (the lead image, a gallery's, a video's poster, one written in the body) becomes a few resized copies
+  (Pillow), EXIF orientation applied first, then rebuilt from its pixels alone, so no EXIF, GPS, XMP, ICC profile,
+  comment or PNG text survives;
+- an audio file is copied without its tags (only its container type is checked, by `portale.content.media`);
+- a video is copied by ffmpeg without its metadata (`-map_metadata -1 -c copy`: the pictures and sound untouched);
+  without ffmpeg it is published as it is, and validation warned;
+- a video's captions are the WebVTT the model wrote from the parsed cues.
+Originals never reach the site. With the build cache, every copy is made once per original and hard-linked into
+each build: an unchanged recording is neither read nor written again (the memo knows its identity).
 """
 
 from __future__ import annotations
@@ -12,11 +17,14 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shutil
+import subprocess
+import tempfile
 from io import BytesIO
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from portale.content.media import Variant
+from portale.content.media import Picture, Variant, Video
 from portale.content.slugs import slugify
 
 if TYPE_CHECKING:
@@ -37,20 +45,30 @@ def publish_media(archive, cache: Path | None = None, memo=None) -> dict[str, by
     on every build took 6 ms a photo."""
     out: dict[str, bytes | Path] = {}
     used: set[str] = set()
+
+    def publish_picture(picture: Picture | None, folder: str) -> None:
+        if picture is None:
+            return
+        picture.variants = []
+        for variant, data in _resize_cached(picture.origin, folder, cache, used, memo):
+            picture.variants.append(variant)
+            out[variant.path] = data
+
     for territory in archive.territories:
-        owners = [territory, *territory.people, *territory.stories]
+        owners = [territory, *territory.people, *territory.stories, *territory.actions, *territory.needs]
         for owner in owners:
-            if owner.image is not None:
-                owner.image.variants = []
-                for variant, data in _resize_cached(owner.image.origin, owner.path, cache, used, memo):
-                    owner.image.variants.append(variant)
-                    out[variant.path] = data
-        for story in territory.stories:
-            if story.audio is not None:
-                story.audio.path = story.path + _file_name(story.audio.origin.stem, story.audio.origin.suffix.lower())
-                data = strip_audio_tags(story.audio.origin.read_bytes())
-                story.audio.size = len(data)
-                out[story.audio.path] = data
+            publish_picture(getattr(owner, "image", None), owner.path)
+            for picture in (*getattr(owner, "gallery", ()), *owner.body_images.values()):
+                publish_picture(picture, owner.path)
+            for recording in getattr(owner, "recordings", ()):
+                recording.path = owner.path + _file_name(recording.origin.stem, recording.origin.suffix.lower())
+                data = _recording_copy(recording, cache, used, memo)
+                recording.size = data.stat().st_size if isinstance(data, Path) else len(data)
+                out[recording.path] = data
+                if isinstance(recording, Video):
+                    publish_picture(recording.poster, owner.path)
+                    recording.captions_path = owner.path + _file_name(recording.origin.stem, ".vtt")
+                    out[recording.captions_path] = recording.captions
     if cache is not None and cache.is_dir():
         for stale in cache.iterdir():  # copies of originals that are gone or changed
             if stale.name.split(".", 1)[0].split("-", 1)[0] not in used:
@@ -109,6 +127,71 @@ def _resize_cached(
         entries.append([variant.width, variant.height, ext])
     index.write_text(json.dumps(entries))  # written last: an index means its copies are complete
     return result
+
+
+def _recording_copy(recording, cache: Path | None, used: set[str], memo=None) -> bytes | Path:
+    """The published copy of an audio or video file: in the cache folder by the hash of the original (made once,
+    linked into every build), or as bytes without a cache."""
+    is_video = isinstance(recording, Video)
+    if cache is None:
+        if not is_video:
+            return strip_audio_tags(recording.origin.read_bytes())
+        with tempfile.TemporaryDirectory() as tmp:
+            target = Path(tmp) / ("copia" + recording.origin.suffix.lower())
+            strip_video_metadata(recording.origin, target)
+            return target.read_bytes()
+    key = _file_key(recording.origin, memo, f"registrazione {RECORDING_VERSION}:{_ffmpeg() is not None}")
+    used.add(key)
+    target = cache / f"{key}{recording.origin.suffix.lower()}"
+    if not target.is_file():
+        cache.mkdir(parents=True, exist_ok=True)
+        partial = cache / f"{key}.parziale{recording.origin.suffix.lower()}"
+        if is_video:
+            strip_video_metadata(recording.origin, partial)
+        else:
+            partial.write_bytes(strip_audio_tags(recording.origin.read_bytes()))
+        partial.replace(target)  # complete, or absent
+    return target
+
+
+RECORDING_VERSION = "1"
+
+
+def _ffmpeg() -> str | None:
+    return shutil.which("ffmpeg")
+
+
+def strip_video_metadata(origin: Path, target: Path) -> None:
+    """A copy of a video without its metadata (title, date, place, device, chapters), its streams as they are, made by
+    ffmpeg; without ffmpeg (validation warned), the file as it is."""
+    ffmpeg = _ffmpeg()
+    if ffmpeg is None:
+        shutil.copyfile(origin, target)
+        return
+    container = "webm" if origin.suffix.lower() == ".webm" else "mp4"
+    command = [ffmpeg, "-v", "error", "-y", "-i", str(origin), "-map", "0:v?", "-map", "0:a?", "-map_metadata", "-1"]
+    command += ["-map_chapters", "-1", "-c", "copy", "-fflags", "+bitexact", "-flags:v", "+bitexact"]
+    command += ["-flags:a", "+bitexact"]
+    if container == "mp4":
+        command += ["-movflags", "+faststart"]
+    subprocess.run([*command, "-f", container, str(target)], check=True, capture_output=True, timeout=600)
+
+
+def _file_key(origin: Path, memo, recipe: str) -> str:
+    """A hash of a recipe and an original's bytes, remembered by the memo while the file's identity stays the same."""
+    kind = f"{recipe}\0"
+    known = memo.known_digest(str(origin), kind) if memo is not None else None
+    if known is not None:
+        return known
+    with open(origin, "rb") as handle:
+        st = os.fstat(handle.fileno())
+        digest = hashlib.sha256(recipe.encode())
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    key = digest.hexdigest()[:32]
+    if memo is not None:
+        memo.note_read(str(origin), st, key, kind)
+    return key
 
 
 def strip_audio_tags(data: bytes) -> bytes:

@@ -175,7 +175,7 @@ def article(story: Story, archive: Archive) -> dict:
             "@type": "AudioObject",
             "contentUrl": base + story.audio.path,
             "encodingFormat": story.audio.mime,
-            "transcript": _excerpt(story.audio.transcript_html, 5000),
+            "transcript": _excerpt(story.audio.transcript_html + "".join(s.html for s in story.audio.segments), 5000),
         }
     return item
 

@@ -23,6 +23,7 @@ from portale.pages import (
     actions,
     affinity,
     directory,
+    figures,
     locales,
     matching,
     metadata,
@@ -421,6 +422,19 @@ def page_renderer(archive: Archive, templates: Path, compiled: Path | None = Non
     return lambda page: render_page(env, archive, page, catalogues, searched)
 
 
+def body_with_images(env: jinja2.Environment, text: Any, url: Callable[[Any], str]) -> str:
+    """A text's body HTML with the images it writes placed as their published copies (partials/figura.html)."""
+    figure = env.get_template("partials/figura.html")
+    pictures = getattr(text, "body_images", {})
+    return figures.place(
+        text.body_html,
+        pictures,
+        lambda picture, alt, caption, alone: figure.render(
+            picture=picture, alt=alt, caption=caption, alone=alone, url=url
+        ),
+    )
+
+
 def search_languages(archive: Archive) -> dict[str, list[str]]:
     """{territory slug, or "" for the network: the languages its search pages are in}."""
     found = {t.slug: translations.search_languages(archive, [t]) for t in archive.territories}
@@ -487,6 +501,8 @@ def render_page(
         "direction_of": languages.direction,
         "autonym": languages.autonym,
         "language_name": languages.italian_name,
+        "testo": lambda text: body_with_images(env, text, url),
+        "moment_refs": lambda moments: words.moment_refs(moments, page.territory),
         **page.context,
         **made,
     }

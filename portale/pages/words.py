@@ -57,6 +57,36 @@ class Group(NamedTuple):
     places: tuple[Place, ...]  # the page's territory first, then the others nearest first
 
 
+class MomentRef(NamedTuple):
+    """A segment of an interview as a page lists it: "minuto 3:15 dell'intervista a …", a link to the segment."""
+
+    text_path: str
+    anchor: str
+    clock: str
+    speakers: str  # the names of who is interviewed, "" when nobody published is named
+    title: str  # of the story, or the person's name
+    territory: str  # its name when it is not the page's territory, else ""
+
+
+def moment_refs(moments, territory: Territory | None) -> tuple[MomentRef, ...]:
+    """Moments (model.Moment) as listed on a page of `territory`: the page's territory first, then by date and time."""
+
+    def order(m):
+        return (m.text.territory is not territory, *_order(m.text), m.segment.start)
+
+    return tuple(
+        MomentRef(
+            m.text.path,
+            m.segment.anchor,
+            m.segment.clock,
+            ", ".join(p.name for p in m.recording.speakers),
+            _title(m.text),
+            "" if m.text.territory is territory else m.text.territory.name,
+        )
+        for m in sorted(moments, key=order)
+    )
+
+
 class Itinerary(NamedTuple):
     steps: tuple[Ref, ...]  # word, text, word[, text, word ...]: every step a link
 
@@ -77,6 +107,7 @@ class WordView:
     skills: tuple[Ref, ...]
     neighbours: tuple[Ref, ...]  # note: how many texts they share
     itineraries: tuple[Itinerary, ...]
+    moments: tuple[MomentRef, ...] = ()  # segments of interviews carrying it (the page's territory's, or all)
 
 
 @dataclass(frozen=True)
@@ -277,6 +308,9 @@ class WordGraph:
                 self.link(self.words[slug], territory)._replace(note=str(n)) for slug, n in neighbours[:NEIGHBOURS]
             ),
             itineraries=self.itineraries(word, territory),
+            moments=moment_refs(
+                [m for m in word.moments if territory is None or m.text.territory is territory], territory
+            ),
         )
 
     def _ref(self, text: Text) -> Ref:
