@@ -498,3 +498,21 @@ def test_captions_are_checked_for_names_like_every_published_text(make_site, run
     assert code == 1
     assert f'{BUNDLE}intervista.vtt:3: avviso: il nome completo di "aurora/carla" compare nei sottotitoli' in out
     assert f'{BUNDLE}intervista.vtt:6: compare «verdi», la parte nascosta del nome di "aurora/carla"' in out
+
+
+def test_captions_speak_the_language_of_the_text_they_were_recorded_in_on_every_version(make_site, run):
+    """A story told in Romanian: its captions are `ro`, on its Italian translation's page too."""
+    video = "video: {file: racconto.mp4, sottotitoli: racconto.vtt}\nlingua: ro\n"
+    folder = "content/aurora/storie/painea/"
+    root = make_site(
+        {
+            folder + "index.md": story_md("Pâinea de joi", extra=video, body="O poveste."),
+            folder + "index.it.md": "---\ntitolo: Il pane del giovedì\n---\nUna storia.\n",
+            folder + "racconto.mp4": short_video(),
+            folder + "racconto.vtt": CAPTIONS,
+        }
+    )
+    code, out = run([], cwd=root)
+    assert code == 0, out
+    for rel in ("site/aurora/storie/painea/index.html", "site/aurora/storie/painea/it/index.html"):
+        assert 'srclang="ro"' in read(root, rel), rel
