@@ -211,7 +211,20 @@ def test_the_translations_render_in_the_templates():
 # Attributes a reader meets (read aloud, shown as a tooltip, as text in place of an image).
 READ_ATTRIBUTES = {"aria-label", "alt", "title", "placeholder", "label", "summary"}
 # Letters that are not Italian sentences: a file extension, a unit, code shown as code.
-ALLOWED_WORDS = {"ics", "csv", "json", "jsonld", "UTF", "JSON", "CSV", "LD", "PDF", "WebVTT", "km", "m"}  # names of formats and units
+ALLOWED_WORDS = {
+    "ics",
+    "csv",
+    "json",
+    "jsonld",
+    "UTF",
+    "JSON",
+    "CSV",
+    "LD",
+    "PDF",
+    "WebVTT",
+    "km",
+    "m",
+}  # names of formats and units
 WORD = re.compile(r"[^\W\d_]{2,}")
 HOLE = "x0"  # where an expression or a tag of Jinja's sat: a valid tag-name tail, never a word (one letter)
 

@@ -110,10 +110,10 @@ def test_an_exception_on_one_page_leaves_the_old_site(make_site, run, monkeypatc
     make_site({"content/aurora/storie/nuova.md": story_md("Nuova")})
     original = render.render_page
 
-    def fails_on_one(env, archive, page):
+    def fails_on_one(env, archive, page, *rest):
         if page.path == "aurora/storie/nuova/":
             raise RuntimeError("a bug in a template")
-        return original(env, archive, page)
+        return original(env, archive, page, *rest)
 
     monkeypatch.setattr(render, "render_page", fails_on_one)
     with pytest.raises(RuntimeError):  # a bug keeps its traceback

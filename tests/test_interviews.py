@@ -79,17 +79,6 @@ def test_video_plays_with_captions_in_the_texts_language_and_no_metadata(intervi
     assert read(folder, "intervista.vtt").startswith("WEBVTT\n\n00:00:00.000 --> 00:00:04.000\nCominciamo")
 
 
-def test_captions_take_the_language_of_the_text():
-    from types import SimpleNamespace
-
-    from portale.pages.render import text_language
-
-    archive = SimpleNamespace(portal=SimpleNamespace())
-    assert text_language(SimpleNamespace(), archive) == "it"
-    assert text_language(SimpleNamespace(lingua="ar"), archive) == "ar"
-    assert text_language(SimpleNamespace(), SimpleNamespace(portal=SimpleNamespace(lingua="fr"))) == "fr"
-
-
 def test_timed_transcript_has_an_index_segments_with_anchors_and_media_fragments(interview_site):
     html = read(interview_site, "site/aurora/storie/la-festa/index.html")
     index = re.search(r'<nav class="indice".*?</nav>', html, re.S).group()

@@ -408,6 +408,8 @@ def test_storie_json_has_published_stories_people_and_no_contacts(site):
             "persone": ["Anna Rossi", "Carla"],
             "tag": ["festa", "cucina"],
             "url": BASE_URL + "aurora/storie/la-festa/",
+            "lingua": "it",
+            "traduzioni": [],
         }
     ]
     assert not EMAIL.search(raw) and not PHONE.search(raw)

@@ -8,7 +8,7 @@
 const PER_PAGE = 10;
 const MAX_SORTED = 300; // results put in date order across bundles; the rest follow
 // The page's words, in its language (the template writes them from the gettext catalogues).
-const T = JSON.parse(document.getElementById("cerca-testi").textContent);
+const T = JSON.parse(document.getElementById("cerca").dataset.testi);
 const FILTERS = ["tipo", "territorio", "categoria", "sapere", "tag"].map((key) => [key, T[key]]);
 const KIND_NAMES = { storia: T.storia, persona: T.persona, bisogno: T.bisogno, sapere: T.sapere_tipo, parola: T.parola, azione: T.azione, servizio: T.servizio };
 const LANGUAGE = document.documentElement.lang || "it";
