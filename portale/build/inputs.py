@@ -238,6 +238,12 @@ def page_keys(pages: list, sources: Sources, base: str) -> list[str | None]:
             rels = family + [own] + with_territories(sorted({*naming, *(p for r in naming for p in names[r])}))
         elif page.template == "bisogno-stampa.html":
             rels = [ctx["need"].source, own]
+        elif page.template == "cerca.html":  # the territories' names, which bundles it searches, in which languages
+            rels = ["#territories", f"={ctx['bundles']}|{ctx['languages']}"]
+        elif page.template == "lingue.html":  # every text with a translation, and the territories' names
+            rels = ["#territories"] + group(
+                "translations", lambda: sorted({*original_of, *original_of.values()}), listed
+            )
         elif page.template in FORMS:
             rels = ["#territories"] if page.template == "moduli.html" else []
         elif page.template in PEOPLE_AND_NEEDS or (page.template in NETWORK_ACTIONS and not territory):

@@ -424,6 +424,8 @@ def page_renderer(archive: Archive, templates: Path, compiled: Path | None = Non
 
 def body_with_images(env: jinja2.Environment, text: Any, url: Callable[[Any], str]) -> str:
     """A text's body HTML with the images it writes placed as their published copies (partials/figura.html)."""
+    if "<img" not in text.body_html:  # most texts: no template to look up
+        return text.body_html
     figure = env.get_template("partials/figura.html")
     pictures = getattr(text, "body_images", {})
     return figures.place(
