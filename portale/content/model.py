@@ -161,9 +161,16 @@ def _walk(word: Word, relation: str) -> list[Word]:
     return list(seen.values())[1:]
 
 
+@dataclass(kw_only=True)
 class Versions:
     """A text and its translations (storie/<slug>.ar.md): the same text in other languages, each a copy of the original
-    with its own title, summary and body, published at <original's path>/<lingua>/."""
+    with its own title, summary and body, published at <original's path>/<lingua>/. Keyword-only fields: they follow
+    the fields of each kind of text."""
+
+    language: str = "it"  # BCP 47 (content/languages.py)
+    translator: str = ""  # a translation's `tradotto_da`
+    original: Versions | None = field(default=None, compare=False, repr=False)  # set on a translation
+    translations: list = field(default_factory=list, compare=False, repr=False)  # an original's, by language
 
     @property
     def versions(self) -> list:
@@ -196,10 +203,6 @@ class Person(Versions):
     video: Video | LinkedVideo | None = None
     body_images: dict[str, Picture] = field(default_factory=dict)  # by the name the body gives the file
     moments: list[Moment] = field(default_factory=list)  # the segments of recordings about this person
-    language: str = "it"  # BCP 47 (content/languages.py)
-    translator: str = ""  # a translation's `tradotto_da`
-    original: Person | None = field(default=None, compare=False, repr=False)  # set on a translation
-    translations: list[Person] = field(default_factory=list, compare=False, repr=False)  # an original's, by language
 
     @property
     def recordings(self) -> list[Audio]:
@@ -237,10 +240,6 @@ class Story(Versions):
     video: Video | LinkedVideo | None = None
     gallery: list[Picture] = field(default_factory=list)
     body_images: dict[str, Picture] = field(default_factory=dict)  # by the name the body gives the file
-    language: str = "it"  # BCP 47 (content/languages.py)
-    translator: str = ""  # a translation's `tradotto_da`
-    original: Story | None = field(default=None, compare=False, repr=False)  # set on a translation
-    translations: list[Story] = field(default_factory=list, compare=False, repr=False)  # an original's, by language
 
     @property
     def recordings(self) -> list[Audio]:
@@ -270,10 +269,6 @@ class Need(Versions):
     actions: list[Action] = field(default_factory=list)  # the actions answering it
     body_images: dict[str, Picture] = field(default_factory=dict)
     solved_by: Action | None = None  # the first concluded action answering it: the need is met
-    language: str = "it"  # BCP 47 (content/languages.py)
-    translator: str = ""  # a translation's `tradotto_da`
-    original: Need | None = field(default=None, compare=False, repr=False)  # set on a translation
-    translations: list[Need] = field(default_factory=list, compare=False, repr=False)  # an original's, by language
 
     @property
     def path(self) -> str:
@@ -328,10 +323,6 @@ class Action(Versions):
     words: list[Word] = field(default_factory=list)
     image: Picture | None = None
     body_images: dict[str, Picture] = field(default_factory=dict)
-    language: str = "it"  # BCP 47 (content/languages.py)
-    translator: str = ""  # a translation's `tradotto_da`
-    original: Action | None = field(default=None, compare=False, repr=False)  # set on a translation
-    translations: list[Action] = field(default_factory=list, compare=False, repr=False)  # an original's, by language
 
     @property
     def path(self) -> str:

@@ -377,35 +377,17 @@ def _check_captions(source: Source, name: str, protected: _Protected, sieve: Sie
     suspects = sieve.suspects(text for _, text in texts)
     listed = protected.listed(source)
     for shield in protected.among(suspects | listed):
-        for line, text in texts:
-            if shield.full_name and shield.full_name.search(text):
-                report.warn(
-                    line,
-                    f'il nome completo di "{shield.ref}" compare nei sottotitoli: sarà sostituito con «{shield.replacement}»',
-                    "se preferisci un'altra formulazione, correggi tu il sottotitolo",
-                    "nome-sostituito",
-                )
-                text = shield.full_name.sub(lambda m: " " * len(m.group()), text)
-            if shield.hidden is None or id(shield) not in listed:
-                continue
-            match = shield.hidden.search(fold(text))
-            if not match:
-                continue
-            visibility = shield.person.data.get("visibilita", "pubblica")
-            if shield.published and visibility != "pubblica":
-                report.error(
-                    line,
-                    f'compare «{match.group()}», la parte nascosta del nome di "{shield.ref}" (visibilita: {visibility})',
-                    f"correggi il sottotitolo: deve comparire solo «{shield.replacement}»",
-                    "nome-nascosto",
-                )
-            else:
-                report.warn(
-                    line,
-                    f'compare «{match.group()}», parte del nome di "{shield.ref}", che non è pubblicata',
-                    "togli la parola dal sottotitolo se identifica la persona",
-                    "nome-nascosto",
-                )
+        if shield.full_name:
+            for line, text in texts:
+                if shield.full_name.search(text):
+                    report.warn(
+                        line,
+                        f'il nome completo di "{shield.ref}" compare nei sottotitoli: sarà sostituito con «{shield.replacement}»',
+                        "se preferisci un'altra formulazione, correggi tu il sottotitolo",
+                        "nome-sostituito",
+                    )
+        if shield.hidden is not None and id(shield) in listed:
+            _report_hidden_words(texts, shield, report, "correggi il sottotitolo", "togli la parola dal sottotitolo")
 
 
 def _check_source(source: Source, protected: _Protected, sieve: Sieve, sources: Sources, report: Problems) -> None:
@@ -457,6 +439,20 @@ def _check_hidden_words(
             f'rinomina il file, per esempio in "{suggestion}"' if own else "rinomina il file senza il cognome",
             "nome-nascosto",
         )
+    _report_hidden_words(texts, shield, report)
+
+
+def _report_hidden_words(
+    texts: list[tuple[int, str]],
+    shield: Shield,
+    report: Problems,
+    fix: str = "togli o sostituisci la parola",
+    remove: str = "togli la parola",
+) -> None:
+    """A hidden word of `shield`'s name left in `texts` (the full name aside, which redaction replaces): an error when
+    the person is published without it, a warning when the person is not published at all."""
+    visibility = shield.person.data.get("visibilita", "pubblica")
+    error = shield.published and visibility != "pubblica"
     for line, text in texts:
         if shield.full_name:
             text = shield.full_name.sub(lambda m: " " * len(m.group()), text)  # same length: lines stay right
@@ -468,14 +464,14 @@ def _check_hidden_words(
             report.error(
                 line,
                 f'compare «{match.group()}», la parte nascosta del nome di "{shield.ref}" (visibilita: {visibility})',
-                f"togli o sostituisci la parola: deve comparire solo «{shield.replacement}»",
+                f"{fix}: deve comparire solo «{shield.replacement}»",
                 "nome-nascosto",
             )
         else:
             report.warn(
                 line,
                 f'compare «{match.group()}», parte del nome di "{shield.ref}", che non è pubblicata',
-                "togli la parola se identifica la persona",
+                f"{remove} se identifica la persona",
                 "nome-nascosto",
             )
 

@@ -84,21 +84,8 @@ def cache_version() -> str:
 
 
 def _image_key(origin: Path, memo) -> str:
-    """The key of an original's resized copies: a hash of the copies' recipe (`cache_version`) and the original's
-    bytes, remembered by the memo for as long as the file's identity and the recipe stay the same."""
-    version = cache_version()
-    kind = f"immagine {version}\0"
-    known = memo.known_digest(str(origin), kind) if memo is not None else None
-    if known is not None:
-        return known
-    with open(origin, "rb") as handle:
-        st = os.fstat(handle.fileno())
-        digest = hashlib.sha256(version.encode())
-        digest.update(handle.read())
-    key = digest.hexdigest()[:32]
-    if memo is not None:
-        memo.note_read(str(origin), st, key, kind)
-    return key
+    """The key of an original's resized copies: the copies' recipe (`cache_version`) and the original's bytes."""
+    return _file_key(origin, memo, f"immagine {cache_version()}")
 
 
 def _resize_cached(

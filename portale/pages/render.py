@@ -109,7 +109,6 @@ def make_environment(templates: Path, compiled: Path | None = None) -> jinja2.En
     # another. newstyle: `_("… %(n)s", n=x)` formats, and autoescapes, in the template.
     env.install_null_translations(newstyle=True)
     env.filters["data"] = date_in_page_language
-    env.filters["data_it"] = date_in_page_language
     env.filters["km_it"] = italian_km
     env.filters["categoria_it"] = category_name
     env.filters["per_iniziale"] = words.by_initial
@@ -253,13 +252,12 @@ def search_pages(archive: Archive, t: Territory | None) -> Iterator[Page]:
     language (`<html lang>`), with that language's stemming or word segmentation."""
     places = [t] if t else archive.territories
     offered = translations.search_languages(archive, places)
+    held = {p.slug: translations.search_languages(archive, [p]) for p in places}
     home = f"{t.slug}/cerca/" if t else "cerca/"
     for code in offered:
         path = home if code == archive.portal.language else f"{home}{code.lower()}/"
         # only the bundles holding texts in this language: Pagefind would search another bundle's largest index
-        holding = [
-            p for p in places if code == archive.portal.language or code in translations.search_languages(archive, [p])
-        ]
+        holding = [p for p in places if code in held[p.slug]]
         context = {"title": "Cerca", "bundles": search_bundles(holding), "languages": offered, "search_home": home}
         yield Page(path, "cerca.html", context, t, language=code)
 
@@ -415,11 +413,9 @@ def page_renderer(archive: Archive, templates: Path, compiled: Path | None = Non
     env = make_environment(templates, compiled)
     for name in env.list_templates(filter_func=lambda n: n.endswith(".html")):
         env.get_template(name)
+    # A catalogue is compiled when a page in its language is rendered: a rebuild of Italian pages compiles none.
     catalogues = locales.Catalogues(templates / "locale")
-    for code in catalogues.available:
-        catalogues.translations(code)
-    searched = search_languages(archive)
-    return lambda page: render_page(env, archive, page, catalogues, searched)
+    return lambda page: render_page(env, archive, page, catalogues)
 
 
 def body_with_images(env: jinja2.Environment, text: Any, url: Callable[[Any], str]) -> str:
@@ -437,24 +433,17 @@ def body_with_images(env: jinja2.Environment, text: Any, url: Callable[[Any], st
     )
 
 
-def search_languages(archive: Archive) -> dict[str, list[str]]:
-    """{territory slug, or "" for the network: the languages its search pages are in}."""
-    found = {t.slug: translations.search_languages(archive, [t]) for t in archive.territories}
-    found[""] = translations.search_languages(archive, archive.territories)
-    return found
-
-
 def render_page(
     env: jinja2.Environment,
     archive: Archive,
     page: Page,
     catalogues: locales.Catalogues | None = None,
-    searched: dict[str, list[str]] | None = None,
 ) -> bytes:
     language = page.language or archive.portal.language
-    searched = searched if searched is not None else search_languages(archive)
-    home_search = f"{page.territory.slug}/cerca/" if page.territory else "cerca/"
-    in_language = language in searched[page.territory.slug if page.territory else ""][1:]
+    # A page in another language shows a text in it, so its site has a search page in that language (search_pages).
+    search_page = (f"{page.territory.slug}/cerca/" if page.territory else "cerca/") + (
+        f"{language.lower()}/" if language != archive.portal.language else ""
+    )
     # The page's interface strings in its language, where its catalogue has them (Italian otherwise).
     if catalogues is not None:
         env.install_gettext_translations(catalogues.translations(language), newstyle=True)
@@ -496,7 +485,7 @@ def render_page(
         "language": language,
         "direction": languages.direction(language),
         "lang_attrs": lang_attrs,
-        "search_page": home_search + (f"{language.lower()}/" if in_language else ""),  # in the page's language
+        "search_page": search_page,
         # a text as this page's reader best reads it: its version in the page's language, or the original
         "in_page_language": lambda text: next((v for v in text.versions if v.language == language), text),
         "language_in_page": lambda code: languages.name_in(code, language),

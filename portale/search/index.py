@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from portale.common import parallel
+from portale.content import languages
 from portale.search.mirror import Mirror, mirror_page
 from portale.search.order import make_deterministic
 from portale.search.seed import damaged_seeds, keep_only_named_by_content, prune_bundle, seed_bundle, seeded_files
@@ -58,7 +59,8 @@ class IndexResult:
 
 
 # Languages written without spaces between words: Pagefind's extended build segments them (Chinese with jieba,
-# Japanese with lindera). It indexes a territory of other languages the same, 8 % slower: it runs only where needed.
+# Japanese with lindera). It indexes other languages the same, but slower (a territory of 765 pages: 1.16 s against
+# 0.80 s, as it loads its dictionaries in every run): it runs only where needed.
 SEGMENTED = ("zh", "ja")
 
 
@@ -206,7 +208,7 @@ class Indexer:
             return
         slug, rel = page.territory.slug, _in_territory(page)
         self.written[slug][rel] = entry.sha
-        if (page.language or "").split("-")[0] in SEGMENTED:
+        if page.language and languages.primary(page.language) in SEGMENTED:
             self.segmented.add(slug)
         if mirrored is not None:
             self.mirrored[slug][rel] = mirrored
