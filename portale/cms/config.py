@@ -104,9 +104,8 @@ def widget(field: schema.Field, kind: str, key: str, links: dict, inside_optiona
     elif isinstance(field, schema.ChoiceField):
         out |= {"widget": "select", "options": list(field.choices)}
     elif isinstance(field, schema.LanguageField):
-        options = [
-            {"label": f"{languages.italian_name(c)} ({languages.autonym(c)})", "value": c} for c in languages.COMMON
-        ]
+        # Italian names only: each language's own name would load its CLDR locale, 14 of them on every build
+        options = [{"label": f"{languages.italian_name(c)} ({c})", "value": c} for c in languages.COMMON]
         out |= {"widget": "select", "options": options}
     elif isinstance(field, schema.TextField):
         out["widget"] = "text" if field.multiline or field.max_length > 300 else "string"

@@ -228,7 +228,7 @@ def check_media(sources: Sources, memo=None) -> list[Problem]:
 
 
 def _check_body_images(source: Source, report: Problems, memo) -> None:
-    if "<img" in source.body.lower():
+    if _HTML_IMAGE.search(source.body):  # a regex search: lowering every body cost 0.1 s a build
         for offset, text in enumerate(source.body.split("\n")):
             for match in _HTML_IMAGE.finditer(text):
                 report.error(

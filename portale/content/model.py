@@ -499,7 +499,7 @@ def build_archive(sources: Sources, *, drafts: bool = False, today: dt.date | No
             _check_media_consent(
                 source, story, people_data[(person.territory.slug, person.slug)], person.name, today, archive.warnings
             )
-            if story not in person.stories:
+            if all(s is not story for s in person.stories):  # identity: comparing dataclasses field by field was slow
                 person.stories.append(story)
         story.video = _story_video(source, story, people, people_data, today, cleaner, archive.warnings)
         words.tag(story, "stories", source)
@@ -867,13 +867,13 @@ def _join_action(
             continue
         offered = any(o.skill is skill for o in person.offers)
         action.participants.append(Participant(person, person.name, skill, role, offered))
-        if action not in person.actions:
+        if all(a is not action for a in person.actions):
             person.actions.append(action)
     for text in source.data.get("partner", []):
         person = people.get(ref(text)) if _names_a_file(text) else None
         if person is not None:
             action.partners.append(Partner(person, person.name))
-            if action not in person.actions:
+            if all(a is not action for a in person.actions):
                 person.actions.append(action)
         elif not _names_a_file(text):
             action.partners.append(Partner(None, text))
