@@ -352,9 +352,34 @@ def base(site):
         yield url
 
 
-def test_each_language_has_its_index_in_the_bundle(site):
-    bundle = site / "site/aurora/pagefind"
-    assert {p.name.split(".")[1].split("_")[0] for p in bundle.glob("pagefind.*.pf_meta")} == {"it", "ar", "zh", "ro"}
+def indexed_languages(bundle: Path) -> set[str]:
+    return {p.name.split(".")[1].split("_")[0] for p in bundle.glob("pagefind.*.pf_meta")}
+
+
+def test_each_language_has_its_index_and_chinese_a_bundle_of_its_own(site):
+    assert indexed_languages(site / "site/aurora/pagefind") == {"it", "ar", "ro"}
+    assert indexed_languages(site / "site/aurora/pagefind-zh") == {"zh"}  # segmented by Pagefind's extended build
+    form = re.search(r"data-indici='([^']*)'", read(site, "site/aurora/cerca/zh/index.html")).group(1)
+    assert json.loads(form) == ["../../pagefind-zh/"]
+    assert not (site / "site/dora/pagefind-zh").exists()  # no text in Chinese, no Chinese bundle
+
+
+def test_an_edit_in_italian_keeps_the_chinese_bundle_and_the_last_chinese_text_takes_it_away(make_site, run):
+    root = make_site({"content/aurora/storie/la-festa.zh.md": CHINESE_STORY})
+    argv = ["--oggi", "2026-12-06"]
+    assert run(argv, root)[0] == 0
+    entry = lambda folder: root / "site/aurora" / folder / "pagefind-entry.json"  # noqa: E731
+    chinese, italian = entry("pagefind-zh").stat().st_ino, entry("pagefind").read_bytes()
+    story = root / "content/aurora/storie/la-festa.md"
+    story.write_text(story.read_text(encoding="utf-8") + "\nUna parola nuova: girandola.\n", encoding="utf-8")
+    assert run(argv, root)[0] == 0
+    assert entry("pagefind").read_bytes() != italian  # indexed again
+    assert entry("pagefind-zh").stat().st_ino == chinese  # the live bundle's own file: Pagefind did not run for it
+    (root / "content/aurora/storie/la-festa.zh.md").unlink()
+    for _ in range(2):  # the second build reuses the staging folder that still holds the Chinese bundle
+        assert run(argv, root)[0] == 0
+        assert not (root / "site/aurora/pagefind-zh").exists()
+        assert "缝纫机" not in "\n".join(site_files_text(root / "site").values())
 
 
 def test_an_arabic_word_finds_the_arabic_story(page, base):

@@ -23,7 +23,7 @@ from portale.build import inputs, memory, write
 from portale.build.cache import Cache, cache_folder, encode_manifest
 from portale.build.progress import Progress
 from portale.common import parallel
-from portale.content import privacy
+from portale.content import languages, privacy
 from portale.content.load import Sources
 from portale.content.memo import Memo, code_version
 from portale.search import index as search
@@ -103,6 +103,7 @@ class Workspace:
             self.cache.bundles(self.spare),
             self.live_bundles,
             allowed=not self.large,
+            language=sources.portal_data.get("lingua", languages.DEFAULT),
         )
         self._exits.callback(self.indexer.close)  # also when writing fails: no Pagefind may still write there
 
@@ -111,7 +112,7 @@ class Workspace:
         Pagefind as soon as its last page is in place."""
         memory.give_back(collect=False)  # the sources, let go once the archive was made, before workers are forked
         indexer = self.indexer
-        keep = frozenset(f"{slug}/{search.BUNDLE}/" for slug in indexer.slugs)
+        keep = frozenset(f"{slug}/{name}/" for slug in indexer.slugs for name in search.FOLDERS)
         self.written = write.write_pages(
             self.folder,
             pages,

@@ -94,6 +94,24 @@ def primary(code: str) -> str:
     return normalise(code).split("-")[0]
 
 
+# Languages written without spaces between words: only Pagefind's extended build segments them (Chinese with jieba,
+# Japanese with lindera), and it loads its dictionaries in every run, so their texts get a search bundle of their own.
+SEGMENTED = ("zh", "ja")
+SEARCH_BUNDLE = "pagefind"  # a territory's search bundle for every other language
+
+
+def search_bundle(code: str) -> str:
+    """The folder of a territory's Pagefind bundle that holds its texts in `code`: "pagefind", or "pagefind-zh" for
+    Chinese. The search pages load it (portale.pages), the indexer writes it (portale.search)."""
+    first = primary(code)
+    return f"{SEARCH_BUNDLE}-{first}" if first in SEGMENTED else SEARCH_BUNDLE
+
+
+def search_bundle_folders() -> tuple[str, ...]:
+    """Every bundle folder a territory may have."""
+    return (SEARCH_BUNDLE, *(f"{SEARCH_BUNDLE}-{code}" for code in SEGMENTED))
+
+
 def direction(code: str) -> str:
     """ "rtl" for Arabic, Hebrew, Persian, Urdu… (or any code naming a right-to-left script), else "ltr"."""
     parts = normalise(code).split("-")

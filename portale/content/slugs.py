@@ -5,13 +5,15 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from portale.content.languages import search_bundle_folders
+
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 # Names that the generator itself writes inside a territory folder or at the network root:
 # a slug with one of these names would overwrite a generated page.
 RESERVED_IN_TERRITORY = {
     "assets",
-    "pagefind",
+    *search_bundle_folders(),  # "pagefind", "pagefind-zh"…
     "cerca",
     "dati",
     "feed.xml",

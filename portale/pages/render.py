@@ -151,9 +151,10 @@ def link_maker(page: Page, archive: Archive):
     return url, absolute
 
 
-def search_bundles(territories: list[Territory]) -> list[str]:
-    """The Pagefind bundles a search page loads: territories without content pages have none."""
-    return [f"{t.slug}/pagefind/" for t in territories if t.stories or t.people or t.needs or t.actions or t.services]
+def search_bundles(territories: list[Territory], code: str) -> list[str]:
+    """The Pagefind bundles a search page in language `code` loads: territories without content pages have none."""
+    folder = languages.search_bundle(code)
+    return [f"{t.slug}/{folder}/" for t in territories if t.stories or t.people or t.needs or t.actions or t.services]
 
 
 def pages(archive: Archive, pdf: bool = False) -> Iterator[Page]:
@@ -258,7 +259,12 @@ def search_pages(archive: Archive, t: Territory | None) -> Iterator[Page]:
         path = home if code == archive.portal.language else f"{home}{code.lower()}/"
         # only the bundles holding texts in this language: Pagefind would search another bundle's largest index
         holding = [p for p in places if code in held[p.slug]]
-        context = {"title": "Cerca", "bundles": search_bundles(holding), "languages": offered, "search_home": home}
+        context = {
+            "title": "Cerca",
+            "bundles": search_bundles(holding, code),
+            "languages": offered,
+            "search_home": home,
+        }
         yield Page(path, "cerca.html", context, t, language=code)
 
 

@@ -1,12 +1,12 @@
 """Stage: index. Each territory folder of the staging site gets its own Pagefind bundle,
-`<territorio>/pagefind/`, so the folder stays self-contained with working search. The network
-search page merges the territory bundles in the browser (Pagefind multisite, `mergeIndex`).
+`<territorio>/pagefind/`, so the folder stays self-contained with working search, and one more for its texts in
+Chinese or Japanese, `<territorio>/pagefind-zh/` (`languages.search_bundle`). The network search page merges the
+territory bundles in the browser (Pagefind multisite, `mergeIndex`).
 
-We run the real Pagefind binary from PyPI (`pagefind-bin`; `pagefind-bin-extended`, which segments Chinese, for
-a territory with Chinese or Japanese pages) as a subprocess, one per territory, as
-soon as the territory's last page is written (`Indexer`), two side by side while they are small
-(its memory grows with the pages of a bundle). Pagefind reads a copy of the pages prepared for
-Italian (`portale.search.mirror`).
+We run the real Pagefind binary from PyPI (`pagefind-bin`; `pagefind-bin-extended`, which segments Chinese and
+Japanese, for their bundles) as a subprocess, one per bundle, as soon as the territory's last page is written
+(`Indexer`), two side by side while they are small (its memory grows with the pages of a bundle). Pagefind reads a
+copy of the pages prepared for their languages (`portale.search.mirror`).
 
 Accents need nothing: Pagefind already matches `citta` with `città`. Synonyms of a sapere are in
 the person and need pages (`data-pagefind-index-attrs`), so they are indexed with the page.
@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import functools
 import hashlib
 import json
 import os
@@ -35,7 +36,8 @@ from portale.search.mirror import Mirror, mirror_page
 from portale.search.order import make_deterministic
 from portale.search.seed import damaged_seeds, keep_only_named_by_content, prune_bundle, seed_bundle, seeded_files
 
-BUNDLE = "pagefind"
+BUNDLE = languages.SEARCH_BUNDLE
+FOLDERS = languages.search_bundle_folders()  # every bundle a territory may have: "pagefind", "pagefind-zh"…
 PR_SET_PDEATHSIG = 1  # prctl(2)
 # Pagefind's other ready-made interfaces. Its Default UI (pagefind-ui.js and .css) stays in every bundle for
 # partners and other clients; our search pages use the JS API with a light result list.
@@ -58,10 +60,10 @@ class IndexResult:
     seconds: float
 
 
-# Languages written without spaces between words: Pagefind's extended build segments them (Chinese with jieba,
-# Japanese with lindera). It indexes other languages the same, but slower (a territory of 765 pages: 1.16 s against
-# 0.80 s, as it loads its dictionaries in every run): it runs only where needed.
-SEGMENTED = ("zh", "ja")
+# Pagefind's extended build indexes other languages the same, but slower (a territory of 797 pages: 1.0 s against
+# 0.8 s, as it loads its segmentation dictionaries in every run, and 170 MB against 125): it indexes only the bundles
+# of the languages it must segment (`languages.SEGMENTED`), 43 pages of that territory in 0.2 s. An edit of any
+# other text leaves their bundle as it was.
 
 
 def pagefind_executable(segmented: bool = False) -> Path:
@@ -146,15 +148,15 @@ SIDE_BY_SIDE_PAGES = 3000
 
 
 class Indexer:
-    """Gives every territory of the staging site `folder` its own Pagefind bundle, each as soon as the last of its
-    pages is written (`page_written`), while the pages of the next territories are still being rendered: Pagefind
-    uses the time the rendering spends waiting on the disk (on a tmpfs, with both cores busy anyway, it gains
-    nothing).
+    """Gives every territory of the staging site `folder` its Pagefind bundles (`FOLDERS`: one for most languages,
+    one for each language Pagefind must segment), as soon as the last of its pages is written (`page_written`),
+    while the pages of the next territories are still being rendered: Pagefind uses the time the rendering spends
+    waiting on the disk (on a tmpfs, with both cores busy anyway, it gains nothing).
 
-    A territory whose pages have the bytes its last bundle was made from keeps that bundle (`bundle_key`): the
-    one already in the reused staging folder (`here`: the keys of its bundles) or the live one of `previous_site`
+    A bundle whose pages have the bytes it was last made from is kept (`bundle_key`): the one already in the reused
+    staging folder (`here`: the keys of its bundles, by "<territory>/<folder>") or the live one of `previous_site`
     (`live`). Any other is indexed again, seeded with the live bundle (`seed_bundle`). Pagefind reads the pages
-    from a mirror per territory under `mirrors` (in the build cache, see `Mirror`), which the render workers fill
+    from a mirror per bundle under `mirrors` (in the build cache, see `Mirror`), which the render workers fill
     (`mirror_page`). One thread prepares the territories in turn (keeps, seeds, finishes the mirror) ahead of
     Pagefind; Pagefind processes run side by side only within `SIDE_BY_SIDE_PAGES`, and only once `allow_pagefind`
     is called (a large build first gives its memory back, see portale/build/workspace.py). `launched` is set once a Pagefind process
@@ -172,17 +174,21 @@ class Indexer:
         live: dict[str, str],
         *,
         allowed: bool,
+        language: str = languages.DEFAULT,
     ):
-        """`pages`: how many pages each territory has, in the archive's order."""
+        """`pages`: how many pages each territory has, in the archive's order; `language`: the portal's, of the
+        pages that do not say theirs."""
         self.folder, self.previous_site, self.base = folder, previous_site, base
+        self.language = language
         self.here, self.live = here, live
         self.slugs = list(pages)
         self.left = dict(pages)  # pages of each territory not written yet
-        self.written: dict[str, dict[str, str]] = {slug: {} for slug in self.slugs}  # {path in the territory: sha}
-        self.mirrored: dict[str, dict[str, bool]] = {slug: {} for slug in self.slugs}
-        self.mirror_of = {slug: Mirror(mirrors / slug) for slug in self.slugs}  # before any worker writes into them
-        self.keys: dict[str, str] = {}
-        self.segmented: set[str] = set()  # territories with a page in a language Pagefind must segment
+        bundles = [f"{slug}/{name}" for slug in self.slugs for name in FOLDERS]  # "aurora/pagefind-zh"
+        self.written: dict[str, dict[str, str]] = {b: {} for b in bundles}  # {path in the territory: sha}
+        self.mirrored: dict[str, dict[str, bool]] = {b: {} for b in bundles}
+        # before any worker writes into them; mirrors/pagefind-zh/aurora: no bundle's mirror holds another's
+        self.mirror_of = {b: Mirror(mirrors / b.split("/")[1] / b.split("/")[0]) for b in bundles}
+        self.keys: dict[str, str] = {}  # of the bundles that have pages
         self.launched, self.room = threading.Event(), threading.Event()
         if allowed:
             self.room.set()
@@ -197,62 +203,74 @@ class Indexer:
             self.launched.set()
 
     def mirror_page(self, page, data: bytes) -> bool | None:
-        """In a render worker: the page's copy in its territory's mirror (None for the network's pages)."""
+        """In a render worker: the page's copy in its bundle's mirror (None for the network's pages)."""
         if page.territory is None:
             return None
-        return mirror_page(self.mirror_of[page.territory.slug].folder, _in_territory(page), data)
+        return mirror_page(self.mirror_of[self._bundle_of(page)].folder, _in_territory(page), data)
 
     def page_written(self, page, entry, mirrored: bool | None) -> None:
         """In the build's main thread, for every page once it is in the staging folder (rendered, kept or linked)."""
         if page.territory is None:
             return
-        slug, rel = page.territory.slug, _in_territory(page)
-        self.written[slug][rel] = entry.sha
-        if page.language and languages.primary(page.language) in SEGMENTED:
-            self.segmented.add(slug)
+        slug, bundle, rel = page.territory.slug, self._bundle_of(page), _in_territory(page)
+        self.written[bundle][rel] = entry.sha
         if mirrored is not None:
-            self.mirrored[slug][rel] = mirrored
+            self.mirrored[bundle][rel] = mirrored
         self.left[slug] -= 1
         if self.left[slug] == 0:
-            self.keys[slug] = bundle_key(self.base, slug, self.written[slug])
             prepared = self.preparing.submit(self._prepare, slug)
             self.counts[slug] = self.indexing.submit(self._index, slug, prepared)
 
-    def _prepare(self, slug: str) -> tuple[int, bool]:
-        """Keep the territory's bundle, or seed it for Pagefind: (pages in its search, whether Pagefind must run).
-        0 pages (a territory without stories, people or needs yet): no bundle, the search page says so."""
-        count = self.mirror_of[slug].update(self.folder / slug, self.written[slug], self.mirrored[slug])
-        key, kept = self.keys[slug], None
-        if key == self.here.get(slug):
-            kept = keep_bundle(self.folder, slug)
-        if kept is None and key == self.live.get(slug):
-            kept = keep_bundle(self.folder, slug, self.previous_site)
+    def _bundle_of(self, page) -> str:
+        """The bundle that holds a territory page: "aurora/pagefind", or "aurora/pagefind-zh" for a page in Chinese."""
+        return f"{page.territory.slug}/{languages.search_bundle(page.language or self.language)}"
+
+    def _prepare(self, slug: str) -> list[tuple[str, int, bool]]:
+        """Keep each bundle of the territory, or seed it for Pagefind: [(bundle, pages in its search, whether
+        Pagefind must run)]. A bundle with 0 pages (a territory without stories, people or needs yet, or without
+        texts in Chinese) is not written: the search page says so, or does not load it."""
+        return [self._prepare_bundle(f"{slug}/{name}") for name in FOLDERS]
+
+    def _prepare_bundle(self, bundle: str) -> tuple[str, int, bool]:
+        written = self.written[bundle]
+        count = self.mirror_of[bundle].update(self.folder / bundle.split("/")[0], written, self.mirrored[bundle])
+        target = self.folder / bundle
+        if not count:
+            if target.exists():
+                shutil.rmtree(target)  # a reused staging folder's: its texts are gone
+            return bundle, 0, False
+        key = self.keys[bundle] = bundle_key(self.base, bundle, written)
+        kept = None
+        if key == self.here.get(bundle):
+            kept = keep_bundle(self.folder, bundle)
+        if kept is None and key == self.live.get(bundle):
+            kept = keep_bundle(self.folder, bundle, self.previous_site)
         if kept is not None:
-            return kept, False
-        bundle = self.folder / slug / BUNDLE
-        seed_bundle(bundle, self.previous_site / slug / BUNDLE)
-        if not count and bundle.exists():
-            shutil.rmtree(bundle)
-        return count, count > 0
+            return bundle, kept, False
+        seed_bundle(target, self.previous_site / bundle)
+        return bundle, count, True
 
     @contextlib.contextmanager
-    def _slot(self, slug: str):
+    def _slot(self, bundle: str):
         self.room.wait()
-        with self.budget.take(len(self.written[slug])):
+        with self.budget.take(len(self.written[bundle])):
             yield
 
     def _index(self, slug: str, prepared: Future) -> int:
+        """Index the territory's bundles that need it, one after the other; the pages in all its bundles."""
         try:
-            count, needed = prepared.result()
-            if needed:
-                count = run_pagefind(
-                    self.mirror_of[slug].folder,
-                    self.folder / slug / BUNDLE,
-                    lambda: self._slot(slug),
-                    self.launched.set,
-                    slug in self.segmented,
-                )
-            return count
+            total = 0
+            for bundle, count, needed in prepared.result():
+                if needed:
+                    count = run_pagefind(
+                        self.mirror_of[bundle].folder,
+                        self.folder / bundle,
+                        functools.partial(self._slot, bundle),
+                        self.launched.set,
+                        bundle.split("/")[1] != BUNDLE,
+                    )
+                total += count
+            return total
         finally:
             with self.lock:
                 self.finished += 1
@@ -292,13 +310,13 @@ def _in_territory(page) -> str:
     return page.output[len(page.territory.slug) + 1 :]
 
 
-def keep_bundle(folder: Path, slug: str, previous_site: Path | None = None) -> int | None:
-    """The territory's pages are the same as when a bundle was made: keep the one already in `folder` (a reused
-    staging folder), or hard-link the one of `previous_site`. Returns its page count; None when there is no
-    such bundle (then the territory is indexed)."""
-    bundle = folder / slug / BUNDLE
+def keep_bundle(folder: Path, bundle_path: str, previous_site: Path | None = None) -> int | None:
+    """A bundle's pages (`bundle_path`: "aurora/pagefind") are the same as when it was made: keep the one already in
+    `folder` (a reused staging folder), or hard-link the one of `previous_site`. Returns its page count; None when
+    there is no such bundle (then it is indexed)."""
+    bundle = folder / bundle_path
     if previous_site is not None:
-        source = previous_site / slug / BUNDLE
+        source = previous_site / bundle_path
         if not (source / "pagefind-entry.json").is_file():
             return None
         if bundle.exists():
@@ -318,11 +336,11 @@ def link_tree(source: Path, target: Path) -> None:
             os.link(os.path.join(dirpath, name), here / name)
 
 
-def bundle_key(base: str, slug: str, written: dict[str, str]) -> str:
-    """A key of every page of a territory as written (`written`: {path in the territory: sha of its bytes}): its
-    search bundle is made from these bytes alone, so an equal key lets the build keep the previous bundle instead of
-    running Pagefind again."""
+def bundle_key(base: str, bundle: str, written: dict[str, str]) -> str:
+    """A key of every page of a bundle (`bundle`: "aurora/pagefind") as written (`written`: {path in the territory:
+    sha of its bytes}): the bundle is made from these bytes alone, so an equal key lets the build keep the previous
+    bundle instead of running Pagefind again."""
     digest = hashlib.sha256(base.encode())
     for rel in sorted(written):
-        digest.update(f"{slug}/{rel}\0{written[rel]}\n".encode())
+        digest.update(f"{bundle}/{rel}\0{written[rel]}\n".encode())
     return digest.hexdigest()
