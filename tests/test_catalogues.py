@@ -17,6 +17,8 @@ from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.pofile import read_po
 from jinja2 import nodes
 
+from portale.pages import locales
+
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATES = ROOT / "templates"
 LOCALE = TEMPLATES / "locale"
@@ -182,28 +184,22 @@ def test_plural_forms_suit_the_language(lang, forms):
 def test_the_translations_render_in_the_templates():
     """A catalogue compiles (as the build compiles it, in memory) and its strings go through the templates' newstyle
     gettext: placeholders filled and autoescaped, markup passed in a placeholder kept as markup, plurals chosen."""
-    import io
-
-    from babel.messages.mofile import write_mo
-    from babel.support import Translations
-
     env = environment()
     template = env.from_string(
         '{{ _("Cerca in %(luogo)s", luogo=name) }}|{% set link %}<a href="x">{{ name }}</a>{% endset %}'
         '{{ _("Racconta l’azione %(azione)s", azione=link) }}|'
         '{{ ngettext("E un altro incontro prima.", "E altri %(num)d incontri prima.", n) }}'
     )
+    catalogues = locales.Catalogues(LOCALE)  # as the build installs them for a page in each language
     for lang in LANGUAGES:
-        mo = io.BytesIO()
-        write_mo(mo, catalogue(LOCALE / lang / "LC_MESSAGES" / "messages.po"))
-        mo.seek(0)
-        env.install_gettext_translations(Translations(mo), newstyle=True)
+        env.globals.update(catalogues.interface(lang))
         search, story, more = template.render(name="<b>Aurora</b>", n=5).split("|")
         assert "Cerca in" not in search and "&lt;b&gt;Aurora&lt;/b&gt;" in search, (lang, search)
         assert '<a href="x">&lt;b&gt;Aurora&lt;/b&gt;</a>' in story and "Racconta" not in story, (lang, story)
         assert "5" in more and "incontri" not in more, (lang, more)
-    env.install_null_translations(newstyle=True)
+    env.globals.update(catalogues.interface("it"))
     assert template.render(name="<b>Aurora</b>", n=1).split("|")[2] == "E un altro incontro prima."
+    assert env.from_string('{{ _("100%% locale") }}').render() == "100% locale"  # %% is a percent sign, as in Jinja
 
 
 # --- No Italian left outside gettext ------------------------------------------------------------------------------

@@ -12,11 +12,13 @@ import datetime as dt
 import functools
 import gettext
 import io
+from collections.abc import Callable
 from pathlib import Path
 
 from babel.dates import format_date
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
+from markupsafe import Markup
 
 from portale.content import languages
 
@@ -37,6 +39,7 @@ class Catalogues:
             p.parent.parent.name for p in folder.glob("*/LC_MESSAGES/messages.po") if p.parent.parent.name != "it"
         )
         self._compiled: dict[str, gettext.NullTranslations] = {}
+        self._interfaces: dict[str, dict[str, Callable]] = {}
 
     def catalogue_language(self, code: str) -> str:
         """The catalogue a page in `code` uses: its own ("zh-Hans" -> "zh"), or the source language."""
@@ -59,6 +62,35 @@ class Catalogues:
                 buffer.seek(0)
                 self._compiled[name] = gettext.GNUTranslations(buffer)
         return self._compiled[name]
+
+    def interface(self, code: str) -> dict[str, Callable]:
+        """The template globals that speak `code`'s catalogue (`gettext`, `_`, `ngettext`), for a page in `code`."""
+        name = self.catalogue_language(code)
+        if name not in self._interfaces:
+            self._interfaces[name] = newstyle_callables(self.translations(code))
+        return self._interfaces[name]
+
+
+def newstyle_callables(translations: gettext.NullTranslations) -> dict[str, Callable]:
+    """What Jinja2's i18n extension installs with `newstyle=True`, in fewer steps: a translated message is trusted
+    markup, formatted with its escaped `%(name)s` values (`%(num)d` for ngettext's number), and `%%` is a percent
+    sign. A message without values is looked up once per catalogue: a page has about twenty, and the extension's
+    three calls and two Markup copies for each were a tenth of rendering a story."""
+    plain: dict[str, Markup] = {}
+
+    def gettext(message: str, **values) -> Markup:
+        if values:
+            return Markup(translations.gettext(message)) % values
+        found = plain.get(message)
+        if found is None:
+            found = plain[message] = Markup(translations.gettext(message)) % {}
+        return found
+
+    def ngettext(singular: str, plural: str, num: int, **values) -> Markup:
+        values.setdefault("num", num)
+        return Markup(translations.ngettext(singular, plural, num)) % values
+
+    return {"gettext": gettext, "_": gettext, "ngettext": ngettext}
 
 
 @functools.cache

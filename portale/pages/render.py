@@ -452,7 +452,7 @@ def render_page(
     )
     # The page's interface strings in its language, where its catalogue has them (Italian otherwise).
     if catalogues is not None:
-        env.install_gettext_translations(catalogues.translations(language), newstyle=True)
+        env.globals.update(catalogues.interface(language))
     url, absolute = link_maker(page, archive)
 
     def lang_attrs(code: str) -> Markup:
