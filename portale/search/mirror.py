@@ -1,4 +1,4 @@
-"""The copy of a territory's content pages that Pagefind reads, each in its own language.
+"""The copy of a territory's content pages that Pagefind reads into one bundle, each in its own language.
 
 - each page keeps the language of its `<html lang>`: Pagefind makes one index per language, with that language's
   stemming (and, for Chinese, word segmentation), and a search page searches the index of its own language;
@@ -96,7 +96,7 @@ def mirror_page(mirror: Path, rel: str, data: bytes) -> bool:
 
 
 class Mirror:
-    """The content pages of one territory site, prepared for Italian, as Pagefind reads them (`prepare_page`). The
+    """The content pages of one bundle of a territory site, as Pagefind reads them (`prepare_page`). The
     mirror is kept in the build cache from one build to the next, so only pages whose sha changed are copied again
     (and the thousands of folders of a territory are not made and removed on every build). Its state file is
     removed before any page of it changes (`mirror_page`, `update`): a build killed meanwhile leaves no state, and
