@@ -103,7 +103,7 @@ class Workspace:
             self.cache.bundles(self.spare),
             self.live_bundles,
             allowed=not self.large,
-            language=sources.portal_data.get("lingua", languages.DEFAULT),
+            language=sources.language,
         )
         self._exits.callback(self.indexer.close)  # also when writing fails: no Pagefind may still write there
 
@@ -112,7 +112,7 @@ class Workspace:
         Pagefind as soon as its last page is in place."""
         memory.give_back(collect=False)  # the sources, let go once the archive was made, before workers are forked
         indexer = self.indexer
-        keep = frozenset(f"{slug}/{name}/" for slug in indexer.slugs for name in search.FOLDERS)
+        keep = frozenset(f"{slug}/{name}/" for slug in indexer.slugs for name in languages.SEARCH_BUNDLES)
         self.written = write.write_pages(
             self.folder,
             pages,

@@ -100,16 +100,14 @@ SEGMENTED = ("zh", "ja")
 SEARCH_BUNDLE = "pagefind"  # a territory's search bundle for every other language
 
 
+SEARCH_BUNDLES = (SEARCH_BUNDLE, *(f"{SEARCH_BUNDLE}-{code}" for code in SEGMENTED))  # every one a territory may have
+
+
 def search_bundle(code: str) -> str:
     """The folder of a territory's Pagefind bundle that holds its texts in `code`: "pagefind", or "pagefind-zh" for
     Chinese. The search pages load it (portale.pages), the indexer writes it (portale.search)."""
     first = primary(code)
     return f"{SEARCH_BUNDLE}-{first}" if first in SEGMENTED else SEARCH_BUNDLE
-
-
-def search_bundle_folders() -> tuple[str, ...]:
-    """Every bundle folder a territory may have."""
-    return (SEARCH_BUNDLE, *(f"{SEARCH_BUNDLE}-{code}" for code in SEGMENTED))
 
 
 def direction(code: str) -> str:

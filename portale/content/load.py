@@ -112,6 +112,11 @@ class Sources:
     services_data: dict = field(default_factory=dict)  # checked servizi.yml, filled by validate.check
 
     @property
+    def language(self) -> str:
+        """The portal's language (portale.yml `lingua`): of the interface, and of the texts that do not say theirs."""
+        return self.portal_data.get("lingua", languages.DEFAULT)
+
+    @property
     def originals(self) -> list[Source]:
         """The files that are not translations: what a reference (a person, a need, an action) names."""
         return [s for s in self.files if not s.translation]

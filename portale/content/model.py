@@ -420,7 +420,7 @@ def build_archive(sources: Sources, *, drafts: bool = False, today: dt.date | No
         base_url=base_url if base_url.endswith("/") else base_url + "/",
         contacts={k: v for k, v in portal_data.get("contatti", {}).items() if not k.startswith("_")},
         editor={k: v for k, v in portal_data.get("redazione", {}).items() if not k.startswith("_")},
-        language=portal_data.get("lingua", languages.DEFAULT),
+        language=sources.language,
     )
     categories, skills = _vocabulary(sources.vocabulary_data)
     archive = Archive(portal, categories, skills, [], today, drafts)
@@ -440,7 +440,7 @@ def build_archive(sources: Sources, *, drafts: bool = False, today: dt.date | No
             translated.setdefault((source.kind, source.territory, source.slug), []).append(source)
         else:
             by_kind[source.kind].append(source)
-    default_language = sources.portal_data.get("lingua", languages.DEFAULT)
+    default_language = portal.language
 
     def versions(text: Text, source: Source) -> None:
         """The text's language, and its published translations."""
@@ -499,8 +499,7 @@ def build_archive(sources: Sources, *, drafts: bool = False, today: dt.date | No
             _check_media_consent(
                 source, story, people_data[(person.territory.slug, person.slug)], person.name, today, archive.warnings
             )
-            if all(s is not story for s in person.stories):  # identity: comparing dataclasses field by field was slow
-                person.stories.append(story)
+            _add_once(person.stories, story)
         story.video = _story_video(source, story, people, people_data, today, cleaner, archive.warnings)
         words.tag(story, "stories", source)
         versions(story, source)  # after its mentions: a translation shares them, or narrows them
@@ -826,6 +825,12 @@ def _action(source: Source, territory: Territory, errors: list[Problem]) -> Acti
     )
 
 
+def _add_once(items: list, item) -> None:
+    """Append `item` unless that very object is there: `in` would compare the dataclasses field by field (slow)."""
+    if all(other is not item for other in items):
+        items.append(item)
+
+
 def _join_action(
     action: Action,
     source: Source,
@@ -867,14 +872,12 @@ def _join_action(
             continue
         offered = any(o.skill is skill for o in person.offers)
         action.participants.append(Participant(person, person.name, skill, role, offered))
-        if all(a is not action for a in person.actions):
-            person.actions.append(action)
+        _add_once(person.actions, action)
     for text in source.data.get("partner", []):
         person = people.get(ref(text)) if _names_a_file(text) else None
         if person is not None:
             action.partners.append(Partner(person, person.name))
-            if all(a is not action for a in person.actions):
-                person.actions.append(action)
+            _add_once(person.actions, action)
         elif not _names_a_file(text):
             action.partners.append(Partner(None, text))
         else:  # an organisation's file that is a draft: not named

@@ -518,7 +518,7 @@ def redact(sources: Sources, today: dt.date) -> None:
             }
         return value
 
-    default = sources.portal_data.get("lingua", languages.DEFAULT)
+    default = sources.language
 
     for source in sources.files:
         known = source.recall("published", signature)  # markup.render_bodies and inputs add html and prints

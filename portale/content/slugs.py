@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from portale.content.languages import search_bundle_folders
+from portale.content.languages import SEARCH_BUNDLES
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
@@ -13,7 +13,7 @@ SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 # a slug with one of these names would overwrite a generated page.
 RESERVED_IN_TERRITORY = {
     "assets",
-    *search_bundle_folders(),  # "pagefind", "pagefind-zh"…
+    *SEARCH_BUNDLES,  # "pagefind", "pagefind-zh"…
     "cerca",
     "dati",
     "feed.xml",

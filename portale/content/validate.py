@@ -131,7 +131,7 @@ def _check_translation_file(source: Source, report: Problems) -> None:
 def _check_translations(sources: Sources, sink: list[Problem]) -> None:
     """Each translation has an original (same folder, same slug), in another language, and names no one the original
     does not: a translation cannot publish a person. Sets `source.original`."""
-    default = sources.portal_data.get("lingua", languages.DEFAULT)
+    default = sources.language
     originals = {
         (s.territory, s.kind, s.slug): s for s in sources.files if s.kind != "territorio" and not s.translation
     }

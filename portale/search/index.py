@@ -36,8 +36,6 @@ from portale.search.mirror import Mirror, mirror_page
 from portale.search.order import make_deterministic
 from portale.search.seed import damaged_seeds, keep_only_named_by_content, prune_bundle, seed_bundle, seeded_files
 
-BUNDLE = languages.SEARCH_BUNDLE
-FOLDERS = languages.search_bundle_folders()  # every bundle a territory may have: "pagefind", "pagefind-zh"…
 PR_SET_PDEATHSIG = 1  # prctl(2)
 # Pagefind's other ready-made interfaces. Its Default UI (pagefind-ui.js and .css) stays in every bundle for
 # partners and other clients; our search pages use the JS API with a light result list.
@@ -148,7 +146,7 @@ SIDE_BY_SIDE_PAGES = 3000
 
 
 class Indexer:
-    """Gives every territory of the staging site `folder` its Pagefind bundles (`FOLDERS`: one for most languages,
+    """Gives every territory of the staging site `folder` its Pagefind bundles (`languages.SEARCH_BUNDLES`: one for most languages,
     one for each language Pagefind must segment), as soon as the last of its pages is written (`page_written`),
     while the pages of the next territories are still being rendered: Pagefind uses the time the rendering spends
     waiting on the disk (on a tmpfs, with both cores busy anyway, it gains nothing).
@@ -183,11 +181,12 @@ class Indexer:
         self.here, self.live = here, live
         self.slugs = list(pages)
         self.left = dict(pages)  # pages of each territory not written yet
-        bundles = [f"{slug}/{name}" for slug in self.slugs for name in FOLDERS]  # "aurora/pagefind-zh"
-        self.written: dict[str, dict[str, str]] = {b: {} for b in bundles}  # {path in the territory: sha}
-        self.mirrored: dict[str, dict[str, bool]] = {b: {} for b in bundles}
-        # before any worker writes into them; mirrors/pagefind-zh/aurora: no bundle's mirror holds another's
-        self.mirror_of = {b: Mirror(mirrors / b.split("/")[1] / b.split("/")[0]) for b in bundles}
+        # each bundle by its path in the site, "aurora/pagefind-zh"; its mirror at mirrors/pagefind-zh/aurora, made
+        # before any worker writes into it (no bundle's mirror holds another's)
+        folders = {f"{slug}/{name}": mirrors / name / slug for slug in self.slugs for name in languages.SEARCH_BUNDLES}
+        self.written: dict[str, dict[str, str]] = {b: {} for b in folders}  # {path in the territory: sha}
+        self.mirrored: dict[str, dict[str, bool]] = {b: {} for b in folders}
+        self.mirror_of = {b: Mirror(folder) for b, folder in folders.items()}
         self.keys: dict[str, str] = {}  # of the bundles that have pages
         self.launched, self.room = threading.Event(), threading.Event()
         if allowed:
@@ -226,19 +225,19 @@ class Indexer:
         return f"{page.territory.slug}/{languages.search_bundle(page.language or self.language)}"
 
     def _prepare(self, slug: str) -> list[tuple[str, int, bool]]:
-        """Keep each bundle of the territory, or seed it for Pagefind: [(bundle, pages in its search, whether
+        """Keep each bundle of the territory, or seed it for Pagefind: [(bundle folder, pages in its search, whether
         Pagefind must run)]. A bundle with 0 pages (a territory without stories, people or needs yet, or without
         texts in Chinese) is not written: the search page says so, or does not load it."""
-        return [self._prepare_bundle(f"{slug}/{name}") for name in FOLDERS]
+        return [(name, *self._prepare_bundle(slug, f"{slug}/{name}")) for name in languages.SEARCH_BUNDLES]
 
-    def _prepare_bundle(self, bundle: str) -> tuple[str, int, bool]:
+    def _prepare_bundle(self, slug: str, bundle: str) -> tuple[int, bool]:
         written = self.written[bundle]
-        count = self.mirror_of[bundle].update(self.folder / bundle.split("/")[0], written, self.mirrored[bundle])
+        count = self.mirror_of[bundle].update(self.folder / slug, written, self.mirrored[bundle])
         target = self.folder / bundle
         if not count:
             if target.exists():
                 shutil.rmtree(target)  # a reused staging folder's: its texts are gone
-            return bundle, 0, False
+            return 0, False
         key = self.keys[bundle] = bundle_key(self.base, bundle, written)
         kept = None
         if key == self.here.get(bundle):
@@ -246,9 +245,9 @@ class Indexer:
         if kept is None and key == self.live.get(bundle):
             kept = keep_bundle(self.folder, bundle, self.previous_site)
         if kept is not None:
-            return bundle, kept, False
+            return kept, False
         seed_bundle(target, self.previous_site / bundle)
-        return bundle, count, True
+        return count, True
 
     @contextlib.contextmanager
     def _slot(self, bundle: str):
@@ -260,14 +259,15 @@ class Indexer:
         """Index the territory's bundles that need it, one after the other; the pages in all its bundles."""
         try:
             total = 0
-            for bundle, count, needed in prepared.result():
+            for name, count, needed in prepared.result():
                 if needed:
+                    bundle = f"{slug}/{name}"
                     count = run_pagefind(
                         self.mirror_of[bundle].folder,
                         self.folder / bundle,
                         functools.partial(self._slot, bundle),
                         self.launched.set,
-                        bundle.split("/")[1] != BUNDLE,
+                        segmented=name != languages.SEARCH_BUNDLE,
                     )
                 total += count
             return total
